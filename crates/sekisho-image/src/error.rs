@@ -1,0 +1,84 @@
+//! Typed errors for reading images. Every variant names the input it came from.
+
+use std::path::PathBuf;
+
+/// Something went wrong while opening or reading an image.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageError {
+    /// The source path could not be opened or read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or directory that failed.
+        path: PathBuf,
+        /// The operating system error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The source exists but is not an image in any supported format.
+    #[error("{path}: not a docker-archive, OCI layout, OCI archive or directory ({reason})")]
+    UnknownFormat {
+        /// The input.
+        path: PathBuf,
+        /// What was seen instead.
+        reason: String,
+    },
+    /// A metadata document (manifest, index, config) is missing or invalid.
+    #[error("{input}: {what}: {reason}")]
+    BadMetadata {
+        /// The image input.
+        input: String,
+        /// Which document (e.g. `index.json`, `manifest.json`, `blob sha256:...`).
+        what: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// The requested tag or platform is not in the image.
+    #[error("{input}: {reason}")]
+    NotFound {
+        /// The image input.
+        input: String,
+        /// What was asked for and what is available.
+        reason: String,
+    },
+    /// A layer could not be read: corrupt compression, a bad tar header, a hostile entry.
+    #[error("{input}: layer {layer} ({digest}): {reason}")]
+    Layer {
+        /// The image input.
+        input: String,
+        /// 0-based layer index in manifest order.
+        layer: usize,
+        /// The layer's blob digest or path.
+        digest: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A blob's content does not match the digest the manifest promised.
+    #[error("{input}: blob {expected}: digest mismatch (content hashes to {actual})")]
+    DigestMismatch {
+        /// The image input.
+        input: String,
+        /// The digest from the manifest or config.
+        expected: String,
+        /// The digest of what was read.
+        actual: String,
+    },
+}
+
+impl ImageError {
+    /// An I/O error on `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        ImageError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// A metadata error.
+    pub fn meta(input: &str, what: impl Into<String>, reason: impl std::fmt::Display) -> Self {
+        ImageError::BadMetadata {
+            input: input.to_string(),
+            what: what.into(),
+            reason: reason.to_string(),
+        }
+    }
+}

@@ -1,0 +1,494 @@
+//! Streaming one layer: decompress (gzip, zstd or plain), walk the tar once, check every
+//! entry for safety, hand wanted file contents to the visitor, and hash the blob on the way.
+
+use std::io::{self, BufRead, BufReader, Read};
+
+use sha2::{Digest, Sha256};
+
+/// What kind of filesystem object a layer entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryKind {
+    /// A regular file.
+    File,
+    /// A directory.
+    Dir,
+    /// A symbolic link (`link` holds the target as written).
+    Symlink,
+    /// A hard link to an earlier path (`link` holds that path, normalised).
+    Hardlink,
+    /// A character device.
+    Char,
+    /// A block device.
+    Block,
+    /// A named pipe.
+    Fifo,
+}
+
+impl EntryKind {
+    /// The short name used in listings (`file`, `dir`, `symlink`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::File => "file",
+            EntryKind::Dir => "dir",
+            EntryKind::Symlink => "symlink",
+            EntryKind::Hardlink => "hardlink",
+            EntryKind::Char => "char",
+            EntryKind::Block => "block",
+            EntryKind::Fifo => "fifo",
+        }
+    }
+}
+
+/// One entry of a layer as the tar header describes it, with its path normalised
+/// (relative to the image root, no leading `/`, no `.` or `..`).
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Normalised path, e.g. `etc/os-release`.
+    pub path: String,
+    /// Object type.
+    pub kind: EntryKind,
+    /// Permission bits including setuid/setgid/sticky (`0o7777` mask).
+    pub mode: u32,
+    /// Owner user ID.
+    pub uid: u32,
+    /// Owner group ID.
+    pub gid: u32,
+    /// Size of the file content in bytes (0 for non-files).
+    pub size: u64,
+    /// Symlink target (as written) or hardlink target (normalised path).
+    pub link: Option<String>,
+    /// SHA-256 of the content, when [`crate::ScanOptions::hash_files`] is set.
+    pub sha256: Option<[u8; 32]>,
+}
+
+/// How a layer marks deletions (OCI / AUFS whiteouts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Whiteout {
+    /// `DIR/.wh.NAME`: delete `DIR/NAME` from lower layers.
+    Remove(String),
+    /// `DIR/.wh..wh..opq`: hide everything lower layers put under `DIR`.
+    Opaque(String),
+}
+
+/// Chooses which entries' contents are read and turns them into results, while a layer streams.
+///
+/// Implementations must be cheap in [`LayerVisitor::wants`]: it is called for every entry.
+pub trait LayerVisitor: Sync {
+    /// What the visitor produces for one file.
+    type Output: Send;
+    /// Whether the content of `entry` (a regular file) is needed.
+    fn wants(&self, entry: &Entry) -> bool;
+    /// Process the content of a wanted entry. Results are filed under the layer they came from.
+    fn visit(&self, entry: &Entry, content: &[u8]) -> Option<Self::Output>;
+}
+
+/// A visitor that reads nothing.
+pub struct NoVisitor;
+
+impl LayerVisitor for NoVisitor {
+    type Output = ();
+    fn wants(&self, _: &Entry) -> bool {
+        false
+    }
+    fn visit(&self, _: &Entry, _: &[u8]) -> Option<()> {
+        None
+    }
+}
+
+/// Everything learned from one layer in one pass.
+#[derive(Debug)]
+pub struct LayerScan<O> {
+    /// Entries in archive order, whiteout markers excluded.
+    pub entries: Vec<Entry>,
+    /// Whiteout markers in archive order.
+    pub whiteouts: Vec<Whiteout>,
+    /// Visitor results, keyed by entry path.
+    pub outputs: Vec<(String, O)>,
+    /// SHA-256 of the raw blob bytes as stored (compressed if the layer is compressed).
+    pub blob_sha256: String,
+    /// Size of the raw blob.
+    pub blob_size: u64,
+    /// Bytes of uncompressed tar stream.
+    pub uncompressed_size: u64,
+    /// Compression found by sniffing the first bytes.
+    pub compression: Compression,
+    /// Problems that did not stop the scan (skipped entries and why).
+    pub warnings: Vec<String>,
+}
+
+impl<O> LayerScan<O> {
+    /// A copy of the filesystem changes without the visitor outputs (for a blob used twice).
+    pub fn without_outputs(&self) -> LayerScan<O> {
+        LayerScan {
+            entries: self.entries.clone(),
+            whiteouts: self.whiteouts.clone(),
+            outputs: Vec::new(),
+            blob_sha256: self.blob_sha256.clone(),
+            blob_size: self.blob_size,
+            uncompressed_size: self.uncompressed_size,
+            compression: self.compression,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Compression of a layer blob, detected from its magic bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Compression {
+    /// An uncompressed tar.
+    None,
+    /// gzip (possibly several members).
+    Gzip,
+    /// Zstandard.
+    Zstd,
+}
+
+/// Limits that keep a hostile layer from exhausting memory or time.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest file content handed to a visitor; larger wanted files are skipped with a warning.
+    pub max_content: u64,
+    /// Largest uncompressed size of one layer.
+    pub max_layer_size: u64,
+    /// Largest ratio of uncompressed to compressed size once past `ratio_floor` bytes.
+    pub max_ratio: u64,
+    /// Uncompressed bytes allowed before the ratio check starts.
+    pub ratio_floor: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_content: 256 << 20,
+            max_layer_size: 64 << 30,
+            max_ratio: 1000,
+            ratio_floor: 256 << 20,
+        }
+    }
+}
+
+/// Reads through to `inner`, hashing and counting every byte.
+pub(crate) struct HashingReader<R> {
+    pub(crate) inner: R,
+    pub(crate) hasher: Sha256,
+    pub(crate) count: u64,
+}
+
+impl<R: Read> HashingReader<R> {
+    pub(crate) fn new(inner: R) -> Self {
+        HashingReader {
+            inner,
+            hasher: Sha256::new(),
+            count: 0,
+        }
+    }
+
+    /// Read to the end and return `sha256:<hex>`.
+    pub(crate) fn finish(mut self) -> io::Result<(String, u64)> {
+        io::copy(&mut self, &mut io::sink())?;
+        Ok((
+            format!("sha256:{}", hex::encode(self.hasher.finalize())),
+            self.count,
+        ))
+    }
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+/// Counts decompressed bytes and stops a decompression bomb.
+struct LimitReader<'a, R> {
+    inner: R,
+    count: u64,
+    limits: Limits,
+    raw_count: &'a dyn Fn() -> u64,
+}
+
+impl<R: Read> Read for LimitReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        if self.count > self.limits.max_layer_size {
+            return Err(io::Error::other(format!(
+                "uncompressed size exceeds the limit of {} bytes",
+                self.limits.max_layer_size
+            )));
+        }
+        if self.count > self.limits.ratio_floor {
+            let raw = (self.raw_count)().max(1);
+            if self.count / raw > self.limits.max_ratio {
+                return Err(io::Error::other(format!(
+                    "decompression bomb: {} bytes from {} compressed (ratio over {})",
+                    self.count, raw, self.limits.max_ratio
+                )));
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// Normalise a tar entry name to a path relative to the image root.
+///
+/// Leading `/` and `./` are dropped and `.`/`..` resolved; a name that climbs above the
+/// root is an error (a container runtime refuses such a layer). `Ok("")` is the root itself.
+pub fn normalize_path(raw: &str) -> Result<String, String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in raw.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err(format!("entry {raw:?} escapes the image root"));
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    Ok(parts.join("/"))
+}
+
+const WHITEOUT_PREFIX: &str = ".wh.";
+const OPAQUE_MARKER: &str = ".wh..wh..opq";
+
+/// Split `path` into its parent directory and file name (`""` parent for top level).
+pub fn split_parent(path: &str) -> (&str, &str) {
+    match path.rfind('/') {
+        Some(i) => (&path[..i], &path[i + 1..]),
+        None => ("", path),
+    }
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// Stream one layer blob. `raw` yields the blob bytes as stored.
+pub fn scan_layer<R: Read, V: LayerVisitor>(
+    raw: R,
+    limits: Limits,
+    hash_files: bool,
+    visitor: &V,
+) -> Result<LayerScan<V::Output>, String> {
+    let mut hashing = HashingReader::new(raw);
+    let mut scan = LayerScan {
+        entries: Vec::new(),
+        whiteouts: Vec::new(),
+        outputs: Vec::new(),
+        blob_sha256: String::new(),
+        blob_size: 0,
+        uncompressed_size: 0,
+        compression: Compression::None,
+        warnings: Vec::new(),
+    };
+    {
+        let raw_count = std::cell::Cell::new(0u64);
+        let hashing_ref = CountingTap {
+            inner: &mut hashing,
+            count: &raw_count,
+        };
+        let mut buffered = BufReader::with_capacity(256 << 10, hashing_ref);
+        let head = buffered
+            .fill_buf()
+            .map_err(|e| format!("reading blob: {e}"))?;
+        scan.compression = if head.starts_with(&[0x1f, 0x8b]) {
+            Compression::Gzip
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Compression::Zstd
+        } else {
+            Compression::None
+        };
+        let decompressed: Box<dyn Read + '_> = match scan.compression {
+            Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+            Compression::Zstd => Box::new(
+                zstd::stream::read::Decoder::with_buffer(buffered)
+                    .map_err(|e| format!("zstd: {e}"))?,
+            ),
+            Compression::None => Box::new(buffered),
+        };
+        let get_raw = || raw_count.get();
+        let limited = LimitReader {
+            inner: decompressed,
+            count: 0,
+            limits,
+            raw_count: &get_raw,
+        };
+        let mut archive = tar::Archive::new(limited);
+        walk_tar(&mut archive, limits, hash_files, visitor, &mut scan)?;
+        let mut rest = archive.into_inner();
+        io::copy(&mut rest, &mut io::sink()).map_err(|e| format!("reading to end: {e}"))?;
+        scan.uncompressed_size = rest.count;
+    }
+    let (digest, size) = hashing.finish().map_err(|e| format!("reading blob: {e}"))?;
+    scan.blob_sha256 = digest;
+    scan.blob_size = size;
+    Ok(scan)
+}
+
+/// Passes reads through and publishes the running byte count for the ratio check.
+struct CountingTap<'a, R> {
+    inner: &'a mut R,
+    count: &'a std::cell::Cell<u64>,
+}
+
+impl<R: Read> Read for CountingTap<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}
+
+fn walk_tar<R: Read, V: LayerVisitor>(
+    archive: &mut tar::Archive<R>,
+    limits: Limits,
+    hash_files: bool,
+    visitor: &V,
+    scan: &mut LayerScan<V::Output>,
+) -> Result<(), String> {
+    let entries = archive
+        .entries()
+        .map_err(|e| format!("not a tar stream: {e}"))?;
+    let mut buf = Vec::new();
+    for (n, item) in entries.enumerate() {
+        let mut tar_entry = item.map_err(|e| format!("tar entry #{n}: {e}"))?;
+        let raw_path = String::from_utf8_lossy(&tar_entry.path_bytes()).into_owned();
+        let path = normalize_path(&raw_path)?;
+        let header = tar_entry.header();
+        let kind = match header.entry_type() {
+            tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => {
+                EntryKind::File
+            }
+            tar::EntryType::Directory => EntryKind::Dir,
+            tar::EntryType::Symlink => EntryKind::Symlink,
+            tar::EntryType::Link => EntryKind::Hardlink,
+            tar::EntryType::Char => EntryKind::Char,
+            tar::EntryType::Block => EntryKind::Block,
+            tar::EntryType::Fifo => EntryKind::Fifo,
+            // Extension headers are consumed by the tar crate; anything else has no
+            // meaning in a root filesystem and is ignored as runtimes do.
+            other => {
+                scan.warnings.push(format!(
+                    "entry {raw_path:?}: ignored tar entry type {:?}",
+                    other.as_byte() as char
+                ));
+                continue;
+            }
+        };
+        if path.is_empty() {
+            continue; // the root directory itself
+        }
+        let (dir, name) = split_parent(&path);
+        if name == OPAQUE_MARKER {
+            scan.whiteouts.push(Whiteout::Opaque(dir.to_string()));
+            continue;
+        }
+        if let Some(hidden) = name.strip_prefix(WHITEOUT_PREFIX) {
+            scan.whiteouts.push(Whiteout::Remove(join(dir, hidden)));
+            continue;
+        }
+        let mode = header
+            .mode()
+            .map_err(|e| format!("entry {raw_path:?}: {e}"))?
+            & 0o7777;
+        let uid = header.uid().unwrap_or(0) as u32;
+        let gid = header.gid().unwrap_or(0) as u32;
+        let link = match kind {
+            EntryKind::Symlink => Some(
+                tar_entry
+                    .link_name_bytes()
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default(),
+            ),
+            EntryKind::Hardlink => {
+                let target = tar_entry
+                    .link_name_bytes()
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default();
+                Some(normalize_path(&target).map_err(|e| format!("hardlink {raw_path:?}: {e}"))?)
+            }
+            _ => None,
+        };
+        let size = if kind == EntryKind::File {
+            tar_entry.size()
+        } else {
+            0
+        };
+        let mut entry = Entry {
+            path,
+            kind,
+            mode,
+            uid,
+            gid,
+            size,
+            link,
+            sha256: None,
+        };
+        if kind == EntryKind::File {
+            let wanted = visitor.wants(&entry);
+            if wanted && size > limits.max_content {
+                scan.warnings.push(format!(
+                    "{}: {} bytes is over the content limit of {}; not analysed",
+                    entry.path, size, limits.max_content
+                ));
+            }
+            if wanted && size <= limits.max_content {
+                buf.clear();
+                tar_entry
+                    .read_to_end(&mut buf)
+                    .map_err(|e| format!("reading {}: {e}", entry.path))?;
+                if hash_files {
+                    entry.sha256 = Some(Sha256::digest(&buf).into());
+                }
+                if let Some(out) = visitor.visit(&entry, &buf) {
+                    scan.outputs.push((entry.path.clone(), out));
+                }
+            } else if hash_files {
+                let mut hasher = HashSink(Sha256::new());
+                io::copy(&mut tar_entry, &mut hasher)
+                    .map_err(|e| format!("reading {}: {e}", entry.path))?;
+                entry.sha256 = Some(hasher.0.finalize().into());
+            }
+        }
+        scan.entries.push(entry);
+    }
+    Ok(())
+}
+
+struct HashSink(Sha256);
+
+impl io::Write for HashSink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_paths() {
+        assert_eq!(normalize_path("./etc/passwd").unwrap(), "etc/passwd");
+        assert_eq!(normalize_path("/etc//x/").unwrap(), "etc/x");
+        assert_eq!(normalize_path("a/../b").unwrap(), "b");
+        assert_eq!(normalize_path("./").unwrap(), "");
+        assert!(normalize_path("../etc/passwd").is_err());
+        assert!(normalize_path("a/../../b").is_err());
+    }
+}

@@ -1,0 +1,438 @@
+//! Reading container images exactly: sources (docker-archive, OCI layout and archive,
+//! unpacked root filesystems), one streaming pass over every layer, and the merged
+//! filesystem a container runtime would present.
+//!
+//! The entry point is [`scan`]: it opens a [`Source`], picks one image, streams its layers
+//! in parallel (each read once, decompressed on the fly, its digest verified), lets a
+//! [`LayerVisitor`] read the file contents it asks for, and applies the layers in order to a
+//! [`MergedFs`]. Nothing is extracted to disk.
+
+mod error;
+mod layer;
+mod merge;
+mod metadata;
+mod resolve;
+mod rootfs;
+mod source;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+pub use error::ImageError;
+pub use layer::{
+    normalize_path, scan_layer, Compression, Entry, EntryKind, LayerScan, LayerVisitor, Limits,
+    NoVisitor, Whiteout,
+};
+pub use merge::{Deleted, MergedFs, Node};
+pub use metadata::{
+    media, Descriptor, DockerManifestEntry, Healthcheck, History, ImageConfig, Index, Manifest,
+    Platform, RootFs, RuntimeConfig,
+};
+pub use resolve::{ImageInfo, LayerInfo};
+pub use source::{Source, SourceKind};
+
+use source::{BlobStore, DirStore, MemStore, SeekTarStore};
+
+/// How to scan.
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    /// Platform to choose from a multi-platform index (default: the host's).
+    pub platform: Option<Platform>,
+    /// Compute the SHA-256 of every regular file (for exact listings; costs time).
+    pub hash_files: bool,
+    /// Safety limits.
+    pub limits: Limits,
+    /// Worker threads for layers (0 = one per core).
+    pub threads: usize,
+}
+
+
+/// What one layer contributed, kept after its entry list is merged and dropped.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LayerSummary {
+    /// Number of entries (whiteouts excluded).
+    pub entries: usize,
+    /// Number of whiteout markers.
+    pub whiteouts: usize,
+    /// Compression found.
+    pub compression: Compression,
+    /// Raw blob size.
+    pub blob_size: u64,
+    /// Uncompressed tar size.
+    pub uncompressed_size: u64,
+}
+
+/// The result of scanning one image.
+#[derive(Debug)]
+pub struct ImageScan<O> {
+    /// Which image, its config and layers.
+    pub info: ImageInfo,
+    /// The final filesystem.
+    pub fs: MergedFs,
+    /// Per-layer statistics, in layer order.
+    pub layers: Vec<LayerSummary>,
+    /// Visitor outputs per layer (index = layer), each keyed by path.
+    pub outputs: Vec<Vec<(String, O)>>,
+    /// Non-fatal problems (skipped entries, broken hardlinks).
+    pub warnings: Vec<String>,
+}
+
+impl<O> ImageScan<O> {
+    /// The visitor output for `path` in the final filesystem: symlinks are resolved inside the
+    /// image root and the content is taken from the layer that last wrote it.
+    pub fn final_output(&self, path: &str) -> Option<(usize, &str, &O)> {
+        let (real, node) = self.fs.resolve(path)?;
+        if node.kind != EntryKind::File {
+            return None;
+        }
+        let (layer, stored) = node.content_location(&real);
+        self.outputs
+            .get(layer)?
+            .iter()
+            .find(|(p, _)| p == stored)
+            .map(|(p, o)| (layer, p.as_str(), o))
+    }
+}
+
+/// Open `source`, choose one image and stream all its layers through `visitor`.
+pub fn scan<V: LayerVisitor>(
+    source: &Source,
+    options: &ScanOptions,
+    visitor: &V,
+) -> Result<ImageScan<V::Output>, ImageError> {
+    let path = &source.path;
+    let meta = std::fs::metadata(path).map_err(|e| ImageError::io(path, e))?;
+    let input = source.input.as_str();
+    if meta.is_dir() {
+        let is_layout = path.join("index.json").exists() || path.join("oci-layout").exists();
+        let kind = source.kind.unwrap_or(if is_layout {
+            SourceKind::OciDir
+        } else {
+            SourceKind::Dir
+        });
+        return match kind {
+            SourceKind::Dir => rootfs::scan_dir(path, input, options, visitor),
+            SourceKind::OciDir => {
+                let store = DirStore { root: path.clone() };
+                let info = resolve::resolve_oci(
+                    &store,
+                    input,
+                    SourceKind::OciDir,
+                    source.tag.as_deref(),
+                    options.platform.as_ref(),
+                )?;
+                scan_layers(&store, info, options, visitor)
+            }
+            other => Err(ImageError::UnknownFormat {
+                path: path.clone(),
+                reason: format!("a directory cannot be read as {}", other.prefix()),
+            }),
+        };
+    }
+    if source.kind == Some(SourceKind::Dir) || source.kind == Some(SourceKind::OciDir) {
+        return Err(ImageError::UnknownFormat {
+            path: path.clone(),
+            reason: "expected a directory".to_string(),
+        });
+    }
+    match source::sniff_compression(path)? {
+        Compression::None => {
+            let store = SeekTarStore::open(path)?;
+            let info = resolve_archive(&store, source, options)?;
+            scan_layers(&store, info, options, visitor)
+        }
+        compression => scan_compressed_archive(source, compression, options, visitor),
+    }
+}
+
+/// Decide docker-archive vs OCI archive by the members present, then resolve the image.
+fn resolve_archive(
+    store: &dyn BlobStore,
+    source: &Source,
+    options: &ScanOptions,
+) -> Result<ImageInfo, ImageError> {
+    let input = source.input.as_str();
+    let has_docker = store.contains("manifest.json");
+    let has_oci = store.contains("index.json");
+    let kind = match source.kind {
+        Some(k) => k,
+        None if has_docker => SourceKind::DockerArchive,
+        None if has_oci => SourceKind::OciArchive,
+        None => {
+            return Err(ImageError::UnknownFormat {
+                path: source.path.clone(),
+                reason: "the tar has neither manifest.json nor index.json".to_string(),
+            })
+        }
+    };
+    match kind {
+        SourceKind::DockerArchive => resolve::resolve_docker(store, input, source.tag.as_deref()),
+        _ => resolve::resolve_oci(
+            store,
+            input,
+            SourceKind::OciArchive,
+            source.tag.as_deref(),
+            options.platform.as_ref(),
+        ),
+    }
+}
+
+fn thread_count(options: &ScanOptions, layers: usize) -> usize {
+    let cores = if options.threads == 0 {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    } else {
+        options.threads
+    };
+    cores.min(layers).max(1)
+}
+
+/// Stream the layers of `info` from a random-access store: workers take layers in order,
+/// the calling thread merges them in order as they arrive (so at most a few layers'
+/// entry lists are held at once).
+fn scan_layers<V: LayerVisitor>(
+    store: &dyn BlobStore,
+    info: ImageInfo,
+    options: &ScanOptions,
+    visitor: &V,
+) -> Result<ImageScan<V::Output>, ImageError> {
+    let count = info.layers.len();
+    let next = AtomicUsize::new(0);
+    let workers = thread_count(options, count);
+    let (tx, rx) = mpsc::sync_channel::<(usize, Result<LayerScan<V::Output>, ImageError>)>(workers);
+    let mut merger = Merger::new();
+    let info_ref = &info;
+    std::thread::scope(|s| -> Result<(), ImageError> {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let next = &next;
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= count {
+                    break;
+                }
+                let layer = &info_ref.layers[i];
+                let scanned = store
+                    .open(&layer.member)
+                    .map_err(|e| layer_error(info_ref, i, e))
+                    .and_then(|reader| {
+                        scan_layer(reader, options.limits, options.hash_files, visitor)
+                            .map_err(|e| layer_error(info_ref, i, e))
+                    })
+                    .and_then(|scan| verify(info_ref, i, scan));
+                let failed = scanned.is_err();
+                if tx.send((i, scanned)).is_err() || failed {
+                    // Stop handing out work after a failure.
+                    next.store(count, Ordering::SeqCst);
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        // Merge in layer order as results arrive; entry lists are dropped once merged.
+        let mut pending: BTreeMap<usize, LayerScan<V::Output>> = BTreeMap::new();
+        for (i, scanned) in rx {
+            pending.insert(i, scanned?);
+            while let Some(scan) = pending.remove(&merger.layers.len()) {
+                merger.absorb(scan);
+            }
+        }
+        Ok(())
+    })?;
+    if merger.layers.len() != count {
+        return Err(ImageError::meta(
+            &info.input,
+            "layers",
+            "a layer worker stopped early",
+        ));
+    }
+    Ok(merger.finish(info))
+}
+
+/// Applies scanned layers in order, keeping only each layer's summary and outputs.
+struct Merger<O> {
+    fs: MergedFs,
+    layers: Vec<LayerSummary>,
+    outputs: Vec<Vec<(String, O)>>,
+    warnings: Vec<String>,
+}
+
+impl<O> Merger<O> {
+    fn new() -> Self {
+        Merger {
+            fs: MergedFs::new(),
+            layers: Vec::new(),
+            outputs: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Merge the next layer (`scan` must be layer number `self.layers.len()`).
+    fn absorb(&mut self, scan: LayerScan<O>) {
+        let i = self.layers.len();
+        self.fs.apply_layer(i, &scan.entries, &scan.whiteouts);
+        self.warnings
+            .extend(scan.warnings.into_iter().map(|w| format!("layer {i}: {w}")));
+        self.layers.push(LayerSummary {
+            entries: scan.entries.len(),
+            whiteouts: scan.whiteouts.len(),
+            compression: scan.compression,
+            blob_size: scan.blob_size,
+            uncompressed_size: scan.uncompressed_size,
+        });
+        self.outputs.push(scan.outputs);
+    }
+
+    fn finish(mut self, info: ImageInfo) -> ImageScan<O> {
+        self.warnings.extend(self.fs.warnings().iter().cloned());
+        ImageScan {
+            info,
+            fs: self.fs,
+            layers: self.layers,
+            outputs: self.outputs,
+            warnings: self.warnings,
+        }
+    }
+}
+
+fn layer_error(info: &ImageInfo, i: usize, reason: String) -> ImageError {
+    ImageError::Layer {
+        input: info.input.clone(),
+        layer: i,
+        digest: info.layers[i].digest.clone(),
+        reason,
+    }
+}
+
+/// Check a scanned layer's digest against what the manifest or config promised.
+fn verify<O>(info: &ImageInfo, i: usize, scan: LayerScan<O>) -> Result<LayerScan<O>, ImageError> {
+    let layer = &info.layers[i];
+    let expected = layer
+        .expect_raw
+        .as_ref()
+        .or(if scan.compression == Compression::None {
+            layer.expect_if_plain.as_ref()
+        } else {
+            None
+        });
+    if let Some(expected) = expected {
+        if expected.starts_with("sha256:") && *expected != scan.blob_sha256 {
+            return Err(ImageError::DigestMismatch {
+                input: info.input.clone(),
+                expected: expected.clone(),
+                actual: scan.blob_sha256,
+            });
+        }
+    }
+    Ok(scan)
+}
+
+/// A compressed archive cannot be read at random: one streaming pass keeps small members
+/// (metadata) in memory and scans every member that looks like a layer as it passes.
+fn scan_compressed_archive<V: LayerVisitor>(
+    source: &Source,
+    compression: Compression,
+    options: &ScanOptions,
+    visitor: &V,
+) -> Result<ImageScan<V::Output>, ImageError> {
+    let path = &source.path;
+    let file = std::fs::File::open(path).map_err(|e| ImageError::io(path, e))?;
+    let reader: Box<dyn std::io::Read> = match compression {
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(
+            file,
+        ))),
+        _ => Box::new(zstd::stream::read::Decoder::new(file).map_err(|e| ImageError::io(path, e))?),
+    };
+    let bad = |reason: String| ImageError::UnknownFormat {
+        path: path.clone(),
+        reason,
+    };
+    let mut archive = tar::Archive::new(reader);
+    let mut store = MemStore::default();
+    let mut scanned: BTreeMap<String, LayerScan<V::Output>> = BTreeMap::new();
+    let mut layer_errors: BTreeMap<String, String> = BTreeMap::new();
+    let entries = archive
+        .entries()
+        .map_err(|e| bad(format!("not a tar archive: {e}")))?;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| bad(format!("reading archive: {e}")))?;
+        let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let name = normalize_path(&raw).map_err(bad)?;
+        let kind = entry.header().entry_type();
+        if matches!(kind, tar::EntryType::Symlink | tar::EntryType::Link) {
+            let target = entry
+                .link_name_bytes()
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
+            let target = if kind == tar::EntryType::Symlink {
+                let (dir, _) = layer::split_parent(&name);
+                normalize_path(&format!("{dir}/{target}")).map_err(bad)?
+            } else {
+                normalize_path(&target).map_err(bad)?
+            };
+            store.links.insert(name, target);
+            continue;
+        }
+        if !matches!(kind, tar::EntryType::Regular | tar::EntryType::Continuous) {
+            continue;
+        }
+        let size = entry.size();
+        let mut reader = std::io::BufReader::with_capacity(64 << 10, &mut entry);
+        let head = std::io::BufRead::fill_buf(&mut reader)
+            .map_err(|e| bad(format!("reading {name}: {e}")))?;
+        let looks_json = head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+            || head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[');
+        if (looks_json
+            || name == "repositories"
+            || name == "oci-layout"
+            || name.ends_with("VERSION"))
+            && size <= source::MAX_METADATA
+        {
+            let mut buf = Vec::with_capacity(size as usize);
+            std::io::Read::read_to_end(&mut reader, &mut buf)
+                .map_err(|e| bad(format!("reading {name}: {e}")))?;
+            store.files.insert(name, buf);
+        } else {
+            // Layer index is not known yet: results are filed by member name.
+            store.streamed.insert(name.clone());
+            match scan_layer(reader, options.limits, options.hash_files, visitor) {
+                Ok(scan) => {
+                    scanned.insert(name, scan);
+                }
+                Err(e) => {
+                    layer_errors.insert(name, e);
+                }
+            }
+        }
+    }
+    let info = resolve_archive(&store, source, options)?;
+    let mut merger = Merger::new();
+    let members: Vec<String> = info
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            store
+                .resolve_name(&l.member)
+                .map_err(|e| layer_error(&info, i, e))
+        })
+        .collect::<Result<_, _>>()?;
+    for (i, member) in members.iter().enumerate() {
+        if let Some(e) = layer_errors.get(member) {
+            return Err(layer_error(&info, i, e.clone()));
+        }
+        // A blob listed twice (identical layers) was read once; later uses get its entries again.
+        let used_again = members[i + 1..].contains(member);
+        let scan = if used_again {
+            scanned.get(member).map(LayerScan::without_outputs)
+        } else {
+            scanned.remove(member)
+        };
+        let scan =
+            scan.ok_or_else(|| layer_error(&info, i, format!("{member}: not in the archive")))?;
+        merger.absorb(verify(&info, i, scan)?);
+    }
+    Ok(merger.finish(info))
+}

@@ -1,0 +1,160 @@
+//! An unpacked root filesystem as a one-layer image. Symlinks are never followed on the host:
+//! entries are read with `symlink_metadata`, and only regular files are opened.
+
+use std::collections::HashMap;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::error::ImageError;
+use crate::layer::{Compression, Entry, EntryKind, LayerScan, LayerVisitor};
+use crate::resolve::{ImageInfo, LayerInfo};
+use crate::{ImageConfig, ImageScan, ScanOptions, SourceKind};
+
+/// Walk `root` and scan it as a single layer.
+pub(crate) fn scan_dir<V: LayerVisitor>(
+    root: &Path,
+    input: &str,
+    options: &ScanOptions,
+    visitor: &V,
+) -> Result<ImageScan<V::Output>, ImageError> {
+    let mut scan = LayerScan {
+        entries: Vec::new(),
+        whiteouts: Vec::new(),
+        outputs: Vec::new(),
+        blob_sha256: String::new(),
+        blob_size: 0,
+        uncompressed_size: 0,
+        compression: Compression::None,
+        warnings: Vec::new(),
+    };
+    let mut inodes: HashMap<(u64, u64), String> = HashMap::new();
+    let mut stack = vec![String::new()];
+    while let Some(dir) = stack.pop() {
+        let host_dir = root.join(&dir);
+        let mut names: Vec<_> = std::fs::read_dir(&host_dir)
+            .map_err(|e| ImageError::io(&host_dir, e))?
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name())
+            .collect();
+        names.sort();
+        for name in names.into_iter().rev() {
+            let name = name.to_string_lossy().into_owned();
+            let rel = if dir.is_empty() {
+                name
+            } else {
+                format!("{dir}/{name}")
+            };
+            let host = root.join(&rel);
+            let meta = match std::fs::symlink_metadata(&host) {
+                Ok(m) => m,
+                Err(e) => {
+                    scan.warnings.push(format!("{rel}: {e}"));
+                    continue;
+                }
+            };
+            let ft = meta.file_type();
+            let mut entry = Entry {
+                path: rel.clone(),
+                kind: EntryKind::File,
+                mode: meta.permissions().mode() & 0o7777,
+                uid: meta.uid(),
+                gid: meta.gid(),
+                size: 0,
+                link: None,
+                sha256: None,
+            };
+            if ft.is_dir() {
+                entry.kind = EntryKind::Dir;
+                stack.push(rel);
+            } else if ft.is_symlink() {
+                entry.kind = EntryKind::Symlink;
+                entry.link = std::fs::read_link(&host)
+                    .ok()
+                    .map(|t| t.to_string_lossy().into_owned());
+            } else if ft.is_file() {
+                if meta.nlink() > 1 {
+                    if let Some(first) = inodes.get(&(meta.dev(), meta.ino())) {
+                        entry.kind = EntryKind::Hardlink;
+                        entry.link = Some(first.clone());
+                        scan.entries.push(entry);
+                        continue;
+                    }
+                    inodes.insert((meta.dev(), meta.ino()), rel.clone());
+                }
+                entry.size = meta.len();
+                read_file(&host, &mut entry, options, visitor, &mut scan);
+            } else {
+                use std::os::unix::fs::FileTypeExt;
+                entry.kind = if ft.is_char_device() {
+                    EntryKind::Char
+                } else if ft.is_block_device() {
+                    EntryKind::Block
+                } else if ft.is_fifo() {
+                    EntryKind::Fifo
+                } else {
+                    continue; // sockets have no place in an image
+                };
+            }
+            scan.entries.push(entry);
+        }
+    }
+    let info = ImageInfo {
+        input: input.to_string(),
+        kind: SourceKind::Dir,
+        tags: Vec::new(),
+        manifest_digest: None,
+        config_digest: None,
+        config: ImageConfig::default(),
+        layers: vec![LayerInfo {
+            digest: String::new(),
+            diff_id: String::new(),
+            media_type: "directory".to_string(),
+            size: 0,
+            created_by: None,
+            member: String::new(),
+            expect_raw: None,
+            expect_if_plain: None,
+        }],
+    };
+    let mut merger = crate::Merger::new();
+    merger.absorb(scan);
+    Ok(merger.finish(info))
+}
+
+fn read_file<V: LayerVisitor>(
+    host: &Path,
+    entry: &mut Entry,
+    options: &ScanOptions,
+    visitor: &V,
+    scan: &mut LayerScan<V::Output>,
+) {
+    let wanted = visitor.wants(entry) && entry.size <= options.limits.max_content;
+    if !wanted && !options.hash_files {
+        return;
+    }
+    let content = if wanted {
+        std::fs::read(host)
+    } else {
+        let mut hasher = Sha256::new();
+        std::fs::File::open(host)
+            .and_then(|mut f| std::io::copy(&mut f, &mut hasher))
+            .map(|_| {
+                entry.sha256 = Some(hasher.finalize().into());
+                Vec::new()
+            })
+    };
+    match content {
+        Ok(bytes) if wanted => {
+            if options.hash_files {
+                entry.sha256 = Some(Sha256::digest(&bytes).into());
+            }
+            if let Some(out) = visitor.visit(entry, &bytes) {
+                scan.outputs.push((entry.path.clone(), out));
+            }
+        }
+        Ok(_) => {}
+        Err(e) => scan.warnings.push(format!("{}: {e}", entry.path)),
+    }
+}

@@ -1,0 +1,314 @@
+//! Where an image comes from: parsing the user's source argument (`docker-archive:`,
+//! `oci-dir:`, `oci-archive:`, `dir:` prefixes as Syft users type them, or auto-detection)
+//! and reading blobs from an OCI layout directory or a tar archive.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use crate::error::ImageError;
+use crate::layer::normalize_path;
+
+/// The format of an image source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// A `docker save` tar (optionally gzip or zstd compressed as a whole).
+    DockerArchive,
+    /// An OCI image layout directory.
+    OciDir,
+    /// A tar of an OCI image layout.
+    OciArchive,
+    /// An unpacked root filesystem.
+    Dir,
+}
+
+impl SourceKind {
+    /// The prefix users type for this kind.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            SourceKind::DockerArchive => "docker-archive",
+            SourceKind::OciDir => "oci-dir",
+            SourceKind::OciArchive => "oci-archive",
+            SourceKind::Dir => "dir",
+        }
+    }
+}
+
+/// A parsed source argument.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// What the user typed.
+    pub input: String,
+    /// The format, if given by prefix or already detected.
+    pub kind: Option<SourceKind>,
+    /// The file or directory.
+    pub path: PathBuf,
+    /// The tag or reference selecting one image (`PATH:TAG`).
+    pub tag: Option<String>,
+}
+
+impl Source {
+    /// Parse `[PREFIX:]PATH[:TAG]`. A path that exists as typed is never split at `:`.
+    pub fn parse(input: &str) -> Result<Source, ImageError> {
+        let prefixes = [
+            ("docker-archive:", SourceKind::DockerArchive),
+            ("oci-dir:", SourceKind::OciDir),
+            ("oci:", SourceKind::OciDir),
+            ("oci-archive:", SourceKind::OciArchive),
+            ("dir:", SourceKind::Dir),
+        ];
+        let (kind, rest) = prefixes
+            .iter()
+            .find_map(|(p, k)| input.strip_prefix(p).map(|rest| (Some(*k), rest)))
+            .unwrap_or((None, input));
+        if Path::new(rest).exists() || kind == Some(SourceKind::Dir) {
+            return Ok(Source {
+                input: input.to_string(),
+                kind,
+                path: PathBuf::from(rest),
+                tag: None,
+            });
+        }
+        if let Some((path, tag)) = rest.rsplit_once(':') {
+            if !tag.contains('/') && Path::new(path).exists() {
+                return Ok(Source {
+                    input: input.to_string(),
+                    kind,
+                    path: PathBuf::from(path),
+                    tag: Some(tag.to_string()),
+                });
+            }
+        }
+        Err(ImageError::io(
+            rest,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory"),
+        ))
+    }
+}
+
+/// Compression of a whole archive file, from its first bytes.
+pub(crate) fn sniff_compression(path: &Path) -> Result<crate::layer::Compression, ImageError> {
+    let mut head = [0u8; 4];
+    let mut f = File::open(path).map_err(|e| ImageError::io(path, e))?;
+    let n = read_up_to(&mut f, &mut head).map_err(|e| ImageError::io(path, e))?;
+    Ok(if head[..n].starts_with(&[0x1f, 0x8b]) {
+        crate::layer::Compression::Gzip
+    } else if head[..n].starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        crate::layer::Compression::Zstd
+    } else {
+        crate::layer::Compression::None
+    })
+}
+
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+/// Largest metadata document (index, manifest, config) we read into memory.
+pub(crate) const MAX_METADATA: u64 = 16 << 20;
+
+/// Read access to the blobs and metadata files of an image, by archive-relative name.
+pub(crate) trait BlobStore: Sync {
+    /// Whether a member with this name exists.
+    fn contains(&self, name: &str) -> bool;
+    /// Read a small member (metadata) fully.
+    fn read_small(&self, name: &str) -> Result<Vec<u8>, String>;
+    /// Open a member for streaming.
+    fn open(&self, name: &str) -> Result<Box<dyn Read + Send + '_>, String>;
+}
+
+/// An OCI layout directory (or any directory holding archive-relative names).
+pub(crate) struct DirStore {
+    pub(crate) root: PathBuf,
+}
+
+impl DirStore {
+    fn member(&self, name: &str) -> Result<PathBuf, String> {
+        let clean = normalize_path(name)?;
+        Ok(self.root.join(clean))
+    }
+}
+
+impl BlobStore for DirStore {
+    fn contains(&self, name: &str) -> bool {
+        self.member(name).map(|p| p.exists()).unwrap_or(false)
+    }
+
+    fn read_small(&self, name: &str) -> Result<Vec<u8>, String> {
+        let path = self.member(name)?;
+        let meta = std::fs::metadata(&path).map_err(|e| format!("{name}: {e}"))?;
+        if meta.is_dir() {
+            return Err(format!("{name} is a directory"));
+        }
+        if meta.len() > MAX_METADATA {
+            return Err(format!("{name} is {} bytes, too large", meta.len()));
+        }
+        std::fs::read(&path).map_err(|e| format!("{name}: {e}"))
+    }
+
+    fn open(&self, name: &str) -> Result<Box<dyn Read + Send + '_>, String> {
+        let path = self.member(name)?;
+        let file = File::open(&path).map_err(|e| format!("{name}: {e}"))?;
+        if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+            return Err(format!("{name} is a directory"));
+        }
+        Ok(Box::new(file))
+    }
+}
+
+/// An uncompressed tar archive indexed once, read by seeking to members.
+pub(crate) struct SeekTarStore {
+    path: PathBuf,
+    members: HashMap<String, (u64, u64)>,
+    links: HashMap<String, String>,
+}
+
+impl SeekTarStore {
+    /// Index the member headers of `path` (contents are skipped by seeking).
+    pub(crate) fn open(path: &Path) -> Result<Self, ImageError> {
+        let file = File::open(path).map_err(|e| ImageError::io(path, e))?;
+        let mut archive = tar::Archive::new(BufReader::new(file));
+        let mut members = HashMap::new();
+        let mut links = HashMap::new();
+        let bad = |e: String| ImageError::UnknownFormat {
+            path: path.to_path_buf(),
+            reason: e,
+        };
+        let entries = archive
+            .entries_with_seek()
+            .map_err(|e| bad(format!("not a tar archive: {e}")))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| bad(format!("bad tar header: {e}")))?;
+            let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+            let name = normalize_path(&raw).map_err(bad)?;
+            match entry.header().entry_type() {
+                tar::EntryType::Symlink | tar::EntryType::Link => {
+                    let target = entry
+                        .link_name_bytes()
+                        .map(|b| String::from_utf8_lossy(&b).into_owned())
+                        .unwrap_or_default();
+                    let target = if entry.header().entry_type() == tar::EntryType::Symlink {
+                        let (dir, _) = crate::layer::split_parent(&name);
+                        normalize_path(&format!("{dir}/{target}")).map_err(bad)?
+                    } else {
+                        normalize_path(&target).map_err(bad)?
+                    };
+                    links.insert(name, target);
+                }
+                tar::EntryType::Regular | tar::EntryType::Continuous => {
+                    members.insert(name, (entry.raw_file_position(), entry.size()));
+                }
+                _ => {}
+            }
+        }
+        Ok(SeekTarStore {
+            path: path.to_path_buf(),
+            members,
+            links,
+        })
+    }
+
+    /// Follow member symlinks/hardlinks (docker save links identical layers) with a hop limit.
+    fn locate(&self, name: &str) -> Result<(u64, u64), String> {
+        let mut current = normalize_path(name)?;
+        for _ in 0..16 {
+            if let Some(loc) = self.members.get(&current) {
+                return Ok(*loc);
+            }
+            match self.links.get(&current) {
+                Some(next) => current = next.clone(),
+                None => return Err(format!("{name}: not in the archive")),
+            }
+        }
+        Err(format!("{name}: link loop in the archive"))
+    }
+}
+
+impl BlobStore for SeekTarStore {
+    fn contains(&self, name: &str) -> bool {
+        self.locate(name).is_ok()
+    }
+
+    fn read_small(&self, name: &str) -> Result<Vec<u8>, String> {
+        let (_, size) = self.locate(name)?;
+        if size > MAX_METADATA {
+            return Err(format!("{name} is {size} bytes, too large"));
+        }
+        let mut buf = Vec::with_capacity(size as usize);
+        self.open(name)?
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("{name}: {e}"))?;
+        Ok(buf)
+    }
+
+    fn open(&self, name: &str) -> Result<Box<dyn Read + Send + '_>, String> {
+        let (offset, size) = self.locate(name)?;
+        let mut file = File::open(&self.path).map_err(|e| format!("{name}: {e}"))?;
+        file.seek(SeekFrom::Start(offset))
+            .map_err(|e| format!("{name}: {e}"))?;
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        if offset.saturating_add(size) > len {
+            return Err(format!(
+                "{name}: archive is truncated ({size} bytes declared at offset {offset}, file has {len})"
+            ));
+        }
+        Ok(Box::new(
+            BufReader::with_capacity(256 << 10, file).take(size),
+        ))
+    }
+}
+
+/// Small members kept in memory from a single streaming pass over a compressed archive.
+#[derive(Default)]
+pub(crate) struct MemStore {
+    pub(crate) files: HashMap<String, Vec<u8>>,
+    /// Members that were streamed (layers) rather than kept.
+    pub(crate) streamed: std::collections::HashSet<String>,
+    pub(crate) links: HashMap<String, String>,
+}
+
+impl MemStore {
+    pub(crate) fn resolve_name(&self, name: &str) -> Result<String, String> {
+        let mut current = normalize_path(name)?;
+        for _ in 0..16 {
+            match self.links.get(&current) {
+                Some(next) => current = next.clone(),
+                None => return Ok(current),
+            }
+        }
+        Err(format!("{name}: link loop in the archive"))
+    }
+}
+
+impl BlobStore for MemStore {
+    fn contains(&self, name: &str) -> bool {
+        self.resolve_name(name)
+            .map(|n| self.files.contains_key(&n) || self.streamed.contains(&n))
+            .unwrap_or(false)
+    }
+
+    fn read_small(&self, name: &str) -> Result<Vec<u8>, String> {
+        let n = self.resolve_name(name)?;
+        self.files
+            .get(&n)
+            .cloned()
+            .ok_or_else(|| format!("{name}: not in the archive"))
+    }
+
+    fn open(&self, name: &str) -> Result<Box<dyn Read + Send + '_>, String> {
+        let n = self.resolve_name(name)?;
+        self.files
+            .get(&n)
+            .map(|b| Box::new(b.as_slice()) as Box<dyn Read + Send>)
+            .ok_or_else(|| format!("{name}: not in the archive"))
+    }
+}

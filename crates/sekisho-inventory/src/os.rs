@@ -1,0 +1,249 @@
+//! Operating system detection from os-release and the distro files older images rely on.
+
+use sekisho_sbom::OsInfo;
+
+/// Files read for OS detection, most specific first where it matters.
+pub const OS_FILES: &[&str] = &[
+    "etc/os-release",
+    "usr/lib/os-release",
+    "etc/alpine-release",
+    "etc/debian_version",
+    "etc/redhat-release",
+    "etc/centos-release",
+    "etc/system-release",
+    "etc/lsb-release",
+    "etc/SuSE-release",
+    "etc/photon-release",
+    "etc/mariner-release",
+    "etc/azurelinux-release",
+];
+
+/// Parse os-release `KEY=value` lines (values may be quoted).
+pub fn parse_os_release(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|line| {
+            let line = line.trim();
+            if line.starts_with('#') {
+                return None;
+            }
+            let (k, v) = line.split_once('=')?;
+            let v = v.trim();
+            let v = v
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .or_else(|| v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+                .unwrap_or(v);
+            Some((k.trim().to_string(), v.replace("\\\"", "\"")))
+        })
+        .collect()
+}
+
+fn get<'a>(kv: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    kv.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+/// Detect the OS given a way to read files of the final filesystem.
+pub fn detect(read: &dyn Fn(&str) -> Option<String>) -> Option<OsInfo> {
+    let first_line =
+        |path: &str| read(path).map(|t| t.lines().next().unwrap_or("").trim().to_string());
+    let os_release = ["etc/os-release", "usr/lib/os-release"]
+        .iter()
+        .find_map(|p| read(p).map(|t| (p, parse_os_release(&t))));
+    if let Some((path, kv)) = &os_release {
+        let id = get(kv, "ID").unwrap_or("").to_ascii_lowercase();
+        if !id.is_empty() {
+            let name = get(kv, "NAME").unwrap_or(&id).to_string();
+            let pretty = get(kv, "PRETTY_NAME").unwrap_or(&name).to_string();
+            let version_id = get(kv, "VERSION_ID").unwrap_or("").to_string();
+            let mut codename = get(kv, "VERSION_CODENAME")
+                .or_else(|| get(kv, "UBUNTU_CODENAME"))
+                .filter(|c| !c.is_empty())
+                .map(str::to_string);
+            let mut version = version_id.clone();
+            let mut evidence = format!("/{path}");
+            // More exact versions from the distro's own files.
+            match id.as_str() {
+                "alpine" => {
+                    if let Some(v) = first_line("etc/alpine-release").filter(|v| !v.is_empty()) {
+                        version = v;
+                        evidence = "/etc/alpine-release".into();
+                    }
+                }
+                "debian" => {
+                    if let Some(v) = first_line("etc/debian_version")
+                        .filter(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+                    {
+                        version = v;
+                        evidence = "/etc/debian_version".into();
+                    } else if codename.is_none() {
+                        codename = get(kv, "VERSION").and_then(codename_in_parens);
+                    }
+                }
+                "centos" | "rhel" | "almalinux" | "rocky" | "ol" => {
+                    let file = match id.as_str() {
+                        "centos" => "etc/centos-release",
+                        _ => "etc/redhat-release",
+                    };
+                    if let Some(v) = first_line(file).and_then(|l| release_number(&l)) {
+                        if v.starts_with(&version_id) {
+                            version = v;
+                            evidence = format!("/{file}");
+                        }
+                    }
+                }
+                _ => {}
+            }
+            return Some(OsInfo {
+                id,
+                name,
+                version,
+                codename,
+                pretty_name: pretty,
+                evidence,
+            });
+        }
+    }
+    legacy(&first_line)
+}
+
+/// Detection for images without os-release (old CentOS, Debian, Alpine, SUSE, Photon).
+fn legacy(first_line: &dyn Fn(&str) -> Option<String>) -> Option<OsInfo> {
+    let make = |id: &str, name: &str, version: String, pretty: String, evidence: &str| OsInfo {
+        id: id.to_string(),
+        name: name.to_string(),
+        version,
+        codename: None,
+        pretty_name: pretty,
+        evidence: format!("/{evidence}"),
+    };
+    if let Some(v) = first_line("etc/alpine-release") {
+        return Some(make(
+            "alpine",
+            "Alpine Linux",
+            v.clone(),
+            format!("Alpine Linux v{v}"),
+            "etc/alpine-release",
+        ));
+    }
+    for (file, id, name) in [
+        ("etc/centos-release", "centos", "CentOS Linux"),
+        ("etc/redhat-release", "rhel", "Red Hat Enterprise Linux"),
+        ("etc/system-release", "amzn", "Amazon Linux"),
+    ] {
+        if let Some(line) = first_line(file) {
+            let lower = line.to_ascii_lowercase();
+            let id = if lower.contains("centos") {
+                "centos"
+            } else if lower.contains("amazon") {
+                "amzn"
+            } else if lower.contains("oracle") {
+                "ol"
+            } else if lower.contains("fedora") {
+                "fedora"
+            } else {
+                id
+            };
+            let version = release_number(&line).unwrap_or_default();
+            return Some(make(id, name, version, line.clone(), file));
+        }
+    }
+    if let Some(line) = first_line("etc/SuSE-release") {
+        let version = release_number(&line).unwrap_or_default();
+        return Some(make(
+            "sles",
+            "SUSE Linux Enterprise Server",
+            version,
+            line.clone(),
+            "etc/SuSE-release",
+        ));
+    }
+    if let Some(line) = first_line("etc/photon-release") {
+        let version = release_number(&line).unwrap_or_default();
+        return Some(make(
+            "photon",
+            "VMware Photon OS",
+            version,
+            line.clone(),
+            "etc/photon-release",
+        ));
+    }
+    if let Some(v) = first_line("etc/debian_version") {
+        return Some(make(
+            "debian",
+            "Debian GNU/Linux",
+            v.clone(),
+            format!("Debian GNU/Linux {v}"),
+            "etc/debian_version",
+        ));
+    }
+    None
+}
+
+/// `"12 (bookworm)"` -> `bookworm`.
+fn codename_in_parens(version: &str) -> Option<String> {
+    let start = version.find('(')?;
+    let end = version[start..].find(')')? + start;
+    let inner = version[start + 1..end].trim();
+    (!inner.is_empty()).then(|| {
+        inner
+            .split(',')
+            .next()
+            .unwrap_or(inner)
+            .trim()
+            .to_lowercase()
+    })
+}
+
+/// The first dotted number in a release line (`CentOS Linux release 7.9.2009 (Core)` -> `7.9.2009`).
+fn release_number(line: &str) -> Option<String> {
+    line.split_whitespace()
+        .find(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+        .map(|w| {
+            w.trim_end_matches(|c: char| !c.is_ascii_digit())
+                .to_string()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detect_from(files: &[(&str, &str)]) -> Option<OsInfo> {
+        let read = |p: &str| {
+            files
+                .iter()
+                .find(|(f, _)| *f == p)
+                .map(|(_, t)| t.to_string())
+        };
+        detect(&read)
+    }
+
+    #[test]
+    fn os_release_and_distro_files() {
+        let os = detect_from(&[
+            ("etc/os-release", "ID=debian\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n"),
+            ("etc/debian_version", "12.4\n"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (os.id.as_str(), os.version.as_str(), os.codename.as_deref()),
+            ("debian", "12.4", Some("bookworm"))
+        );
+        let os = detect_from(&[(
+            "etc/centos-release",
+            "CentOS Linux release 7.9.2009 (Core)\n",
+        )])
+        .unwrap();
+        assert_eq!(
+            (os.id.as_str(), os.version.as_str()),
+            ("centos", "7.9.2009")
+        );
+        let os = detect_from(&[(
+            "usr/lib/os-release",
+            "NAME=\"Amazon Linux\"\nVERSION=\"2023\"\nID=\"amzn\"\nVERSION_ID=\"2023\"\n",
+        )])
+        .unwrap();
+        assert_eq!((os.id.as_str(), os.version.as_str()), ("amzn", "2023"));
+        assert!(detect_from(&[]).is_none());
+    }
+}

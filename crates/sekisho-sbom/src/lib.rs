@@ -1,0 +1,46 @@
+//! The package model and package URLs, and the writers for the inventory: a human table,
+//! sekisho's native JSON, CycloneDX 1.6 and SPDX 2.3.
+
+pub mod cyclonedx;
+pub mod model;
+pub mod purl;
+pub mod spdx;
+pub mod table;
+mod time;
+
+pub use model::{Inventory, LayerRef, OsInfo, Package, PackageKind, SourceInfo, SCHEMA_VERSION};
+
+use sha2::{Digest, Sha256};
+
+/// Name written into documents as the producing tool.
+pub const TOOL_NAME: &str = "sekisho";
+/// Version written into documents.
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A UUID derived from the image identity and the package list, so that the same input gives
+/// the same document (serial numbers and namespaces stay stable across runs).
+pub fn stable_uuid(inv: &Inventory) -> String {
+    let mut h = Sha256::new();
+    h.update(inv.source.input.as_bytes());
+    h.update(inv.source.image_id.as_deref().unwrap_or("").as_bytes());
+    for p in &inv.packages {
+        h.update(p.purl.as_bytes());
+    }
+    let mut b: [u8; 16] = h.finalize()[..16].try_into().unwrap_or([0; 16]);
+    b[6] = (b[6] & 0x0f) | 0x50; // version 5 style (name-based)
+    b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
+    let x = hex::encode(b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &x[..8],
+        &x[8..12],
+        &x[12..16],
+        &x[16..20],
+        &x[20..]
+    )
+}
+
+/// The native JSON report, fields in declaration order.
+pub fn render_json(inv: &Inventory) -> Result<String, serde_json::Error> {
+    serde_json::to_string_pretty(inv).map(|s| s + "\n")
+}

@@ -1,0 +1,91 @@
+//! The human table: one OS line, then packages grouped by type in aligned columns.
+
+use std::fmt::Write;
+
+use crate::model::Inventory;
+
+/// Render the inventory as text; `color` adds ANSI bold to headings.
+pub fn render(inv: &Inventory, color: bool) -> String {
+    let (bold, reset) = if color {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "")
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "{bold}Image{reset}  {}", inv.source.input);
+    match &inv.os {
+        Some(os) => {
+            let _ = writeln!(
+                out,
+                "{bold}OS{reset}     {} {} ({})",
+                os.id, os.version, os.pretty_name
+            );
+        }
+        None => {
+            let _ = writeln!(out, "{bold}OS{reset}     none detected (no OS release files: scratch or distroless-static)");
+        }
+    }
+    let _ = writeln!(out, "{bold}Layers{reset} {}", inv.source.layers.len());
+    let mut kinds: Vec<_> = inv.packages.iter().map(|p| p.kind).collect();
+    kinds.dedup();
+    if inv.packages.is_empty() {
+        let _ = writeln!(out, "\nNo OS packages found.");
+    }
+    for kind in kinds {
+        let pkgs: Vec<_> = inv.packages.iter().filter(|p| p.kind == kind).collect();
+        let headers = ["NAME", "VERSION", "SOURCE", "ARCH", "LAYER"];
+        let rows: Vec<[String; 5]> = pkgs
+            .iter()
+            .map(|p| {
+                let source = if p.source_name.is_empty()
+                    || (p.source_name == p.name
+                        && (p.source_version.is_empty() || p.source_version == p.version))
+                {
+                    String::new()
+                } else if p.source_version.is_empty() || p.source_version == p.version {
+                    p.source_name.clone()
+                } else {
+                    format!("{} {}", p.source_name, p.source_version)
+                };
+                [
+                    p.name.clone(),
+                    p.version.clone(),
+                    source,
+                    p.arch.clone(),
+                    p.layer.index.to_string(),
+                ]
+            })
+            .collect();
+        let mut widths = headers.map(str::len);
+        for row in &rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let _ = writeln!(
+            out,
+            "\n{bold}{} packages ({}){reset}",
+            kind.as_str(),
+            pkgs.len()
+        );
+        let line = |cells: &[String]| {
+            let mut s = String::new();
+            for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+                if i + 1 == cells.len() {
+                    s.push_str(cell);
+                } else {
+                    let _ = write!(s, "{cell:<w$}  ");
+                }
+            }
+            s.trim_end().to_string()
+        };
+        let _ = writeln!(out, "{}", line(&headers.map(String::from)));
+        for row in &rows {
+            let _ = writeln!(out, "{}", line(row));
+        }
+    }
+    for w in &inv.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
+    out
+}

@@ -1,0 +1,69 @@
+//! The `sekisho` command line: argument parsing, output selection and exit codes. The work is
+//! done by the library crates.
+
+mod image_cmd;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Tells whether a container image is safe to ship: inventory, SBOM, audit, Dockerfile lint.
+#[derive(Parser)]
+#[command(name = "sekisho", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan an image archive or OCI layout: OS and OS packages.
+    Image(image_cmd::ImageArgs),
+    /// Scan an unpacked root filesystem directory.
+    Rootfs(image_cmd::ImageArgs),
+    /// Write an SBOM for an image (CycloneDX by default).
+    Sbom(image_cmd::SbomArgs),
+    /// List the final (merged) filesystem of an image as TSV.
+    Files(image_cmd::FilesArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Image(args) => image_cmd::run_image(&args, false),
+        Command::Rootfs(args) => image_cmd::run_image(&args, true),
+        Command::Sbom(args) => image_cmd::run_sbom(&args),
+        Command::Files(args) => image_cmd::run_files(&args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Whether to colour output going to stdout: only on a terminal, and never with `NO_COLOR`.
+pub fn use_color(output: &Option<PathBuf>) -> bool {
+    output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Write `text` to `--output` or stdout.
+pub fn emit(output: &Option<PathBuf>, text: &str) -> anyhow::Result<()> {
+    match output {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(Into::into),
+            }
+        }
+    }
+}
