@@ -47,7 +47,6 @@ pub struct ScanOptions {
     pub threads: usize,
 }
 
-
 /// What one layer contributed, kept after its entry list is merged and dropped.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct LayerSummary {
