@@ -5,6 +5,7 @@ pub mod cyclonedx;
 pub mod model;
 pub mod purl;
 pub mod spdx;
+mod spdx_ids;
 pub mod table;
 mod time;
 

@@ -1,6 +1,10 @@
 //! SPDX 2.3 JSON (<https://spdx.github.io/spdx-spec/v2.3/>).
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Value};
+
+use crate::spdx_ids;
 
 use crate::model::{Inventory, Package};
 use crate::{stable_uuid, time, TOOL_NAME, TOOL_VERSION};
@@ -8,6 +12,7 @@ use crate::{stable_uuid, time, TOOL_NAME, TOOL_VERSION};
 /// Render the inventory as an SPDX 2.3 JSON document.
 pub fn render(inv: &Inventory) -> Value {
     let mut packages = Vec::new();
+    let mut refs = BTreeMap::new();
     let mut relationships = vec![json!({
         "spdxElementId": "SPDXRef-DOCUMENT",
         "relationshipType": "DESCRIBES",
@@ -62,9 +67,13 @@ pub fn render(inv: &Inventory) -> Value {
             "relationshipType": "CONTAINS",
             "relatedSpdxElement": id,
         }));
-        packages.push(package(pkg, &id));
+        packages.push(package(pkg, &id, &mut refs));
     }
-    json!({
+    let extracted: Vec<Value> = refs
+        .into_iter()
+        .map(|(id, text)| json!({"licenseId": id, "extractedText": text, "name": text}))
+        .collect();
+    let mut doc = json!({
         "spdxVersion": "SPDX-2.3",
         "dataLicense": "CC0-1.0",
         "SPDXID": "SPDXRef-DOCUMENT",
@@ -76,11 +85,15 @@ pub fn render(inv: &Inventory) -> Value {
         },
         "packages": packages,
         "relationships": relationships,
-    })
+    });
+    if !extracted.is_empty() {
+        doc["hasExtractedLicensingInfos"] = Value::Array(extracted);
+    }
+    doc
 }
 
-fn package(pkg: &Package, id: &str) -> Value {
-    let declared = license_expression(&pkg.licenses);
+fn package(pkg: &Package, id: &str, refs: &mut BTreeMap<String, String>) -> Value {
+    let declared = license_expression(&pkg.licenses, refs);
     let mut p = json!({
         "name": pkg.name,
         "SPDXID": id,
@@ -98,9 +111,6 @@ fn package(pkg: &Package, id: &str) -> Value {
             "referenceLocator": pkg.purl,
         }],
     });
-    if declared.is_none() && !pkg.licenses.is_empty() {
-        p["licenseComments"] = json!(format!("as recorded: {}", pkg.licenses.join(" ")));
-    }
     p["supplier"] = if pkg.supplier.is_empty() {
         json!("NOASSERTION")
     } else {
@@ -122,33 +132,50 @@ fn sanitize_id(text: &str) -> String {
         .collect()
 }
 
-/// A licence list as an SPDX expression, when every token looks like an SPDX identifier or
-/// operator; otherwise `None` (the raw text goes to `licenseComments`).
-fn license_expression(licenses: &[String]) -> Option<String> {
-    if licenses.is_empty() {
-        return None;
+/// A licence list as an SPDX expression. Known identifiers and the operators stay as they are;
+/// anything else becomes `LicenseRef-<sanitised>` and is added to `refs` with its original text
+/// (for `hasExtractedLicensingInfos`). Space-separated lists without operators (apk writes
+/// `MIT BSD`) mean all of them, so they are joined with `AND`.
+fn license_expression(licenses: &[String], refs: &mut BTreeMap<String, String>) -> Option<String> {
+    let mut parts = Vec::new();
+    for l in licenses {
+        let tokens: Vec<&str> = l.split_whitespace().collect();
+        let operator = |t: &str| matches!(t.to_ascii_uppercase().as_str(), "AND" | "OR" | "WITH");
+        let has_operator = tokens.iter().any(|t| operator(t));
+        let mut out = Vec::new();
+        for t in &tokens {
+            if operator(t) {
+                out.push(t.to_ascii_uppercase());
+                continue;
+            }
+            let open = t.len() - t.trim_start_matches('(').len();
+            let close = t.len() - t.trim_end_matches(')').len();
+            let core = t.trim_matches(|c| c == '(' || c == ')');
+            if core.is_empty() {
+                out.push(t.to_string());
+                continue;
+            }
+            let id = if spdx_ids::is_known(core) {
+                core.to_string()
+            } else {
+                let r = format!("LicenseRef-{}", sanitize_id(core));
+                refs.insert(r.clone(), core.to_string());
+                r
+            };
+            out.push(format!("{}{id}{}", "(".repeat(open), ")".repeat(close)));
+        }
+        if out.is_empty() {
+            continue;
+        }
+        if has_operator {
+            parts.push(format!("({})", out.join(" ")));
+        } else {
+            parts.extend(out);
+        }
     }
-    let plausible = |l: &str| {
-        l.split(|c: char| c.is_whitespace() || c == '(' || c == ')')
-            .filter(|t| !t.is_empty())
-            .all(|t| {
-                matches!(t, "AND" | "OR" | "WITH")
-                    || (t
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || ".-+".contains(c))
-                        && t.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
-            })
-    };
-    if !licenses.iter().all(|l| plausible(l)) {
-        return None;
+    match parts.len() {
+        0 => None,
+        1 => Some(parts.remove(0)),
+        _ => Some(parts.join(" AND ")),
     }
-    Some(if licenses.len() == 1 {
-        licenses[0].clone()
-    } else {
-        licenses
-            .iter()
-            .map(|l| format!("({l})"))
-            .collect::<Vec<_>>()
-            .join(" AND ")
-    })
 }

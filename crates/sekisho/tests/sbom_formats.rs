@@ -1,0 +1,128 @@
+//! End-to-end: the binary's CycloneDX and SPDX outputs validate with the official tools
+//! (see scripts/validate_sbom.py), and the native JSON report has the documented shape.
+
+use std::path::Path;
+use std::process::Command;
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/images");
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+
+fn sekisho(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_sekisho"))
+        .args(args)
+        .output()
+        .expect("run sekisho")
+}
+
+fn validator() -> String {
+    std::env::var("SEKISHO_VALIDATOR_PYTHON").expect(
+        "SEKISHO_VALIDATOR_PYTHON is not set: run the tests with `bash scripts/test.sh`, which installs the validators",
+    )
+}
+
+#[test]
+fn sboms_validate_against_the_official_schemas() {
+    let python = validator();
+    let out = std::env::temp_dir().join(format!("sekisho-sbom-{}", std::process::id()));
+    std::fs::create_dir_all(&out).unwrap();
+    let images = [
+        "trivy/alpine-310.tar.gz",
+        "built/debian-mini.oci",
+        "built/debian-app.oci",
+        "trivy/test.oci",
+    ];
+    for (kind, format) in [("cyclonedx", "cyclonedx"), ("spdx", "spdx-json")] {
+        let mut files = Vec::new();
+        for (i, image) in images.iter().enumerate() {
+            let file = out.join(format!("{i}.{format}.json"));
+            let result = sekisho(&[
+                "sbom",
+                &format!("{DATA}/{image}"),
+                "--format",
+                format,
+                "--output",
+                file.to_str().unwrap(),
+            ]);
+            assert!(
+                result.status.success(),
+                "{image}: {}",
+                String::from_utf8_lossy(&result.stderr)
+            );
+            files.push(file.to_string_lossy().into_owned());
+        }
+        let check = Command::new(&python)
+            .arg(Path::new(ROOT).join("scripts/validate_sbom.py"))
+            .arg(kind)
+            .args(&files)
+            .output()
+            .expect("run validator");
+        assert!(
+            check.status.success(),
+            "{kind} validation failed:\n{}{}",
+            String::from_utf8_lossy(&check.stdout),
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
+    std::fs::remove_dir_all(&out).ok();
+}
+
+#[test]
+fn json_report_has_the_documented_fields() {
+    let result = sekisho(&[
+        "image",
+        &format!("{DATA}/trivy/alpine-310.tar.gz"),
+        "--format",
+        "json",
+    ]);
+    assert!(result.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&result.stdout).unwrap();
+    assert_eq!(report["schema_version"], "1.0");
+    assert_eq!(report["os"]["id"], "alpine");
+    let musl = report["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "musl")
+        .unwrap();
+    assert_eq!(
+        musl["purl"],
+        "pkg:apk/alpine/musl@1.1.22-r3?arch=x86_64&distro=alpine-3.10.4"
+    );
+    assert_eq!(musl["licenses"][0], "MIT");
+    assert!(musl["layer"]["diff_id"]
+        .as_str()
+        .unwrap()
+        .starts_with("sha256:"));
+    assert_eq!(musl["path"], "/lib/apk/db/installed");
+}
+
+#[test]
+fn errors_name_the_input_and_never_panic() {
+    let result = sekisho(&["image", "/nonexistent/image.tar"]);
+    assert_eq!(result.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("/nonexistent/image.tar"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn example_image_from_the_readme_scans() {
+    let example = Path::new(ROOT).join("target/example/example.docker.tar");
+    if !example.exists() {
+        let status = Command::new("python3")
+            .arg(Path::new(ROOT).join("examples/make_image.py"))
+            .arg(Path::new(ROOT).join("target/example"))
+            .output()
+            .unwrap();
+        assert!(status.status.success());
+    }
+    let result = sekisho(&["image", example.to_str().unwrap()]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let table = String::from_utf8_lossy(&result.stdout);
+    assert!(table.contains("debian 12.8"), "{table}");
+    assert!(table.contains("deb packages (4)"), "{table}");
+}
