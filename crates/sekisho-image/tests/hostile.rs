@@ -1,0 +1,441 @@
+//! Hostile and broken inputs, generated here: each must be read correctly or rejected with an
+//! error naming the input — never a panic, never unbounded memory, nothing written to disk.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use sekisho_image::{scan, ImageError, Limits, NoVisitor, ScanOptions, Source};
+use sha2::{Digest, Sha256};
+
+fn workdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sekisho-hostile-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn digest(bytes: &[u8]) -> String {
+    format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
+}
+
+/// A layer tar from (path, content) files written with the `tar` crate (PAX/GNU long names
+/// are emitted automatically for long paths).
+fn layer(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (path, data) in files {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_entry_type(tar::EntryType::Regular);
+        b.append_data(&mut h, path, *data).unwrap();
+    }
+    b.into_inner().unwrap()
+}
+
+/// A raw header block with any name (the `tar` crate refuses `..` when building).
+fn raw_entry(name: &str, kind: tar::EntryType, link: &str, data: &[u8]) -> Vec<u8> {
+    let mut h = tar::Header::new_old();
+    h.as_old_mut().name[..name.len()].copy_from_slice(name.as_bytes());
+    h.as_old_mut().linkname[..link.len()].copy_from_slice(link.as_bytes());
+    h.set_entry_type(kind);
+    h.set_size(data.len() as u64);
+    h.set_mode(0o644);
+    h.set_cksum();
+    let mut out = h.as_bytes().to_vec();
+    out.extend_from_slice(data);
+    out.resize(out.len().div_ceil(512) * 512, 0);
+    out
+}
+
+fn finish_tar(mut body: Vec<u8>) -> Vec<u8> {
+    body.extend_from_slice(&[0u8; 1024]);
+    body
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+/// Write an OCI layout holding one image whose layers are the given blobs (stored as given).
+fn oci_layout(dir: &Path, blobs: &[Vec<u8>], diff_ids: &[String]) {
+    let blob_dir = dir.join("blobs/sha256");
+    std::fs::create_dir_all(&blob_dir).unwrap();
+    let put = |bytes: &[u8]| {
+        let d = digest(bytes);
+        std::fs::write(blob_dir.join(&d[7..]), bytes).unwrap();
+        d
+    };
+    let layers: Vec<_> = blobs
+        .iter()
+        .map(|b| serde_json::json!({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": put(b), "size": b.len()}))
+        .collect();
+    let config = serde_json::json!({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": diff_ids}});
+    let config = serde_json::to_vec(&config).unwrap();
+    let manifest = serde_json::json!({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": put(&config), "size": config.len()},
+        "layers": layers});
+    let manifest = serde_json::to_vec(&manifest).unwrap();
+    let index = serde_json::json!({"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": put(&manifest), "size": manifest.len()}]});
+    std::fs::write(dir.join("index.json"), serde_json::to_vec(&index).unwrap()).unwrap();
+    std::fs::write(dir.join("oci-layout"), br#"{"imageLayoutVersion":"1.0.0"}"#).unwrap();
+}
+
+/// A docker-archive with the given layer members; `extra` entries are appended raw. A listed
+/// layer that is not a member (a link) gets the first layer's diffID.
+fn docker_archive(layers: &[(&str, Vec<u8>)], listed: &[&str], extra: Vec<u8>) -> Vec<u8> {
+    let diff_ids: Vec<String> = listed
+        .iter()
+        .map(|name| {
+            layers
+                .iter()
+                .find(|(n, _)| n == name)
+                .or(layers.first())
+                .map(|(_, l)| digest(l))
+                .unwrap_or_else(|| digest(b""))
+        })
+        .collect();
+    let config = serde_json::to_vec(&serde_json::json!({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": diff_ids}})).unwrap();
+    let manifest = serde_json::to_vec(
+        &serde_json::json!([{"Config": "config.json", "RepoTags": ["x:1"], "Layers": listed}]),
+    )
+    .unwrap();
+    let mut body = Vec::new();
+    for (name, data) in layers {
+        body.extend(raw_entry(name, tar::EntryType::Regular, "", data));
+    }
+    body.extend(extra);
+    body.extend(raw_entry(
+        "config.json",
+        tar::EntryType::Regular,
+        "",
+        &config,
+    ));
+    body.extend(raw_entry(
+        "manifest.json",
+        tar::EntryType::Regular,
+        "",
+        &manifest,
+    ));
+    finish_tar(body)
+}
+
+fn run(path: &Path) -> Result<sekisho_image::ImageScan<()>, ImageError> {
+    run_with(path, ScanOptions::default())
+}
+
+fn run_with(path: &Path, opts: ScanOptions) -> Result<sekisho_image::ImageScan<()>, ImageError> {
+    let source = Source::parse(path.to_str().unwrap())?;
+    scan(&source, &opts, &NoVisitor)
+}
+
+fn expect_error(
+    result: Result<sekisho_image::ImageScan<()>, ImageError>,
+    input: &Path,
+    needle: &str,
+) {
+    match result {
+        Ok(_) => panic!(
+            "{}: expected an error containing {needle:?}",
+            input.display()
+        ),
+        Err(e) => {
+            let msg = e.to_string();
+            assert!(
+                msg.contains(needle),
+                "{}: {msg:?} lacks {needle:?}",
+                input.display()
+            );
+            assert!(
+                msg.contains(input.to_str().unwrap()),
+                "error must name the input: {msg}"
+            );
+        }
+    }
+}
+
+/// Files in a directory tree, to prove a scan wrote nothing.
+fn tree(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        out.push(e.path());
+        if e.path().is_dir() {
+            out.extend(tree(&e.path()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn truncated_compressed_layers_are_rejected() {
+    let plain = layer(&[("etc/hostname", b"x"), ("big", &vec![7u8; 200_000])]);
+    let gz = gzip(&plain);
+    let mut zst = zstd::encode_all(&plain[..], 3).unwrap();
+    for (name, mut blob) in [("gzip", gz), ("zstd", std::mem::take(&mut zst))] {
+        blob.truncate(blob.len() / 2);
+        let dir = workdir(&format!("trunc-{name}"));
+        oci_layout(&dir, &[blob], &[digest(&plain)]);
+        let before = tree(&dir);
+        expect_error(run(&dir), &dir, "layer 0");
+        assert_eq!(tree(&dir), before, "nothing may be written");
+    }
+}
+
+#[test]
+fn truncated_archive_is_rejected() {
+    let l = layer(&[("a", &vec![1u8; 100_000])]);
+    let mut archive = docker_archive(&[("l/layer.tar", l)], &["l/layer.tar"], Vec::new());
+    archive.truncate(60_000);
+    let dir = workdir("trunc-archive");
+    let path = dir.join("image.tar");
+    std::fs::write(&path, archive).unwrap();
+    assert!(run(&path).is_err());
+}
+
+#[test]
+fn bad_tar_checksum_is_rejected() {
+    let mut l = layer(&[("etc/passwd", b"root:x:0:0::/root:/bin/sh\n")]);
+    l[148] ^= 0x11; // corrupt the checksum field
+    let dir = workdir("cksum");
+    let path = dir.join("image.tar");
+    std::fs::write(
+        &path,
+        docker_archive(&[("l/layer.tar", l.clone())], &["l/layer.tar"], Vec::new()),
+    )
+    .unwrap();
+    expect_error(run(&path), &path, "layer 0");
+}
+
+#[test]
+fn long_names_are_read() {
+    let long = format!("{}/file.txt", "d".repeat(180));
+    let l = layer(&[(&long, b"x")]);
+    let dir = workdir("long");
+    let path = dir.join("image.tar");
+    std::fs::write(
+        &path,
+        docker_archive(&[("l/layer.tar", l)], &["l/layer.tar"], Vec::new()),
+    )
+    .unwrap();
+    let scan = run(&path).unwrap();
+    assert!(scan.fs.get(&long).is_some());
+}
+
+#[test]
+fn path_traversal_is_rejected_and_absolute_paths_are_rooted() {
+    let dir = workdir("traversal");
+    for (name, entry, ok) in [
+        (
+            "dotdot",
+            raw_entry("../../etc/passwd", tar::EntryType::Regular, "", b"x"),
+            false,
+        ),
+        (
+            "abs",
+            raw_entry("/etc/abs", tar::EntryType::Regular, "", b"x"),
+            true,
+        ),
+        (
+            "hardlink-out",
+            raw_entry("x", tar::EntryType::Link, "../../etc/shadow", b""),
+            false,
+        ),
+    ] {
+        let l = finish_tar(entry);
+        let path = dir.join(format!("{name}.tar"));
+        std::fs::write(
+            &path,
+            docker_archive(&[("l/layer.tar", l)], &["l/layer.tar"], Vec::new()),
+        )
+        .unwrap();
+        let result = run(&path);
+        if ok {
+            assert!(result.unwrap().fs.get("etc/abs").is_some());
+        } else {
+            expect_error(result, &path, "escapes the image root");
+        }
+    }
+    assert!(!Path::new("/etc/abs").exists());
+}
+
+#[test]
+fn links_pointing_outside_or_nowhere_stay_inside() {
+    let mut body = raw_entry("etc/passwd", tar::EntryType::Regular, "", b"inside");
+    body.extend(raw_entry(
+        "escape",
+        tar::EntryType::Symlink,
+        "../../../../etc/passwd",
+        b"",
+    ));
+    body.extend(raw_entry(
+        "missing-hardlink",
+        tar::EntryType::Link,
+        "no/such/file",
+        b"",
+    ));
+    let dir = workdir("links");
+    let path = dir.join("image.tar");
+    std::fs::write(
+        &path,
+        docker_archive(
+            &[("l/layer.tar", finish_tar(body))],
+            &["l/layer.tar"],
+            Vec::new(),
+        ),
+    )
+    .unwrap();
+    let scan = run(&path).unwrap();
+    // The symlink resolves inside the image root, like a chroot.
+    assert_eq!(scan.fs.resolve("escape").unwrap().0, "etc/passwd");
+    assert!(scan.fs.get("missing-hardlink").is_none());
+    assert!(
+        scan.warnings.iter().any(|w| w.contains("missing-hardlink")),
+        "{:?}",
+        scan.warnings
+    );
+}
+
+#[test]
+fn huge_sparse_file_is_not_materialised() {
+    let mut h = tar::Header::new_gnu();
+    h.set_entry_type(tar::EntryType::GNUSparse);
+    h.set_size(512);
+    h.set_mode(0o644);
+    h.as_gnu_mut().unwrap().name[..6].copy_from_slice(b"sparse");
+    let gnu = h.as_gnu_mut().unwrap();
+    gnu.sparse[0].set_offset(64 << 30);
+    gnu.sparse[0].set_length(512);
+    gnu.set_real_size((64 << 30) + 512);
+    h.set_cksum();
+    let mut body = h.as_bytes().to_vec();
+    body.extend_from_slice(&[0xAB; 512]);
+    let dir = workdir("sparse");
+    let path = dir.join("image.tar");
+    std::fs::write(
+        &path,
+        docker_archive(
+            &[("l/layer.tar", finish_tar(body))],
+            &["l/layer.tar"],
+            Vec::new(),
+        ),
+    )
+    .unwrap();
+    let scan = run(&path).unwrap();
+    assert!(scan.fs.get("sparse").is_some());
+}
+
+#[test]
+fn decompression_bomb_is_stopped() {
+    let plain = layer(&[("zeros", &vec![0u8; 40 << 20])]);
+    let blob = gzip(&plain);
+    let dir = workdir("bomb");
+    oci_layout(&dir, &[blob], &[digest(&plain)]);
+    let opts = ScanOptions {
+        limits: Limits {
+            ratio_floor: 1 << 20,
+            max_ratio: 100,
+            ..Limits::default()
+        },
+        ..ScanOptions::default()
+    };
+    expect_error(run_with(&dir, opts), &dir, "decompression bomb");
+}
+
+#[test]
+fn missing_blob_and_digest_mismatch_are_rejected() {
+    let plain = layer(&[("a", b"1")]);
+    let blob = gzip(&plain);
+    let dir = workdir("missing");
+    oci_layout(&dir, std::slice::from_ref(&blob), &[digest(&plain)]);
+    std::fs::remove_file(dir.join("blobs/sha256").join(&digest(&blob)[7..])).unwrap();
+    expect_error(run(&dir), &dir, "missing");
+
+    let dir = workdir("mismatch");
+    oci_layout(&dir, std::slice::from_ref(&blob), &[digest(&plain)]);
+    let other = gzip(&layer(&[("a", b"2")]));
+    std::fs::write(dir.join("blobs/sha256").join(&digest(&blob)[7..]), other).unwrap();
+    expect_error(run(&dir), &dir, "digest mismatch");
+
+    let archive = docker_archive(&[], &["nope/layer.tar"], Vec::new());
+    let path = dir.join("missing-layer.tar");
+    std::fs::write(&path, archive).unwrap();
+    expect_error(run(&path), &path, "missing");
+}
+
+#[test]
+fn layer_symlinks_inside_the_archive() {
+    let l = layer(&[("a", b"1")]);
+    let dir = workdir("layerlink");
+    // docker save links identical layers: the second is a symlink to the first.
+    let link = raw_entry(
+        "two/layer.tar",
+        tar::EntryType::Symlink,
+        "../one/layer.tar",
+        b"",
+    );
+    let path = dir.join("ok.tar");
+    std::fs::write(
+        &path,
+        docker_archive(
+            &[("one/layer.tar", l.clone())],
+            &["one/layer.tar", "two/layer.tar"],
+            link,
+        ),
+    )
+    .unwrap();
+    assert_eq!(run(&path).unwrap().info.layers.len(), 2);
+    // A loop of links is an error, not a hang.
+    let mut loops = raw_entry(
+        "a/layer.tar",
+        tar::EntryType::Symlink,
+        "../b/layer.tar",
+        b"",
+    );
+    loops.extend(raw_entry(
+        "b/layer.tar",
+        tar::EntryType::Symlink,
+        "../a/layer.tar",
+        b"",
+    ));
+    let path = dir.join("loop.tar");
+    std::fs::write(&path, docker_archive(&[], &["a/layer.tar"], loops)).unwrap();
+    assert!(run(&path).is_err());
+    // A link out of the archive is refused.
+    let out = raw_entry(
+        "c/layer.tar",
+        tar::EntryType::Symlink,
+        "../../../etc/passwd",
+        b"",
+    );
+    let path = dir.join("out.tar");
+    std::fs::write(&path, docker_archive(&[], &["c/layer.tar"], out)).unwrap();
+    expect_error(run(&path), &path, "escapes the image root");
+}
+
+#[test]
+fn garbage_is_rejected() {
+    let dir = workdir("garbage");
+    let path = dir.join("random.tar");
+    let bytes: Vec<u8> = (0..100_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(&path, &bytes).unwrap();
+    assert!(run(&path).is_err());
+    let path = dir.join("layer-not-tar.tar");
+    let archive = docker_archive(
+        &[("l/layer.tar", bytes[..4096].to_vec())],
+        &["l/layer.tar"],
+        Vec::new(),
+    );
+    std::fs::write(&path, archive).unwrap();
+    assert!(run(&path).is_err());
+    std::fs::create_dir_all(dir.join("badindex")).unwrap();
+    std::fs::write(dir.join("badindex/index.json"), b"{\"manifests\": 7}").unwrap();
+    expect_error(
+        run(&dir.join("badindex")),
+        &dir.join("badindex"),
+        "invalid index.json",
+    );
+}
