@@ -167,3 +167,93 @@ fn packages_are_attributed_to_the_layer_that_introduced_them() {
         .iter()
         .all(|p| p.layer.diff_id.starts_with("sha256:")));
 }
+
+/// The rpm databases, placed where each distro keeps them inside a root filesystem, read
+/// through the whole path (rootfs source, merged view, symlinked database directory).
+#[test]
+fn rpm_databases_in_a_rootfs_equal_ground_truth() {
+    let cases = [
+        (
+            "amazonlinux2023-sqlite",
+            "rpmdb.sqlite",
+            "var/lib/rpm",
+            "ID=\"amzn\"\nVERSION_ID=\"2023\"\n",
+            "amazon",
+        ),
+        (
+            "cbl-mariner-2.0-sqlite",
+            "rpmdb.sqlite",
+            "var/lib/rpm",
+            "ID=mariner\nVERSION_ID=\"2.0\"\n",
+            "mariner",
+        ),
+        (
+            "sle15-bci-ndb",
+            "Packages.db",
+            "usr/lib/sysimage/rpm",
+            "ID=\"sles\"\nVERSION_ID=\"15.3\"\n",
+            "suse",
+        ),
+        (
+            "libuuid-bdb",
+            "Packages",
+            "var/lib/rpm",
+            "ID=\"rhel\"\nVERSION_ID=\"8.8\"\n",
+            "redhat",
+        ),
+    ];
+    for (name, file, dir, os_release, namespace) in cases {
+        let root = std::env::temp_dir().join(format!("sekisho-rpm-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join(dir)).unwrap();
+        std::fs::create_dir_all(root.join("etc")).unwrap();
+        std::fs::write(root.join("etc/os-release"), os_release).unwrap();
+        std::fs::copy(
+            format!("{DATA}/rpmdb/{name}/{file}"),
+            root.join(dir).join(file),
+        )
+        .unwrap();
+        if dir != "var/lib/rpm" {
+            // SUSE links the classic location to the new one.
+            std::fs::create_dir_all(root.join("var/lib")).unwrap();
+            std::os::unix::fs::symlink("../../usr/lib/sysimage/rpm", root.join("var/lib/rpm"))
+                .unwrap();
+        }
+        let source = Source::parse(&format!("dir:{}", root.display())).unwrap();
+        let scan = scan(&source, &ScanOptions::default(), &InventoryVisitor).unwrap();
+        let inv = collect(&scan, &[]);
+        let truth: Vec<(String, String)> = truth_rows(&format!("rpmdb/{name}.tsv"))
+            .iter()
+            .map(|l| {
+                let c: Vec<&str> = l.split('\t').collect();
+                let evr = if c[1].is_empty() {
+                    format!("{}-{}", c[2], c[3])
+                } else {
+                    format!("{}:{}-{}", c[1], c[2], c[3])
+                };
+                (c[0].to_string(), evr)
+            })
+            .filter(|(n, _)| n != "gpg-pubkey")
+            .collect();
+        let mut truth_sorted = truth.clone();
+        truth_sorted.sort();
+        let mut ours: Vec<(String, String)> = inv
+            .packages
+            .iter()
+            .map(|p| (p.name.clone(), p.version.clone()))
+            .collect();
+        ours.sort();
+        assert_eq!(ours, truth_sorted, "{name}");
+        for p in &inv.packages {
+            assert!(
+                p.purl.starts_with(&format!("pkg:rpm/{namespace}/")),
+                "{}",
+                p.purl
+            );
+            if let Some(e) = p.epoch {
+                assert!(p.purl.contains(&format!("epoch={e}")), "{}", p.purl);
+            }
+        }
+        std::fs::remove_dir_all(&root).ok();
+    }
+}
