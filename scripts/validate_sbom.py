@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Validate SBOM files with the official tools.
 
-usage: validate_sbom.py cyclonedx|spdx FILE...
+usage: validate_sbom.py cyclonedx|spdx|report FILE...
 
 * cyclonedx: the CycloneDX 1.6 JSON schema (strict), as shipped and applied by the
   CycloneDX project's own cyclonedx-python-lib (JsonStrictValidator).
 * spdx: parsed and validated against the SPDX 2.3 specification by the SPDX project's
   spdx-tools (parse_file + validate_full_spdx_document).
+* report: sekisho's own JSON report against schema/report.schema.json (jsonschema).
 Prints every problem and exits 1 if any file is invalid.
 """
 import sys
@@ -28,9 +29,21 @@ def spdx(path):
     return [m.validation_message for m in validate_full_spdx_document(doc, "SPDX-2.3")]
 
 
+def report(path):
+    import json, os
+    import jsonschema
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "schema", "report.schema.json")) as f:
+        schema = json.load(f)
+    with open(path) as f:
+        doc = json.load(f)
+    validator = jsonschema.Draft202012Validator(schema)
+    return [f"{'/'.join(map(str, e.path))}: {e.message}" for e in validator.iter_errors(doc)]
+
+
 def main():
     kind, files = sys.argv[1], sys.argv[2:]
-    check = {"cyclonedx": cyclonedx, "spdx": spdx}[kind]
+    check = {"cyclonedx": cyclonedx, "spdx": spdx, "report": report}[kind]
     bad = 0
     for path in files:
         problems = check(path)

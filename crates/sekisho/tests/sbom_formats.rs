@@ -21,7 +21,7 @@ fn validator() -> String {
 }
 
 #[test]
-fn sboms_validate_against_the_official_schemas() {
+fn outputs_validate_against_their_schemas() {
     let python = validator();
     let out = std::env::temp_dir().join(format!("sekisho-sbom-{}", std::process::id()));
     std::fs::create_dir_all(&out).unwrap();
@@ -31,7 +31,11 @@ fn sboms_validate_against_the_official_schemas() {
         "built/debian-app.oci",
         "trivy/test.oci",
     ];
-    for (kind, format) in [("cyclonedx", "cyclonedx"), ("spdx", "spdx-json")] {
+    for (kind, format) in [
+        ("cyclonedx", "cyclonedx"),
+        ("spdx", "spdx-json"),
+        ("report", "json"),
+    ] {
         let mut files = Vec::new();
         for (i, image) in images.iter().enumerate() {
             let file = out.join(format!("{i}.{format}.json"));
