@@ -29,6 +29,28 @@ fn merged_fs_equals_ground_truth_in_every_format() {
     }
 }
 
+/// The same docker-archive compressed as a whole with gzip and with zstd (read in one
+/// streaming pass) gives the same tree.
+#[test]
+fn whole_archive_compression_gives_the_same_tree() {
+    use std::io::Write;
+    let truth =
+        std::fs::read_to_string(format!("{DATA}/groundtruth/whiteout-layers.fs.tsv")).unwrap();
+    let tar = std::fs::read(format!("{DATA}/built/whiteout-layers.docker.tar")).unwrap();
+    let dir = std::env::temp_dir().join(format!("sekisho-wl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&tar).unwrap();
+    let gz_path = dir.join("img.tar.gz");
+    std::fs::write(&gz_path, gz.finish().unwrap()).unwrap();
+    let zst_path = dir.join("img.tar.zst");
+    std::fs::write(&zst_path, zstd::encode_all(&tar[..], 3).unwrap()).unwrap();
+    for path in [&gz_path, &zst_path] {
+        assert_eq!(listing(path.to_str().unwrap()), truth, "{}", path.display());
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn deleted_secret_is_remembered_with_its_layers() {
     let source = Source::parse(&format!("{DATA}/built/whiteout-layers.oci")).unwrap();
