@@ -95,3 +95,74 @@ fn oci_layout_cases_match_trivy_expectations() {
         }
     }
 }
+
+/// A layout holding a multi-platform index and a second tag: platform choice, tag choice,
+/// and the errors that list what is available.
+#[test]
+fn platforms_and_tags_in_one_layout() {
+    use sha2::{Digest, Sha256};
+    let src = format!("{DATA}/built/whiteout-layers.oci");
+    let dir = std::env::temp_dir().join(format!("sekisho-multi-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("blobs/sha256")).unwrap();
+    for e in std::fs::read_dir(format!("{src}/blobs/sha256"))
+        .unwrap()
+        .flatten()
+    {
+        std::fs::copy(e.path(), dir.join("blobs/sha256").join(e.file_name())).unwrap();
+    }
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{src}/index.json")).unwrap())
+            .unwrap();
+    let manifest = index["manifests"][0].clone();
+    let with_platform = |arch: &str, variant: Option<&str>| {
+        let mut m = manifest.clone();
+        m["annotations"] = serde_json::json!({});
+        m["platform"] = serde_json::json!({"os": "linux", "architecture": arch});
+        if let Some(v) = variant {
+            m["platform"]["variant"] = serde_json::json!(v);
+        }
+        m
+    };
+    let nested = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [with_platform("amd64", None), with_platform("arm64", Some("v8"))],
+    }))
+    .unwrap();
+    let nested_digest = format!("sha256:{}", hex::encode(Sha256::digest(&nested)));
+    std::fs::write(dir.join("blobs/sha256").join(&nested_digest[7..]), &nested).unwrap();
+    let mut second = manifest.clone();
+    second["annotations"] = serde_json::json!({"org.opencontainers.image.ref.name": "other"});
+    let top = serde_json::json!({"schemaVersion": 2, "manifests": [
+        {"mediaType": "application/vnd.oci.image.index.v1+json", "digest": nested_digest, "size": nested.len(),
+         "annotations": {"org.opencontainers.image.ref.name": "multi"}},
+        second,
+    ]});
+    std::fs::write(dir.join("index.json"), serde_json::to_vec(&top).unwrap()).unwrap();
+    std::fs::write(dir.join("oci-layout"), br#"{"imageLayoutVersion":"1.0.0"}"#).unwrap();
+    let base = dir.to_str().unwrap().to_string();
+    let run = |input: &str, platform: Option<&str>| {
+        let opts = ScanOptions {
+            platform: platform.map(|p| sekisho_image::Platform::parse(p).unwrap()),
+            ..ScanOptions::default()
+        };
+        scan(&Source::parse(input).unwrap(), &opts, &NoVisitor)
+    };
+    let err = run(&base, None).unwrap_err().to_string();
+    assert!(
+        err.contains("multi") && err.contains("other") && err.contains(&base),
+        "{err}"
+    );
+    assert!(run(&format!("{base}:other"), None).is_ok());
+    assert!(run(&format!("{base}:multi"), Some("linux/arm64")).is_ok());
+    assert!(run(&format!("{base}:multi"), Some("linux/amd64")).is_ok());
+    let err = run(&format!("{base}:multi"), Some("linux/s390x"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("linux/amd64") && err.contains("linux/arm64/v8"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
