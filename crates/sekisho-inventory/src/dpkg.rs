@@ -82,9 +82,49 @@ pub fn parse_list(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Licence names from a `/usr/share/doc/<pkg>/copyright` file: the first word of every
+/// machine-readable (DEP-5) `License:` field, and the names of files referenced under
+/// `/usr/share/common-licenses/`. Sorted, unique. These are Debian's short names (`GPL-2+`),
+/// not always SPDX identifiers.
+pub fn copyright_licenses(text: &str) -> Vec<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for line in text.lines() {
+        if let Some(value) = line.strip_prefix("License:") {
+            // `License: none` marks generated files with no licence at all.
+            if let Some(first) = value.split_whitespace().next() {
+                if !first.eq_ignore_ascii_case("none") {
+                    out.insert(first.trim_end_matches(',').to_string());
+                }
+            }
+        }
+        let mut rest = line;
+        while let Some(i) = rest.find("/usr/share/common-licenses/") {
+            rest = &rest[i + "/usr/share/common-licenses/".len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || "-.+_".contains(*c))
+                .collect();
+            let name = name.trim_end_matches('.').to_string();
+            if !name.is_empty() {
+                out.insert(name);
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn copyright_fields() {
+        let text = "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\nFiles: *\nLicense: GPL-2+ or Artistic\n\nLicense: BSD-3-clause\n On Debian systems see /usr/share/common-licenses/GPL-2.\n";
+        assert_eq!(
+            copyright_licenses(text),
+            ["BSD-3-clause", "GPL-2", "GPL-2+"]
+        );
+    }
 
     #[test]
     fn parses_status() {

@@ -18,6 +18,7 @@ const APK_DB: &str = "lib/apk/db/installed";
 const DPKG_STATUS: &str = "var/lib/dpkg/status";
 const DPKG_STATUS_D: &str = "var/lib/dpkg/status.d/";
 const DPKG_INFO: &str = "var/lib/dpkg/info/";
+const DOC_DIR: &str = "usr/share/doc/";
 const RPM_DIRS: &[&str] = &["var/lib/rpm/", "usr/lib/sysimage/rpm/", "usr/share/rpm/"];
 const RPM_FILES: &[&str] = &["rpmdb.sqlite", "Packages.db", "Packages"];
 
@@ -31,6 +32,11 @@ pub fn wants_path(path: &str) -> bool {
     }
     if let Some(rest) = path.strip_prefix(DPKG_INFO) {
         return rest.ends_with(".list") && !rest.contains('/');
+    }
+    if let Some(rest) = path.strip_prefix(DOC_DIR) {
+        return rest
+            .strip_suffix("/copyright")
+            .is_some_and(|pkg| !pkg.contains('/'));
     }
     RPM_DIRS.iter().any(|d| {
         path.strip_prefix(d)
@@ -257,6 +263,10 @@ impl<'a, O: Captured> Ctx<'a, O> {
                     format!("{}@{}", p.source_name, p.source_version)
                 };
                 let files = self.dpkg_files(&p.name, &p.arch);
+                let licenses = self
+                    .final_file(&format!("{DOC_DIR}{}/copyright", p.name))
+                    .map(|(_, _, b)| dpkg::copyright_licenses(&String::from_utf8_lossy(b)))
+                    .unwrap_or_default();
                 inv.packages.push(Package {
                     kind: PackageKind::Deb,
                     purl: purl::build(
@@ -276,7 +286,7 @@ impl<'a, O: Captured> Ctx<'a, O> {
                     arch: p.arch,
                     source_name: p.source_name,
                     source_version: p.source_version,
-                    licenses: Vec::new(),
+                    licenses,
                     supplier: p.maintainer,
                     layer: self.layer_ref(introduced),
                     path: format!("/{stored}"),

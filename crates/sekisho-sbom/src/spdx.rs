@@ -119,6 +119,23 @@ fn package(pkg: &Package, id: &str, refs: &mut BTreeMap<String, String>) -> Valu
     p
 }
 
+/// The `LicenseRef-` ID for a free-text licence name, registered in `refs`; two names that
+/// sanitise alike (`MIT/X11`, `MIT-X11`) get distinct IDs.
+fn license_ref(name: &str, refs: &mut BTreeMap<String, String>) -> String {
+    let base = format!("LicenseRef-{}", sanitize_id(name));
+    let mut id = base.clone();
+    let mut n = 1;
+    while let Some(existing) = refs.get(&id) {
+        if existing == name {
+            return id;
+        }
+        n += 1;
+        id = format!("{base}-{n}");
+    }
+    refs.insert(id.clone(), name.to_string());
+    id
+}
+
 /// Keep only the characters SPDX allows in an element ID.
 fn sanitize_id(text: &str) -> String {
     text.chars()
@@ -158,9 +175,7 @@ fn license_expression(licenses: &[String], refs: &mut BTreeMap<String, String>) 
             let id = if spdx_ids::is_known(core) {
                 core.to_string()
             } else {
-                let r = format!("LicenseRef-{}", sanitize_id(core));
-                refs.insert(r.clone(), core.to_string());
-                r
+                license_ref(core, refs)
             };
             out.push(format!("{}{id}{}", "(".repeat(open), ")".repeat(close)));
         }
