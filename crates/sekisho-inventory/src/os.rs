@@ -246,4 +246,43 @@ mod tests {
         assert_eq!((os.id.as_str(), os.version.as_str()), ("amzn", "2023"));
         assert!(detect_from(&[]).is_none());
     }
+
+    /// os-release as each distribution ships it (abridged to the fields that matter).
+    #[test]
+    fn every_supported_distribution() {
+        let cases: &[(&[(&str, &str)], &str, &str, Option<&str>)] = &[
+            (&[("etc/os-release", "NAME=\"Ubuntu\"\nVERSION_ID=\"22.04\"\nVERSION_CODENAME=jammy\nID=ubuntu\nID_LIKE=debian\nUBUNTU_CODENAME=jammy\n")], "ubuntu", "22.04", Some("jammy")),
+            (&[("etc/os-release", "NAME=\"Red Hat Enterprise Linux\"\nVERSION=\"9.4 (Plow)\"\nID=\"rhel\"\nVERSION_ID=\"9.4\"\n"), ("etc/redhat-release", "Red Hat Enterprise Linux release 9.4 (Plow)\n")], "rhel", "9.4", None),
+            (&[("etc/os-release", "NAME=\"CentOS Linux\"\nVERSION=\"7 (Core)\"\nID=\"centos\"\nVERSION_ID=\"7\"\n"), ("etc/centos-release", "CentOS Linux release 7.9.2009 (Core)\n")], "centos", "7.9.2009", None),
+            (&[("etc/os-release", "NAME=\"AlmaLinux\"\nID=\"almalinux\"\nVERSION_ID=\"9.3\"\n"), ("etc/redhat-release", "AlmaLinux release 9.3 (Shamrock Pampas Cat)\n")], "almalinux", "9.3", None),
+            (&[("etc/os-release", "NAME=\"Rocky Linux\"\nID=\"rocky\"\nVERSION_ID=\"8.9\"\n"), ("etc/redhat-release", "Rocky Linux release 8.9 (Green Obsidian)\n")], "rocky", "8.9", None),
+            (&[("etc/os-release", "NAME=\"Oracle Linux Server\"\nID=\"ol\"\nVERSION_ID=\"8.9\"\n")], "ol", "8.9", None),
+            (&[("etc/os-release", "NAME=\"Amazon Linux AMI\"\nID=\"amzn\"\nVERSION_ID=\"2018.03\"\n")], "amzn", "2018.03", None),
+            (&[("etc/os-release", "NAME=\"Amazon Linux\"\nID=\"amzn\"\nVERSION_ID=\"2\"\n")], "amzn", "2", None),
+            (&[("usr/lib/os-release", "NAME=\"openSUSE Leap\"\nID=\"opensuse-leap\"\nVERSION_ID=\"15.5\"\n")], "opensuse-leap", "15.5", None),
+            (&[("usr/lib/os-release", "NAME=\"openSUSE Tumbleweed\"\nID=\"opensuse-tumbleweed\"\nVERSION_ID=\"20240101\"\n")], "opensuse-tumbleweed", "20240101", None),
+            (&[("etc/os-release", "NAME=\"SLE Micro\"\nID=\"sle-micro\"\nVERSION_ID=\"5.5\"\n")], "sle-micro", "5.5", None),
+            (&[("etc/os-release", "NAME=\"VMware Photon OS\"\nID=photon\nVERSION_ID=5.0\n")], "photon", "5.0", None),
+            (&[("etc/os-release", "NAME=\"Common Base Linux Mariner\"\nID=mariner\nVERSION_ID=\"2.0\"\n")], "mariner", "2.0", None),
+            (&[("etc/os-release", "NAME=\"Microsoft Azure Linux\"\nID=azurelinux\nVERSION_ID=\"3.0\"\n")], "azurelinux", "3.0", None),
+            (&[("etc/os-release", "ID=wolfi\nNAME=\"Wolfi\"\nPRETTY_NAME=\"Wolfi\"\nVERSION_ID=\"20230201\"\n")], "wolfi", "20230201", None),
+            (&[("etc/os-release", "ID=chainguard\nNAME=\"Chainguard\"\nVERSION_ID=\"20230214\"\n")], "chainguard", "20230214", None),
+            (&[("etc/os-release", "NAME=\"Fedora Linux\"\nVERSION_ID=39\nID=fedora\n")], "fedora", "39", None),
+            (&[("etc/os-release", "PRETTY_NAME=\"Distroless\"\nNAME=\"Debian GNU/Linux\"\nID=\"debian\"\nVERSION_ID=\"12\"\nVERSION=\"Debian GNU/Linux 12 (bookworm)\"\n"), ("etc/debian_version", "12.5\n")], "debian", "12.5", None),
+            (&[("etc/alpine-release", "3.19.1\n")], "alpine", "3.19.1", None),
+            (&[("etc/redhat-release", "CentOS release 6.10 (Final)\n")], "centos", "6.10", None),
+            (&[("etc/system-release", "Amazon Linux AMI release 2018.03\n")], "amzn", "2018.03", None),
+        ];
+        for (files, id, version, codename) in cases {
+            let os = detect_from(files).unwrap_or_else(|| panic!("{id}: not detected"));
+            assert_eq!(
+                (os.id.as_str(), os.version.as_str()),
+                (*id, *version),
+                "{files:?}"
+            );
+            if codename.is_some() {
+                assert_eq!(os.codename.as_deref(), *codename);
+            }
+        }
+    }
 }
