@@ -20,6 +20,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 pub use error::ImageError;
+
 pub use layer::{
     normalize_path, scan_layer, Compression, Entry, EntryKind, LayerScan, LayerVisitor, Limits,
     NoVisitor, Whiteout,
@@ -45,6 +46,18 @@ pub struct ScanOptions {
     pub limits: Limits,
     /// Worker threads for layers (0 = one per core).
     pub threads: usize,
+    /// Called after each layer is merged with (layers done, layers total).
+    pub progress: Option<Progress>,
+}
+
+/// A progress callback: (layers done, layers total).
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress(..)")
+    }
 }
 
 /// What one layer contributed, kept after its entry list is merged and dropped.
@@ -236,6 +249,9 @@ fn scan_layers<V: LayerVisitor>(
             pending.insert(i, scanned?);
             while let Some(scan) = pending.remove(&merger.layers.len()) {
                 merger.absorb(scan);
+                if let Some(p) = &options.progress {
+                    (p.0)(merger.layers.len(), count);
+                }
             }
         }
         Ok(())
