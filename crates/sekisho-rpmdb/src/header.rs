@@ -67,6 +67,10 @@ pub mod tags {
     pub const OLDFILENAMES: i32 = 1027;
     /// Source package file name.
     pub const SOURCERPM: i32 = 1044;
+    /// Names of the capabilities the package provides.
+    pub const PROVIDENAME: i32 = 1047;
+    /// Names of the capabilities the package requires.
+    pub const REQUIRENAME: i32 = 1049;
     /// Index into `DIRNAMES` for each file.
     pub const DIRINDEXES: i32 = 1116;
     /// File base names.

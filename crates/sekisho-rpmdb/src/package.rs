@@ -42,6 +42,12 @@ pub struct RpmPackage {
     /// file digests; `None` means rpm's default, MD5. See
     /// [`RpmPackage::file_digest_algorithm`].
     pub file_digest_algo: Option<u32>,
+    /// `PROVIDENAME`: capability names the package provides (names only,
+    /// like Syft's `provides`; includes the package name itself).
+    pub provides: Vec<String>,
+    /// `REQUIRENAME`: capability names the package requires (names only,
+    /// like Syft's `requires`; includes `rpmlib(...)` and file requirements).
+    pub requires: Vec<String>,
     /// Absolute paths of the files the package owns, in header order: built
     /// from `DIRNAMES[DIRINDEXES[i]] + BASENAMES[i]`, or taken from
     /// `OLDFILENAMES` in old headers. Directories owned by the package are
@@ -89,6 +95,12 @@ impl RpmPackage {
         let sigmd5 = h.bin(tags::SIGMD5)?.map(hex).unwrap_or_default();
         let file_digest_algo = h.int(tags::FILEDIGESTALGO)?.map(|a| a as u32);
         let files = files(&h, file_data_limit(blob.len()))?;
+        let names = |tag| -> Result<Vec<String>, HeaderError> {
+            Ok(h.string_array(tag)?
+                .iter()
+                .map(|n| lossy(n).into_owned())
+                .collect())
+        };
 
         Ok(RpmPackage {
             name,
@@ -103,6 +115,8 @@ impl RpmPackage {
             sigmd5,
             modularity_label: h.string(tags::MODULARITYLABEL)?,
             file_digest_algo,
+            provides: names(tags::PROVIDENAME)?,
+            requires: names(tags::REQUIRENAME)?,
             files,
         })
     }
