@@ -59,7 +59,7 @@ pub struct Entry {
     /// Symlink target (as written) or hardlink target (normalised path).
     pub link: Option<String>,
     /// SHA-256 of the content, when [`crate::ScanOptions::hash_files`] is set.
-    pub sha256: Option<[u8; 32]>,
+    pub sha256: Option<Box<[u8; 32]>>,
 }
 
 /// How a layer marks deletions (OCI / AUFS whiteouts).
@@ -449,7 +449,7 @@ fn walk_tar<R: Read, V: LayerVisitor>(
                     .read_to_end(&mut buf)
                     .map_err(|e| format!("reading {}: {e}", entry.path))?;
                 if hash_files {
-                    entry.sha256 = Some(Sha256::digest(&buf).into());
+                    entry.sha256 = Some(Box::new(Sha256::digest(&buf).into()));
                 }
                 if let Some(out) = visitor.visit(&entry, &buf) {
                     scan.outputs.push((entry.path.clone(), out));
@@ -458,7 +458,7 @@ fn walk_tar<R: Read, V: LayerVisitor>(
                 let mut hasher = HashSink(Sha256::new());
                 io::copy(&mut tar_entry, &mut hasher)
                     .map_err(|e| format!("reading {}: {e}", entry.path))?;
-                entry.sha256 = Some(hasher.0.finalize().into());
+                entry.sha256 = Some(Box::new(hasher.0.finalize().into()));
             }
         }
         scan.entries.push(entry);

@@ -216,13 +216,16 @@ fn scan_layers<V: LayerVisitor>(
     let (tx, rx) = mpsc::sync_channel::<(usize, Result<LayerScan<V::Output>, ImageError>)>(workers);
     let mut merger = Merger::new();
     let info_ref = &info;
-    std::thread::scope(|s| -> Result<(), ImageError> {
+    // Workers may run at most `workers` layers ahead of the merge, so a slow merge never lets
+    // finished entry lists pile up (memory stays bounded by a few layers, not the image).
+    let gate = Gate::default();
+    let result = std::thread::scope(|s| -> Result<(), ImageError> {
         for _ in 0..workers {
             let tx = tx.clone();
-            let next = &next;
+            let (next, gate) = (&next, &gate);
             s.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
-                if i >= count {
+                if i >= count || !gate.wait_until_within(i, workers) {
                     break;
                 }
                 let layer = &info_ref.layers[i];
@@ -246,16 +249,26 @@ fn scan_layers<V: LayerVisitor>(
         // Merge in layer order as results arrive; entry lists are dropped once merged.
         let mut pending: BTreeMap<usize, LayerScan<V::Output>> = BTreeMap::new();
         for (i, scanned) in rx {
-            pending.insert(i, scanned?);
+            let scanned = match scanned {
+                Ok(scan) => scan,
+                Err(e) => {
+                    gate.stop();
+                    return Err(e);
+                }
+            };
+            pending.insert(i, scanned);
             while let Some(scan) = pending.remove(&merger.layers.len()) {
                 merger.absorb(scan);
+                gate.advance(merger.layers.len());
                 if let Some(p) = &options.progress {
                     (p.0)(merger.layers.len(), count);
                 }
             }
         }
         Ok(())
-    })?;
+    });
+    gate.stop();
+    result?;
     if merger.layers.len() != count {
         return Err(ImageError::meta(
             &info.input,
@@ -264,6 +277,34 @@ fn scan_layers<V: LayerVisitor>(
         ));
     }
     Ok(merger.finish(info))
+}
+
+/// Lets workers start a layer only while it is close enough to the merge front.
+#[derive(Default)]
+struct Gate {
+    state: std::sync::Mutex<(usize, bool)>,
+    changed: std::sync::Condvar,
+}
+
+impl Gate {
+    /// Block until layer `i` is fewer than `ahead` layers past the merged count; false if stopped.
+    fn wait_until_within(&self, i: usize, ahead: usize) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while !state.1 && i >= state.0 + ahead {
+            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        !state.1
+    }
+
+    fn advance(&self, merged: usize) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).0 = merged;
+        self.changed.notify_all();
+    }
+
+    fn stop(&self) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).1 = true;
+        self.changed.notify_all();
+    }
 }
 
 /// Applies scanned layers in order, keeping only each layer's summary and outputs.
@@ -287,11 +328,12 @@ impl<O> Merger<O> {
     /// Merge the next layer (`scan` must be layer number `self.layers.len()`).
     fn absorb(&mut self, scan: LayerScan<O>) {
         let i = self.layers.len();
-        self.fs.apply_layer(i, &scan.entries, &scan.whiteouts);
+        let entries = scan.entries.len();
+        self.fs.apply_layer_owned(i, scan.entries, &scan.whiteouts);
         self.warnings
             .extend(scan.warnings.into_iter().map(|w| format!("layer {i}: {w}")));
         self.layers.push(LayerSummary {
-            entries: scan.entries.len(),
+            entries,
             whiteouts: scan.whiteouts.len(),
             compression: scan.compression,
             blob_size: scan.blob_size,

@@ -7,7 +7,7 @@ use std::ops::Bound;
 
 use crate::layer::{split_parent, Entry, EntryKind, Whiteout};
 
-/// One path of the final filesystem.
+/// One path of the final filesystem. Kept small: a million-file image holds a million of them.
 #[derive(Debug, Clone)]
 pub struct Node {
     /// Object type; hardlinks are resolved to the kind of their target.
@@ -18,27 +18,53 @@ pub struct Node {
     pub uid: u32,
     /// Owner group ID.
     pub gid: u32,
+    /// Identity of the underlying file: paths with the same inode are hard links of each other.
+    pub inode: u32,
     /// Content size for files.
     pub size: u64,
     /// The layer (0-based) that last wrote this path.
     pub layer: usize,
-    /// Symlink target as written.
-    pub link: Option<Box<str>>,
-    /// Identity of the underlying file: paths with the same inode are hard links of each other.
-    pub inode: u32,
-    /// Where the bytes live when they were written under another path (hard links):
-    /// the layer and path of the original tar entry.
-    pub content_origin: Option<Box<(usize, String)>>,
-    /// SHA-256 of the content, when file hashing was requested.
-    pub sha256: Option<Box<[u8; 32]>>,
+    /// Rarely present data, boxed to keep the common node small.
+    extra: Option<Box<NodeExtra>>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct NodeExtra {
+    link: Option<Box<str>>,
+    content_origin: Option<(usize, Box<str>)>,
+    sha256: Option<[u8; 32]>,
 }
 
 impl Node {
-    /// The layer and path under which this node's content is stored in a layer blob.
+    /// Symlink target as written.
+    pub fn link(&self) -> Option<&str> {
+        self.extra.as_ref()?.link.as_deref()
+    }
+
+    /// SHA-256 of the content, when file hashing was requested.
+    pub fn sha256(&self) -> Option<&[u8; 32]> {
+        self.extra.as_ref()?.sha256.as_ref()
+    }
+
+    /// The layer and path under which this node's content is stored in a layer blob (hard
+    /// links share the bytes of the entry they point to).
     pub fn content_location<'a>(&'a self, path: &'a str) -> (usize, &'a str) {
-        match &self.content_origin {
-            Some(origin) => (origin.0, origin.1.as_str()),
+        match self.extra.as_ref().and_then(|e| e.content_origin.as_ref()) {
+            Some((layer, origin)) => (*layer, origin),
             None => (self.layer, path),
+        }
+    }
+
+    fn directory(layer: usize, inode: u32) -> Node {
+        Node {
+            kind: EntryKind::Dir,
+            mode: 0o755,
+            uid: 0,
+            gid: 0,
+            inode,
+            size: 0,
+            layer,
+            extra: None,
         }
     }
 }
@@ -57,7 +83,11 @@ pub struct Deleted {
 /// The final filesystem of an image.
 #[derive(Debug, Default)]
 pub struct MergedFs {
-    nodes: BTreeMap<String, Node>,
+    /// Path -> slot in `arena`. Values are small so the B-tree's half-full leaves (paths arrive
+    /// mostly sorted) cost little; the nodes themselves live densely in the arena.
+    nodes: BTreeMap<Box<str>, u32>,
+    arena: Vec<Node>,
+    free: Vec<u32>,
     deleted: Vec<Deleted>,
     next_inode: u32,
     warnings: Vec<String>,
@@ -72,44 +102,92 @@ impl MergedFs {
         Self::default()
     }
 
+    fn node(&self, path: &str) -> Option<&Node> {
+        self.nodes.get(path).map(|&i| &self.arena[i as usize])
+    }
+
+    fn insert_node(&mut self, key: Box<str>, node: Node) {
+        match self.nodes.entry(key) {
+            std::collections::btree_map::Entry::Occupied(e) => {
+                self.arena[*e.get() as usize] = node;
+            }
+            std::collections::btree_map::Entry::Vacant(v) => {
+                let slot = match self.free.pop() {
+                    Some(slot) => {
+                        self.arena[slot as usize] = node;
+                        slot
+                    }
+                    None => {
+                        self.arena.push(node);
+                        (self.arena.len() - 1) as u32
+                    }
+                };
+                v.insert(slot);
+            }
+        }
+    }
+
+    /// Remove `path`, returning the (layer, kind) it had.
+    fn remove_node(&mut self, path: &str) -> Option<(usize, EntryKind)> {
+        let slot = self.nodes.remove(path)?;
+        self.free.push(slot);
+        let node = &self.arena[slot as usize];
+        Some((node.layer, node.kind))
+    }
+
     /// Apply one layer on top of what is there.
     pub fn apply_layer(&mut self, layer: usize, entries: &[Entry], whiteouts: &[Whiteout]) {
+        self.apply_whiteouts(layer, whiteouts);
+        for entry in entries {
+            self.add_keyed(layer, entry, Box::from(entry.path.as_str()));
+        }
+    }
+
+    /// Apply one layer, consuming its entry list (paths move into the tree without copying).
+    pub fn apply_layer_owned(&mut self, layer: usize, entries: Vec<Entry>, whiteouts: &[Whiteout]) {
+        self.apply_whiteouts(layer, whiteouts);
+        for mut entry in entries {
+            let key = std::mem::take(&mut entry.path).into_boxed_str();
+            self.add_keyed(layer, &entry, key);
+        }
+    }
+
+    fn apply_whiteouts(&mut self, layer: usize, whiteouts: &[Whiteout]) {
         for whiteout in whiteouts {
             match whiteout {
                 Whiteout::Opaque(dir) => self.remove_children(dir, layer),
                 Whiteout::Remove(path) => self.remove_tree(path, layer),
             }
         }
-        for entry in entries {
-            self.add(layer, entry);
-        }
     }
 
-    fn add(&mut self, layer: usize, entry: &Entry) {
-        self.ensure_parents(&entry.path, layer);
+    /// Add `entry` under `key` (its path; `entry.path` may be empty when the key was moved out).
+    fn add_keyed(&mut self, layer: usize, entry: &Entry, key: Box<str>) {
+        self.ensure_parents(&key, layer);
         let node = match entry.kind {
             EntryKind::Hardlink => {
                 let target = entry.link.as_deref().unwrap_or_default();
-                match self.nodes.get(target) {
+                match self.node(target) {
                     Some(t) if t.kind != EntryKind::Dir => {
                         let mut node = t.clone();
                         node.layer = layer;
-                        if node.content_origin.is_none() {
-                            node.content_origin = Some(Box::new((t.layer, target.to_string())));
+                        let extra = node.extra.get_or_insert_with(Box::default);
+                        if extra.content_origin.is_none() {
+                            extra.content_origin = Some((t.layer, Box::from(target)));
                         }
                         node
                     }
                     Some(_) => {
                         self.warnings.push(format!(
                             "layer {layer}: hardlink {} points to directory {target}; skipped",
-                            entry.path
+                            key
                         ));
                         return;
                     }
                     None => {
                         self.warnings.push(format!(
                             "layer {layer}: hardlink {} points to missing {target}; skipped",
-                            entry.path
+                            key
                         ));
                         return;
                     }
@@ -117,31 +195,36 @@ impl MergedFs {
             }
             kind => {
                 self.next_inode += 1;
+                let extra = (entry.link.is_some() || entry.sha256.is_some()).then(|| {
+                    Box::new(NodeExtra {
+                        link: entry.link.as_deref().map(Box::from),
+                        content_origin: None,
+                        sha256: entry.sha256.as_deref().copied(),
+                    })
+                });
                 Node {
                     kind,
                     mode: entry.mode,
                     uid: entry.uid,
                     gid: entry.gid,
+                    inode: self.next_inode,
                     size: entry.size,
                     layer,
-                    link: entry.link.as_deref().map(Box::from),
-                    inode: self.next_inode,
-                    content_origin: None,
-                    sha256: entry.sha256.map(Box::new),
+                    extra,
                 }
             }
         };
         let is_dir = node.kind == EntryKind::Dir;
-        match self.nodes.get(&entry.path) {
-            Some(old) if old.kind == EntryKind::Dir && !is_dir => {
-                self.remove_children(&entry.path, layer);
+        match self.node(&key).map(|old| (old.kind, old.layer)) {
+            Some((EntryKind::Dir, _)) if !is_dir => {
+                self.remove_children(&key, layer);
             }
-            Some(old) if old.kind != EntryKind::Dir && is_dir => {
-                self.record_deleted(&entry.path, old.layer, layer, old.kind);
+            Some((old_kind, old_layer)) if old_kind != EntryKind::Dir && is_dir => {
+                self.record_deleted(&key, old_layer, layer, old_kind);
             }
             _ => {}
         }
-        self.nodes.insert(entry.path.clone(), node);
+        self.insert_node(key, node);
     }
 
     /// Create missing parent directories and replace non-directories in the way.
@@ -150,7 +233,7 @@ impl MergedFs {
         while let Some(i) = path[end..].find('/') {
             let parent = &path[..end + i];
             end += i + 1;
-            match self.nodes.get(parent) {
+            match self.node(parent) {
                 Some(n) if n.kind == EntryKind::Dir => continue,
                 Some(n) => {
                     let (old_layer, old_kind) = (n.layer, n.kind);
@@ -159,21 +242,7 @@ impl MergedFs {
                 None => {}
             }
             self.next_inode += 1;
-            self.nodes.insert(
-                parent.to_string(),
-                Node {
-                    kind: EntryKind::Dir,
-                    mode: 0o755,
-                    uid: 0,
-                    gid: 0,
-                    size: 0,
-                    layer,
-                    link: None,
-                    inode: self.next_inode,
-                    content_origin: None,
-                    sha256: None,
-                },
-            );
+            self.insert_node(Box::from(parent), Node::directory(layer, self.next_inode));
         }
     }
 
@@ -189,8 +258,8 @@ impl MergedFs {
 
     /// Remove `path` and everything below it.
     fn remove_tree(&mut self, path: &str, layer: usize) {
-        if let Some(old) = self.nodes.remove(path) {
-            self.record_deleted(path, old.layer, layer, old.kind);
+        if let Some((old_layer, old_kind)) = self.remove_node(path) {
+            self.record_deleted(path, old_layer, layer, old_kind);
         }
         self.remove_children(path, layer);
     }
@@ -208,22 +277,26 @@ impl MergedFs {
         } else {
             Bound::Excluded(format!("{dir}0"))
         };
-        let doomed: Vec<String> = self
+        let upper_ref = match &upper {
+            Bound::Excluded(u) => Bound::Excluded(u.as_str()),
+            _ => Bound::Unbounded,
+        };
+        let doomed: Vec<Box<str>> = self
             .nodes
-            .range::<String, _>((Bound::Included(prefix.clone()), upper))
+            .range::<str, _>((Bound::Included(prefix.as_str()), upper_ref))
             .map(|(k, _)| k.clone())
             .filter(|k| k.starts_with(&prefix))
             .collect();
         for key in doomed {
-            if let Some(old) = self.nodes.remove(&key) {
-                self.record_deleted(&key, old.layer, layer, old.kind);
+            if let Some((old_layer, old_kind)) = self.remove_node(&key) {
+                self.record_deleted(&key, old_layer, layer, old_kind);
             }
         }
     }
 
     /// The node at exactly `path` (normalised, no leading `/`), without following symlinks.
     pub fn get(&self, path: &str) -> Option<&Node> {
-        self.nodes.get(path.trim_start_matches('/'))
+        self.node(path.trim_start_matches('/'))
     }
 
     /// Resolve `path` as the kernel would inside a chroot at the image root: symlinks in every
@@ -249,13 +322,13 @@ impl MergedFs {
             }
             current.push(component);
             let joined = current.join("/");
-            let node = self.nodes.get(&joined)?;
+            let node = self.node(&joined)?;
             if node.kind == EntryKind::Symlink {
                 hops += 1;
                 if hops > MAX_SYMLINK_HOPS {
                     return None;
                 }
-                let target = node.link.as_deref().unwrap_or_default();
+                let target = node.link().unwrap_or_default();
                 current.pop();
                 if target.starts_with('/') {
                     current.clear();
@@ -270,22 +343,26 @@ impl MergedFs {
             }
         }
         let joined = current.join("/");
-        let node = self.nodes.get(&joined)?;
+        let node = self.node(&joined)?;
         Some((joined, node))
     }
 
     /// All paths in byte order with their nodes.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Node)> {
-        self.nodes.iter().map(|(k, v)| (k.as_str(), v))
+        self.nodes
+            .iter()
+            .map(|(k, &i)| (&**k, &self.arena[i as usize]))
     }
 
     /// Paths directly or indirectly under `dir` (not following symlinks).
     pub fn iter_under<'a>(&'a self, dir: &str) -> impl Iterator<Item = (&'a str, &'a Node)> {
         let prefix = format!("{}/", dir.trim_matches('/'));
-        self.nodes
-            .range::<String, _>((Bound::Included(prefix.clone()), Bound::Unbounded))
-            .take_while(move |(k, _)| k.starts_with(&prefix))
-            .map(|(k, v)| (k.as_str(), v))
+        let range = self
+            .nodes
+            .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded));
+        range
+            .take_while(move |(k, _)| k.starts_with(prefix.as_str()))
+            .map(|(k, &i)| (&**k, &self.arena[i as usize]))
     }
 
     /// Number of paths.
@@ -344,11 +421,7 @@ impl MergedFs {
             } else {
                 0
             };
-            let digest = node
-                .sha256
-                .as_ref()
-                .map(|d| hex::encode(d.as_ref()))
-                .unwrap_or_default();
+            let digest = node.sha256().map(hex::encode).unwrap_or_default();
             let group = groups
                 .get(&node.inode)
                 .map(|g| format!("/{g}"))
@@ -358,7 +431,7 @@ impl MergedFs {
                 node.kind.as_str(),
                 node.uid,
                 node.gid,
-                node.link.as_deref().unwrap_or(""),
+                node.link().unwrap_or(""),
             ));
         }
         out

@@ -141,14 +141,14 @@ fn read_file<V: LayerVisitor>(
         std::fs::File::open(host)
             .and_then(|mut f| std::io::copy(&mut f, &mut hasher))
             .map(|_| {
-                entry.sha256 = Some(hasher.finalize().into());
+                entry.sha256 = Some(Box::new(hasher.finalize().into()));
                 Vec::new()
             })
     };
     match content {
         Ok(bytes) if wanted => {
             if options.hash_files {
-                entry.sha256 = Some(Sha256::digest(&bytes).into());
+                entry.sha256 = Some(Box::new(Sha256::digest(&bytes).into()));
             }
             if let Some(out) = visitor.visit(entry, &bytes) {
                 scan.outputs.push((entry.path.clone(), out));
