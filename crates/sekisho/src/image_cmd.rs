@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
-use sekisho_image::{ImageScan, Platform, ScanOptions, Source, SourceKind};
+use std::io::IsTerminal;
+
+use sekisho_image::{ImageScan, Platform, Progress, ScanOptions, Source, SourceKind};
 use sekisho_sbom::{Inventory, LayerRef, SourceInfo};
 
 /// Output formats for the inventory.
@@ -77,8 +79,19 @@ fn options(platform: &Option<String>) -> anyhow::Result<ScanOptions> {
         ),
         None => None,
     };
+    // Progress goes to stderr, and only when a person is watching it.
+    let progress = std::io::stderr().is_terminal().then(|| {
+        Progress(std::sync::Arc::new(|done: usize, total: usize| {
+            if done == total {
+                eprint!("\r\x1b[2K");
+            } else {
+                eprint!("\rreading layers {done}/{total}");
+            }
+        }))
+    });
     Ok(ScanOptions {
         platform,
+        progress,
         ..ScanOptions::default()
     })
 }

@@ -27,6 +27,14 @@ enum Command {
     Sbom(image_cmd::SbomArgs),
     /// List the final (merged) filesystem of an image as TSV.
     Files(image_cmd::FilesArgs),
+    /// Lint Dockerfiles and Containerfiles (hadolint's rules and more).
+    #[command(alias = "lint")]
+    Dockerfile(sekisho_dockerfile::cli::LintArgs),
+    /// Print the documentation of a rule (e.g. DL3008, SK1001).
+    Explain {
+        /// Rule ID.
+        rule: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -36,6 +44,13 @@ fn main() -> ExitCode {
         Command::Rootfs(args) => image_cmd::run_image(&args, true),
         Command::Sbom(args) => image_cmd::run_sbom(&args),
         Command::Files(args) => image_cmd::run_files(&args),
+        Command::Dockerfile(args) => sekisho_dockerfile::cli::run(&args)
+            .map(|code| u8::try_from(code).unwrap_or(1))
+            .map_err(Into::into),
+        Command::Explain { rule } => match sekisho_dockerfile::cli::explain(&rule) {
+            Some(text) => emit(&None, &text).map(|_| 0),
+            None => Err(anyhow::anyhow!("unknown rule {rule:?}")),
+        },
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,217 @@
+//! The `sekisho dockerfile` (alias `sekisho lint`) command.
+//!
+//! Wire it into the binary with `#[command(flatten)]`/a subcommand holding
+//! [`LintArgs`], then `std::process::exit(cli::run(&args)?)`.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::render::{render, FileReport, Format};
+use crate::{fix, lint_with, LintError, Severity};
+
+/// Arguments of `sekisho dockerfile`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LintArgs {
+    /// Dockerfiles to lint; `-` reads standard input.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short = 'f', long, value_enum, default_value_t = Format::Tty)]
+    pub format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Exit non-zero only for findings at or above this severity
+    /// (error, warning, info, style, ignore; default info).
+    #[arg(short = 't', long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub failure_threshold: Option<Severity>,
+    /// Always exit 0 when linting succeeded.
+    #[arg(long)]
+    pub no_fail: bool,
+    /// Ignore a rule (repeatable).
+    #[arg(long = "ignore", value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// Enable an opt-in rule such as DL3057 or SK1006 (repeatable).
+    #[arg(long = "enable", value_name = "RULE")]
+    pub enable: Vec<String>,
+    /// Allow only these registries in FROM (repeatable; enables DL3026).
+    #[arg(long = "trusted-registry", value_name = "REGISTRY")]
+    pub trusted_registry: Vec<String>,
+    /// Configuration file (default: `.hadolint.yaml` discovered like hadolint).
+    #[arg(short = 'c', long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Apply safe fixes in place (stdin: print the fixed file).
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix, print a unified diff instead of writing files.
+    #[arg(long, requires = "fix")]
+    pub diff: bool,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    Severity::parse(s).ok_or_else(|| format!("invalid severity `{s}`"))
+}
+
+fn read_input(p: &PathBuf) -> Result<(String, String), LintError> {
+    let name = p.display().to_string();
+    if name == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| LintError::Io {
+                path: "-".into(),
+                source: e,
+            })?;
+        return Ok((name, s));
+    }
+    let bytes = std::fs::read(p).map_err(|e| LintError::Io {
+        path: name.clone(),
+        source: e,
+    })?;
+    Ok((name, String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+/// Builds the effective configuration from the config file and flags.
+pub fn effective_config(args: &LintArgs) -> Result<Config, LintError> {
+    let mut cfg = match &args.config {
+        Some(p) => Config::load(p)?,
+        None => match Config::discover() {
+            Some(p) => Config::load(&p)?,
+            None => Config::default(),
+        },
+    };
+    cfg.ignored.extend(args.ignore.iter().cloned());
+    cfg.enabled.extend(args.enable.iter().cloned());
+    cfg.trusted_registries
+        .extend(args.trusted_registry.iter().cloned());
+    if args.failure_threshold.is_some() {
+        cfg.failure_threshold = args.failure_threshold;
+    }
+    if args.no_fail {
+        cfg.no_fail = true;
+    }
+    Ok(cfg)
+}
+
+fn use_color(args: &LintArgs) -> bool {
+    args.output.is_none()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stdout().is_terminal()
+}
+
+/// Runs the command and returns the process exit code (0 clean, 1 findings at or
+/// above the failure threshold).
+pub fn run(args: &LintArgs) -> Result<i32, LintError> {
+    let cfg = effective_config(args)?;
+    let mut reports = Vec::new();
+    let mut diffs = String::new();
+    for p in &args.files {
+        let (name, mut src) = read_input(p)?;
+        if args.fix {
+            let fixed = fix::fix(&src);
+            if args.diff {
+                diffs.push_str(&fix::unified_diff(&name, &src, &fixed));
+            } else if name == "-" {
+                let mut out = std::io::stdout().lock();
+                let _ = out.write_all(fixed.as_bytes());
+                return Ok(0);
+            } else if fixed != src {
+                std::fs::write(p, &fixed).map_err(|e| LintError::Io {
+                    path: name.clone(),
+                    source: e,
+                })?;
+                src = fixed;
+            }
+        }
+        let findings = lint_with(&src, &cfg);
+        reports.push(FileReport {
+            path: name,
+            source: src,
+            findings,
+        });
+    }
+    let text = if args.diff {
+        diffs
+    } else {
+        render(args.format, &reports, use_color(args))
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text).map_err(|e| LintError::Io {
+            path: path.display().to_string(),
+            source: e,
+        })?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes());
+        }
+    }
+    if cfg.no_fail || args.diff {
+        return Ok(0);
+    }
+    let threshold = cfg.failure_threshold.unwrap_or(Severity::Info);
+    let failing = reports
+        .iter()
+        .flat_map(|r| &r.findings)
+        .any(|f| f.severity <= threshold && f.severity != Severity::Ignore);
+    Ok(i32::from(failing))
+}
+
+/// `sekisho explain RULE`: the rule's documentation.
+pub fn explain(rule: &str) -> Option<String> {
+    crate::explain(rule)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(clap::Parser)]
+    struct T {
+        #[command(flatten)]
+        a: LintArgs,
+    }
+
+    #[test]
+    fn parses_flags_and_exit_codes() {
+        let dir = std::env::temp_dir().join(format!("sekisho-df-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let df = dir.join("Dockerfile");
+        std::fs::write(&df, "FROM debian\nRUN apt-get install foo\n").unwrap();
+        let out = dir.join("out.json");
+        let cfg = dir.join("cfg.yaml");
+        std::fs::write(&cfg, "ignored: [SK1004]\n").unwrap();
+        let t = T::parse_from([
+            "x",
+            df.to_str().unwrap(),
+            "--format",
+            "json",
+            "-o",
+            out.to_str().unwrap(),
+            "-c",
+            cfg.to_str().unwrap(),
+        ]);
+        assert_eq!(run(&t.a).unwrap(), 1);
+        let j: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        assert!(j.as_array().unwrap().iter().any(|x| x["code"] == "DL3008"));
+        let t = T::parse_from([
+            "x",
+            df.to_str().unwrap(),
+            "-t",
+            "error",
+            "-o",
+            out.to_str().unwrap(),
+            "-c",
+            cfg.to_str().unwrap(),
+        ]);
+        assert_eq!(run(&t.a).unwrap(), 0);
+        let t = T::parse_from(["x", "/nonexistent/Dockerfile"]);
+        assert!(run(&t.a).is_err());
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(explain("DL3008").unwrap().contains("Pin versions"));
+        assert!(explain("SK1009").is_some());
+        assert!(explain("XX9999").is_none());
+    }
+}

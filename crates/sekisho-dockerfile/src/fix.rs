@@ -1,0 +1,355 @@
+//! `--fix`: safe rewrites that keep the rest of the file byte for byte.
+//!
+//! * `MAINTAINER x` becomes `LABEL maintainer="x"` (DL4000).
+//! * `ADD` of local files or folders becomes `COPY` (DL3020).
+//! * `apt-get install` gains `--no-install-recommends` (DL3015).
+//! * `apt-get install` RUNs gain `&& rm -rf /var/lib/apt/lists/*` (DL3009); `dnf`,
+//!   `microdnf`, `yum` and `zypper` installs gain their `clean` command (DL3040, DL3032,
+//!   DL3036).
+//! * `apk add` gains `--no-cache` (DL3019).
+//! * `pip install` gains `--no-cache-dir` (DL3042).
+//!
+//! Edits are computed on the original text of each instruction; everything else is
+//! copied unchanged.
+
+use crate::parser::{self, Args, CmdLine, Dockerfile, Instruction};
+use crate::rules::is_archive_or_url;
+
+/// One text edit: replace `start..end` with `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// Byte offset.
+    pub start: usize,
+    /// Byte offset (exclusive).
+    pub end: usize,
+    /// Replacement.
+    pub text: String,
+    /// The rule this edit addresses.
+    pub rule: &'static str,
+}
+
+/// Returns the fixed text (unchanged if nothing applies or the file does not parse).
+pub fn fix(src: &str) -> String {
+    let Ok(df) = parser::parse(src) else {
+        return src.to_string();
+    };
+    apply(src, &edits(src, &df))
+}
+
+/// Applies non-overlapping edits.
+pub fn apply(src: &str, edits: &[Edit]) -> String {
+    let mut e: Vec<&Edit> = edits.iter().collect();
+    e.sort_by_key(|x| (x.start, x.end));
+    let mut out = String::with_capacity(src.len() + 64);
+    let mut pos = 0;
+    for x in e {
+        if x.start < pos
+            || x.end > src.len()
+            || !src.is_char_boundary(x.start)
+            || !src.is_char_boundary(x.end)
+        {
+            continue;
+        }
+        out.push_str(&src[pos..x.start]);
+        out.push_str(&x.text);
+        pos = x.end;
+    }
+    out.push_str(&src[pos..]);
+    out
+}
+
+/// Computes the safe edits for a parsed file.
+pub fn edits(src: &str, df: &Dockerfile) -> Vec<Edit> {
+    let mut out = Vec::new();
+    for i in &df.instructions {
+        if i.span.end > src.len() || i.span.start > i.span.end {
+            continue;
+        }
+        let text = &src[i.span.start..i.span.end];
+        match &i.args {
+            Args::Maintainer(m) => {
+                let v = parser::unquote(m.trim())
+                    .replace('\\', "\\\\")
+                    .replace('"', "\\\"");
+                out.push(Edit {
+                    start: i.span.start,
+                    end: i.span.end,
+                    text: format!("LABEL maintainer=\"{v}\""),
+                    rule: "DL4000",
+                });
+            }
+            Args::Add(c) => {
+                let local = !c.sources.is_empty()
+                    && c.sources
+                        .iter()
+                        .all(|s| !is_archive_or_url(s) && !s.starts_with("<<"))
+                    && i.flags
+                        .iter()
+                        .all(|f| matches!(f.name.as_str(), "chown" | "chmod" | "link"));
+                if local && text.len() >= 3 && text[..3].eq_ignore_ascii_case("ADD") {
+                    out.push(Edit {
+                        start: i.span.start,
+                        end: i.span.start + 3,
+                        text: "COPY".into(),
+                        rule: "DL3020",
+                    });
+                }
+            }
+            Args::Run(r) if i.heredocs.is_empty() => {
+                if let CmdLine::Shell(_) = r.cmd {
+                    run_edits(i, text, &mut out);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Finds segments `name ... sub` (up to a shell separator) in raw RUN text and
+/// returns the byte offset just after `sub` if `flag` is absent from the segment.
+fn insert_points(
+    text: &str,
+    name: &str,
+    sub: &str,
+    flag_present: &dyn Fn(&str) -> bool,
+) -> Vec<usize> {
+    let mut pts = Vec::new();
+    let mut from = 0;
+    while let Some(p) = find_word(text, name, from) {
+        let seg_end = segment_end(text, p);
+        let seg = &text[p..seg_end];
+        if let Some(q) = find_word(seg, sub, name.len()) {
+            if !flag_present(seg) {
+                pts.push(p + q + sub.len());
+            }
+        }
+        from = p + name.len();
+    }
+    pts
+}
+
+fn is_word_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.' || c == b'/'
+}
+
+fn find_word(text: &str, w: &str, from: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut start = from;
+    while start <= text.len() {
+        let p = start + text.get(start..)?.find(w)?;
+        let before_ok = p == 0 || !is_word_char(b[p - 1]);
+        let after = p + w.len();
+        let after_ok = after >= b.len() || !is_word_char(b[after]);
+        if before_ok && after_ok {
+            return Some(p);
+        }
+        start = p + 1;
+    }
+    None
+}
+
+fn segment_end(text: &str, from: usize) -> usize {
+    let b = text.as_bytes();
+    let mut i = from;
+    let mut quote: Option<u8> = None;
+    while i < b.len() {
+        let c = b[i];
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                b'\'' | b'"' => quote = Some(c),
+                b'&' | b'|' | b';' | b')' | b'\n'
+                    if !(c == b'\n' && i > 0 && b[i - 1] == b'\\') =>
+                {
+                    return i
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+fn run_edits(i: &Instruction, text: &str, out: &mut Vec<Edit>) {
+    let base = i.span.start;
+    for p in insert_points(text, "apt-get", "install", &|s| {
+        s.contains("--no-install-recommends") || s.contains("Install-Recommends")
+    }) {
+        out.push(Edit {
+            start: base + p,
+            end: base + p,
+            text: " --no-install-recommends".into(),
+            rule: "DL3015",
+        });
+    }
+    for p in insert_points(text, "apk", "add", &|s| s.contains("--no-cache")) {
+        out.push(Edit {
+            start: base + p,
+            end: base + p,
+            text: " --no-cache".into(),
+            rule: "DL3019",
+        });
+    }
+    for name in ["pip", "pip3"] {
+        for p in insert_points(text, name, "install", &|s| s.contains("--no-cache-dir")) {
+            out.push(Edit {
+                start: base + p,
+                end: base + p,
+                text: " --no-cache-dir".into(),
+                rule: "DL3042",
+            });
+        }
+    }
+    let trimmed = text.trim_end();
+    let ends_cleanly = !trimmed.ends_with('\\')
+        && !trimmed.ends_with('&')
+        && !trimmed.ends_with(';')
+        && !trimmed.ends_with('|')
+        && !trimmed.lines().last().unwrap_or("").contains('#')
+        && !text.contains("--mount=type=cache");
+    if !ends_cleanly {
+        return;
+    }
+    let at = base + trimmed.len();
+    let installs_apt = !insert_points(text, "apt-get", "install", &|_| false).is_empty();
+    if installs_apt && !text.contains("/var/lib/apt/lists") {
+        out.push(Edit {
+            start: at,
+            end: at,
+            text: " \\\n    && rm -rf /var/lib/apt/lists/*".into(),
+            rule: "DL3009",
+        });
+        return;
+    }
+    for (mgr, clean, rule) in [
+        ("dnf", "dnf clean all", "DL3040"),
+        ("microdnf", "microdnf clean all", "DL3040"),
+        ("yum", "yum clean all", "DL3032"),
+        ("zypper", "zypper clean", "DL3036"),
+    ] {
+        let installs = !insert_points(text, mgr, "install", &|_| false).is_empty();
+        if installs && find_word(text, "clean", 0).is_none() {
+            out.push(Edit {
+                start: at,
+                end: at,
+                text: format!(" \\\n    && {clean}"),
+                rule,
+            });
+            return;
+        }
+    }
+}
+
+/// A unified diff of two texts (`---`/`+++` headers with `path`).
+pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    if old == new {
+        return String::new();
+    }
+    let a: Vec<&str> = old.split_inclusive('\n').collect();
+    let b: Vec<&str> = new.split_inclusive('\n').collect();
+    let mut pre = 0;
+    while pre < a.len() && pre < b.len() && a[pre] == b[pre] {
+        pre += 1;
+    }
+    let mut suf = 0;
+    while suf < a.len() - pre && suf < b.len() - pre && a[a.len() - 1 - suf] == b[b.len() - 1 - suf]
+    {
+        suf += 1;
+    }
+    let am = &a[pre..a.len() - suf];
+    let bm = &b[pre..b.len() - suf];
+    // LCS on the middle (small: only the edited region).
+    let (n, m) = (am.len(), bm.len());
+    let mut ops: Vec<(char, &str)> = Vec::new();
+    if n * m <= 4_000_000 {
+        let mut dp = vec![vec![0u32; m + 1]; n + 1];
+        for x in (0..n).rev() {
+            for y in (0..m).rev() {
+                dp[x][y] = if am[x] == bm[y] {
+                    dp[x + 1][y + 1] + 1
+                } else {
+                    dp[x + 1][y].max(dp[x][y + 1])
+                };
+            }
+        }
+        let (mut x, mut y) = (0, 0);
+        while x < n || y < m {
+            if x < n && y < m && am[x] == bm[y] {
+                ops.push((' ', am[x]));
+                x += 1;
+                y += 1;
+            } else if x < n && (y == m || dp[x + 1][y] >= dp[x][y + 1]) {
+                ops.push(('-', am[x]));
+                x += 1;
+            } else {
+                ops.push(('+', bm[y]));
+                y += 1;
+            }
+        }
+    } else {
+        ops.extend(am.iter().map(|l| ('-', *l)));
+        ops.extend(bm.iter().map(|l| ('+', *l)));
+    }
+    const CTX: usize = 3;
+    let ctx_before = pre.min(CTX);
+    let ctx_after = suf.min(CTX);
+    let old_start = pre - ctx_before + 1;
+    let new_start = pre - ctx_before + 1;
+    let old_len = ctx_before + n + ctx_after;
+    let new_len = ctx_before + m + ctx_after;
+    let p = path.trim_start_matches('/');
+    let mut o =
+        format!("--- a/{p}\n+++ b/{p}\n@@ -{old_start},{old_len} +{new_start},{new_len} @@\n");
+    let push = |o: &mut String, c: char, l: &str| {
+        o.push(c);
+        o.push_str(l);
+        if !l.ends_with('\n') {
+            o.push_str("\n\\ No newline at end of file\n");
+        }
+    };
+    for l in &a[pre - ctx_before..pre] {
+        push(&mut o, ' ', l);
+    }
+    for (c, l) in ops {
+        push(&mut o, c, l);
+    }
+    for l in &a[a.len() - suf..a.len() - suf + ctx_after] {
+        push(&mut o, ' ', l);
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixes() {
+        let src = "FROM debian:12\nMAINTAINER Jane <j@x>\nADD app /app\nADD https://x/y.tgz /y\nRUN apt-get update && apt-get install -y curl\nRUN apk add git && pip install --user foo\n# keep me \n";
+        let out = fix(src);
+        assert!(out.contains("LABEL maintainer=\"Jane <j@x>\""));
+        assert!(out.contains("COPY app /app"));
+        assert!(out.contains("ADD https://x/y.tgz /y"));
+        assert!(out.contains("apt-get install --no-install-recommends -y curl \\\n    && rm -rf /var/lib/apt/lists/*\n"));
+        assert!(out.contains("apk add --no-cache git && pip install --no-cache-dir --user foo"));
+        assert!(out.ends_with("# keep me \n"));
+        // idempotent
+        assert_eq!(fix(&out), out);
+        let d = unified_diff("Dockerfile", src, &out);
+        assert!(d.contains("-MAINTAINER Jane <j@x>\n"), "{d}");
+        assert!(d.contains("+LABEL maintainer=\"Jane <j@x>\"\n"), "{d}");
+        assert!(
+            d.starts_with("--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,"),
+            "{d}"
+        );
+    }
+
+    #[test]
+    fn untouched_without_findings() {
+        let src = "FROM a:1\r\nCOPY . /x\r\n";
+        assert_eq!(fix(src), src);
+    }
+}

@@ -1,0 +1,117 @@
+//! Output formats: tty (rustc-style snippets), json (hadolint's shape), sarif,
+//! checkstyle, gitlab (Code Climate) and junit.
+
+mod checkstyle;
+mod gitlab;
+mod json;
+mod junit;
+mod sarif;
+mod tty;
+
+use crate::Finding;
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human-readable, with the offending line and a caret.
+    Tty,
+    /// hadolint-compatible JSON array.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// Checkstyle XML.
+    Checkstyle,
+    /// GitLab Code Quality (Code Climate) JSON.
+    Gitlab,
+    /// JUnit XML.
+    Junit,
+}
+
+/// The findings for one file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// Display name (`-` for stdin).
+    pub path: String,
+    /// The file's text (used for source snippets).
+    pub source: String,
+    /// Findings, sorted by line.
+    pub findings: Vec<Finding>,
+}
+
+/// Renders reports in a format. `color` only affects `tty`.
+pub fn render(format: Format, reports: &[FileReport], color: bool) -> String {
+    match format {
+        Format::Tty => tty::render(reports, color),
+        Format::Json => json::render(reports),
+        Format::Sarif => sarif::render(reports),
+        Format::Checkstyle => checkstyle::render(reports),
+        Format::Gitlab => gitlab::render(reports),
+        Format::Junit => junit::render(reports),
+    }
+}
+
+/// Escapes text for XML attributes and content.
+pub(crate) fn xml_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&apos;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => {}
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Severity;
+
+    fn sample() -> Vec<FileReport> {
+        vec![FileReport {
+            path: "Dockerfile".into(),
+            source: "FROM debian\nRUN apt-get install foo\n".into(),
+            findings: vec![Finding {
+                code: "DL3008".into(),
+                severity: Severity::Warning,
+                message: "Pin <versions> & \"quote\"".into(),
+                line: 2,
+                column: 1,
+                end_line: 2,
+            }],
+        }]
+    }
+
+    #[test]
+    fn all_formats_render() {
+        for f in [
+            Format::Tty,
+            Format::Json,
+            Format::Sarif,
+            Format::Checkstyle,
+            Format::Gitlab,
+            Format::Junit,
+        ] {
+            let out = render(f, &sample(), false);
+            assert!(out.contains("DL3008"), "{f:?}: {out}");
+        }
+        let j: serde_json::Value =
+            serde_json::from_str(&render(Format::Json, &sample(), false)).unwrap();
+        assert_eq!(j[0]["level"], "warning");
+        assert_eq!(j[0]["file"], "Dockerfile");
+        let s: serde_json::Value =
+            serde_json::from_str(&render(Format::Sarif, &sample(), false)).unwrap();
+        assert_eq!(s["version"], "2.1.0");
+        let g: serde_json::Value =
+            serde_json::from_str(&render(Format::Gitlab, &sample(), false)).unwrap();
+        assert_eq!(g[0]["severity"], "major");
+        assert!(render(Format::Checkstyle, &sample(), false).contains("&lt;versions&gt;"));
+        let t = render(Format::Tty, &sample(), false);
+        assert!(t.contains("2 | RUN apt-get install foo"), "{t}");
+    }
+}

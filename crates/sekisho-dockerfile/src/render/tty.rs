@@ -1,0 +1,78 @@
+//! Human-readable output in the style of rustc diagnostics.
+
+use super::FileReport;
+use crate::Severity;
+
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+fn sev_color(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "1;31",
+        Severity::Warning => "1;33",
+        Severity::Info => "1;36",
+        Severity::Style | Severity::Ignore => "1;35",
+    }
+}
+
+/// Renders findings with the offending source line and a caret.
+pub fn render(reports: &[FileReport], color: bool) -> String {
+    let st = Style { on: color };
+    let mut o = String::new();
+    let mut total = 0;
+    for r in reports {
+        let lines: Vec<&str> = r.source.lines().collect();
+        for f in &r.findings {
+            total += 1;
+            let head = format!("{}[{}]", f.severity.as_str(), f.code);
+            o.push_str(&st.paint(sev_color(f.severity), &head));
+            o.push_str(&st.paint("1", &format!(": {}", f.message)));
+            o.push('\n');
+            let width = f.line.to_string().len();
+            let pad = " ".repeat(width);
+            o.push_str(&format!(
+                "{pad}{} {}:{}:{}\n",
+                st.paint("1;34", "-->"),
+                r.path,
+                f.line,
+                f.column
+            ));
+            if let Some(text) = lines.get(f.line.wrapping_sub(1)) {
+                let text = text.trim_end_matches('\r');
+                let bar = st.paint("1;34", "|");
+                o.push_str(&format!("{pad} {bar}\n"));
+                o.push_str(&format!(
+                    "{} {bar} {text}\n",
+                    st.paint("1;34", &f.line.to_string())
+                ));
+                let indent = text.len() - text.trim_start().len();
+                let word = text.split_whitespace().next().unwrap_or("").len().max(1);
+                o.push_str(&format!(
+                    "{pad} {bar} {}{}",
+                    " ".repeat(indent),
+                    st.paint(sev_color(f.severity), &"^".repeat(word))
+                ));
+                if f.end_line > f.line {
+                    o.push_str(&format!(" (instruction continues to line {})", f.end_line));
+                }
+                o.push('\n');
+            }
+            o.push_str(&format!("{pad} = help: `sekisho explain {}`\n\n", f.code));
+        }
+    }
+    if total == 0 {
+        return String::new();
+    }
+    o
+}
