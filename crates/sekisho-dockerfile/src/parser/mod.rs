@@ -543,7 +543,11 @@ fn build_instruction(
             // `ONBUILD ONBUILD` is reported by DL3043; deeper chains are rejected (and keep
             // the recursion bounded).
             if col > 16 && kw.eq_ignore_ascii_case("ONBUILD") {
-                return Err(perr(line, col, "chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed"));
+                return Err(perr(
+                    line,
+                    col,
+                    "chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed",
+                ));
             }
             let inner = build_instruction(
                 &kw.to_ascii_uppercase(),

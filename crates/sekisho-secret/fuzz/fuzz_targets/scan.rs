@@ -8,7 +8,13 @@ use std::sync::OnceLock;
 
 static SCANNER: OnceLock<Scanner> = OnceLock::new();
 
-const PATHS: &[&str] = &["srv/app/.env", "srv/app/main.py", "home/u/.netrc", "etc/app.conf", "x"];
+const PATHS: &[&str] = &[
+    "srv/app/.env",
+    "srv/app/main.py",
+    "home/u/.netrc",
+    "etc/app.conf",
+    "x",
+];
 
 fuzz_target!(|data: &[u8]| {
     let scanner = SCANNER.get_or_init(Scanner::builtin);
@@ -18,7 +24,10 @@ fuzz_target!(|data: &[u8]| {
         assert!(f.start_line >= 1 && f.end_line >= f.start_line);
     }
     let text = String::from_utf8_lossy(data);
-    let mid = text.char_indices().nth(text.chars().count() / 2).map_or(0, |(i, _)| i);
+    let mid = text
+        .char_indices()
+        .nth(text.chars().count() / 2)
+        .map_or(0, |(i, _)| i);
     let _ = scanner.scan_kv(&text[..mid], &text[mid..]);
     let _ = scanner.scan_text(&text);
 });
