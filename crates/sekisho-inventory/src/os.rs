@@ -250,7 +250,9 @@ mod tests {
     /// os-release as each distribution ships it (abridged to the fields that matter).
     #[test]
     fn every_supported_distribution() {
-        let cases: &[(&[(&str, &str)], &str, &str, Option<&str>)] = &[
+        /// (files, expected ID, expected version, expected codename)
+        type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str, Option<&'a str>);
+        let cases: &[Case] = &[
             (&[("etc/os-release", "NAME=\"Ubuntu\"\nVERSION_ID=\"22.04\"\nVERSION_CODENAME=jammy\nID=ubuntu\nID_LIKE=debian\nUBUNTU_CODENAME=jammy\n")], "ubuntu", "22.04", Some("jammy")),
             (&[("etc/os-release", "NAME=\"Red Hat Enterprise Linux\"\nVERSION=\"9.4 (Plow)\"\nID=\"rhel\"\nVERSION_ID=\"9.4\"\n"), ("etc/redhat-release", "Red Hat Enterprise Linux release 9.4 (Plow)\n")], "rhel", "9.4", None),
             (&[("etc/os-release", "NAME=\"CentOS Linux\"\nVERSION=\"7 (Core)\"\nID=\"centos\"\nVERSION_ID=\"7\"\n"), ("etc/centos-release", "CentOS Linux release 7.9.2009 (Core)\n")], "centos", "7.9.2009", None),
