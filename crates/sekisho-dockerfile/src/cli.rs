@@ -209,6 +209,36 @@ mod tests {
         assert_eq!(run(&t.a).unwrap(), 0);
         let t = T::parse_from(["x", "/nonexistent/Dockerfile"]);
         assert!(run(&t.a).is_err());
+        // --fix --diff writes a diff and leaves the file alone; --fix rewrites it.
+        let t = T::parse_from([
+            "x",
+            df.to_str().unwrap(),
+            "--fix",
+            "--diff",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(run(&t.a).unwrap(), 0);
+        let d = std::fs::read_to_string(&out).unwrap();
+        assert!(
+            d.contains("+RUN apt-get install --no-install-recommends foo"),
+            "{d}"
+        );
+        assert!(std::fs::read_to_string(&df)
+            .unwrap()
+            .contains("RUN apt-get install foo\n"));
+        let t = T::parse_from([
+            "x",
+            df.to_str().unwrap(),
+            "--fix",
+            "--no-fail",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(run(&t.a).unwrap(), 0);
+        assert!(std::fs::read_to_string(&df)
+            .unwrap()
+            .contains("apt-get install --no-install-recommends foo"));
         std::fs::remove_dir_all(&dir).ok();
         assert!(explain("DL3008").unwrap().contains("Pin versions"));
         assert!(explain("SK1009").is_some());

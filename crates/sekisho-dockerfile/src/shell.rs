@@ -589,9 +589,13 @@ impl Walker {
                     self.out.assignments.push((a.clone(), "$(read)".into()));
                 }
             }
-            let mut cmd = Command::new(name, raw, simple);
-            cmd.prefix_assigns = assigns;
-            self.out.commands.push(cmd);
+            // `[ ... ]` is a test expression, not a command, for ShellCheck (and so for
+            // hadolint's command counts).
+            if name != "[" {
+                let mut cmd = Command::new(name, raw, simple);
+                cmd.prefix_assigns = assigns;
+                self.out.commands.push(cmd);
+            }
         }
         for w in nested_words {
             self.nested(w);

@@ -20,6 +20,8 @@ pub enum Format {
     Cyclonedx,
     /// SPDX 2.3 JSON.
     SpdxJson,
+    /// SARIF 2.1.0 (audit findings only).
+    Sarif,
 }
 
 /// Options shared by `image` and `rootfs`.
@@ -37,6 +39,9 @@ pub struct ImageArgs {
     /// Platform to pick from a multi-platform index: os/arch[/variant].
     #[arg(long)]
     pub platform: Option<String>,
+    /// Audit options (configuration checks and secrets).
+    #[command(flatten)]
+    pub audit: sekisho_audit::cli::AuditArgs,
 }
 
 /// Options of `sbom`.
@@ -96,12 +101,7 @@ fn options(platform: &Option<String>) -> anyhow::Result<ScanOptions> {
     })
 }
 
-/// Scan an image and build its inventory.
-pub fn inventory(
-    source: &str,
-    force_dir: bool,
-    platform: &Option<String>,
-) -> anyhow::Result<Inventory> {
+fn parse_source(source: &str, force_dir: bool) -> anyhow::Result<Source> {
     let mut src = Source::parse(source)?;
     if force_dir {
         if !src.path.is_dir() {
@@ -109,6 +109,16 @@ pub fn inventory(
         }
         src.kind = Some(SourceKind::Dir);
     }
+    Ok(src)
+}
+
+/// Scan an image and build its inventory.
+pub fn inventory(
+    source: &str,
+    force_dir: bool,
+    platform: &Option<String>,
+) -> anyhow::Result<Inventory> {
+    let src = parse_source(source, force_dir)?;
     let opts = options(platform)?;
     let scan = sekisho_image::scan(&src, &opts, &sekisho_inventory::InventoryVisitor)?;
     Ok(build_inventory(&scan))
@@ -158,6 +168,38 @@ pub fn build_inventory<O: sekisho_inventory::Captured>(scan: &ImageScan<O>) -> I
 }
 
 fn render(inv: &Inventory, format: Format, color: bool) -> anyhow::Result<String> {
+    render_with_findings(inv, None, format, color)
+}
+
+/// Render the inventory, and the audit findings when the audit ran.
+fn render_with_findings(
+    inv: &Inventory,
+    findings: Option<&[sekisho_audit::Finding]>,
+    format: Format,
+    color: bool,
+) -> anyhow::Result<String> {
+    match (format, findings) {
+        (Format::Table, Some(findings)) => {
+            return Ok(format!(
+                "{}\n{}",
+                sekisho_sbom::table::render(inv, color),
+                sekisho_audit::render_table(findings, color)
+            ))
+        }
+        (Format::Json, Some(findings)) => {
+            let mut report = serde_json::to_value(inv)?;
+            let audit: serde_json::Value =
+                serde_json::from_str(&sekisho_audit::render_json(findings))?;
+            report["findings"] = audit["findings"].clone();
+            report["findings_summary"] = audit["summary"].clone();
+            return Ok(serde_json::to_string_pretty(&report)? + "\n");
+        }
+        (Format::Sarif, Some(findings)) => return Ok(sekisho_audit::render_sarif(findings)),
+        (Format::Sarif, None) => {
+            bail!("--format sarif reports audit findings: enable --scanners config or secret")
+        }
+        _ => {}
+    }
     let pretty = |v: serde_json::Value| -> anyhow::Result<String> {
         Ok(serde_json::to_string_pretty(&v)? + "\n")
     };
@@ -166,15 +208,30 @@ fn render(inv: &Inventory, format: Format, color: bool) -> anyhow::Result<String
         Format::Json => Ok(sekisho_sbom::render_json(inv)?),
         Format::Cyclonedx => pretty(sekisho_sbom::cyclonedx::render(inv)),
         Format::SpdxJson => pretty(sekisho_sbom::spdx::render(inv)),
+        Format::Sarif => unreachable!("handled above"),
     }
 }
 
-/// `sekisho image` / `sekisho rootfs`.
+/// `sekisho image` / `sekisho rootfs`: inventory, plus the audit unless `--scanners` turns it off.
 pub fn run_image(args: &ImageArgs, force_dir: bool) -> anyhow::Result<u8> {
-    let inv = inventory(&args.source, force_dir, &args.platform)?;
-    let text = render(&inv, args.format, crate::use_color(&args.output))?;
+    let color = crate::use_color(&args.output);
+    if !args.audit.enabled() {
+        let inv = inventory(&args.source, force_dir, &args.platform)?;
+        crate::emit(&args.output, &render(&inv, args.format, color)?)?;
+        return Ok(0);
+    }
+    let src = parse_source(&args.source, force_dir)?;
+    let opts = options(&args.platform)?;
+    let mut audit_opts = args.audit.to_options()?;
+    audit_opts.source_path = Some(src.path.clone());
+    let visitor = sekisho_audit::AuditVisitor::new(&audit_opts)?;
+    let scan = sekisho_image::scan(&src, &opts, &visitor)?;
+    let inv = build_inventory(&scan);
+    let findings = sekisho_audit::audit(&scan, &inv.packages, &audit_opts);
+    let text = render_with_findings(&inv, Some(&findings), args.format, color)?;
     crate::emit(&args.output, &text)?;
-    Ok(0)
+    let code = sekisho_audit::exit_code(&findings, args.audit.exit_level, args.audit.exit_code);
+    Ok(u8::try_from(code).unwrap_or(1))
 }
 
 /// `sekisho sbom`.

@@ -304,7 +304,7 @@ pub fn parse(src: &str) -> Result<Dockerfile, ParseError> {
             continue;
         }
         // Logical line.
-        let first = l;
+        let mut first = l;
         let mut logical = String::new();
         let mut last = l;
         let mut cur = l.text;
@@ -329,6 +329,11 @@ pub fn parse(src: &str) -> Result<Dockerfile, ParseError> {
                     }
                     last = lines[i];
                     cur = lines[i].text;
+                    if logical.trim().is_empty() {
+                        // a lone continuation line: the instruction starts here
+                        logical.clear();
+                        first = lines[i];
+                    }
                 }
                 None => {
                     logical.push_str(cur);

@@ -93,7 +93,7 @@ static RULES: &[RuleInfo] = &[
     rule!("DL3056", Warning, true, true, l::dl3056, "Label does not conform to semantic versioning.", "A `semver` schema label is not a semantic version."),
     rule!("DL3057", Ignore, false, false, g::dl3057, "`HEALTHCHECK` instruction missing.", "Opt-in: a stage (or its ancestors) has no HEALTHCHECK. See also SK1011."),
     rule!("DL3058", Warning, true, true, l::dl3058, "Label is not a valid email format - must be conform to RFC5322.", "An `email` schema label is not an email address."),
-    rule!("DL3059", Info, false, true, r::dl3059, "Multiple consecutive `RUN` instructions. Consider consolidation.", "Consecutive single-command RUNs with the same flags add layers; chain them."),
+    rule!("DL3059", Info, false, true, r::dl3059, "Multiple consecutive `RUN` instructions. Consider consolidation.", "Consecutive single-command RUNs with the same flags add layers; chain them. Differs from hadolint only where ShellCheck cannot parse a (PowerShell) body: hadolint then counts zero commands, sekisho counts what brush-parser reads."),
     rule!("DL3060", Info, true, true, p::dl3060, "`yarn cache clean` missing after `yarn install` was run.", "Clean the yarn cache in the same RUN."),
     rule!("DL3061", Error, false, true, g::dl3061, "Invalid instruction order. Dockerfile must begin with `FROM`, `ARG` or comment.", "Only ARG and comments may precede the first FROM."),
     rule!("DL3062", Warning, true, true, p::dl3062, "Pin versions in go. Instead of `go install <package>` use `go install <package>@<version>`", "`go install/get/run` of a remote package without `@version` (or with `@latest`)."),

@@ -175,9 +175,7 @@ pub fn dl3022(items: &[Item], s: &mut Sink) {
             Args::Copy(c) => {
                 if let Some(from) = &c.from {
                     let known = aliases.contains(from)
-                        || from
-                            .parse::<usize>()
-                            .is_ok_and(|n| n < count.saturating_sub(1))
+                        || from.parse::<usize>().is_ok_and(|n| n < count)
                         || from.contains(':');
                     if !known {
                         s.fail(it.line);

@@ -197,8 +197,28 @@ pub fn is_archive_or_url(p: &str) -> bool {
     general::is_archive(p) || general::is_url(p)
 }
 
-/// The stage a finding belongs to: (FROM line, alias); `None` before any FROM.
-pub(crate) type StageRef = Option<(usize, Option<String>)>;
+/// The stage a finding belongs to, compared by value like hadolint's `BaseImage`:
+/// (image, alias, platform) text and the alias. Before any FROM it is `scratch`, which
+/// makes a later `FROM scratch` the same stage, as in hadolint.
+pub(crate) type StageRef = (String, Option<String>);
+
+/// The stage value of a FROM (see [`StageRef`]).
+pub(crate) fn stage_ref(f: &crate::parser::FromArgs) -> StageRef {
+    (
+        format!(
+            "{}|{}|{}",
+            f.image.raw,
+            f.alias.as_deref().unwrap_or(""),
+            f.platform.as_deref().unwrap_or("")
+        ),
+        f.alias.clone(),
+    )
+}
+
+/// The stage before any FROM.
+pub(crate) fn initial_stage() -> StageRef {
+    ("scratch||".to_string(), None)
+}
 
 #[cfg(test)]
 mod tests {

@@ -645,13 +645,13 @@ pub fn dl3041(items: &[Item], s: &mut Sink) {
 /// DL3060: `yarn cache clean` missing after `yarn install` was run.
 pub fn dl3060(items: &[Item], s: &mut Sink) {
     // Like DL3009: only the final stage and stages used as a base are reported.
-    let mut last_from: Option<(usize, Option<String>)> = None;
+    let mut last_from: super::StageRef = super::initial_stage();
     let mut used: std::collections::HashSet<String> = Default::default();
     let mut bad: Vec<(usize, super::StageRef)> = vec![];
     for it in items {
         if let Args::From(f) = it.args() {
             used.insert(f.image.name.clone());
-            last_from = Some((it.line, f.alias.clone()));
+            last_from = super::stage_ref(f);
             continue;
         }
         let Some(sh) = &it.shell else { continue };
@@ -672,12 +672,7 @@ pub fn dl3060(items: &[Item], s: &mut Sink) {
         }
     }
     for (line, from) in bad {
-        if from == last_from
-            || from
-                .as_ref()
-                .and_then(|f| f.1.as_ref())
-                .is_some_and(|a| used.contains(a))
-        {
+        if from == last_from || from.1.as_ref().is_some_and(|a| used.contains(a)) {
             s.fail(line);
         }
     }

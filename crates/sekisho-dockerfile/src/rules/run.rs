@@ -57,14 +57,14 @@ pub fn dl3027(items: &[Item], s: &mut Sink) {
 /// DL3009: Delete the apt lists (/var/lib/apt/lists) after installing something
 pub fn dl3009(items: &[Item], s: &mut Sink) {
     // (from line, alias) of the current stage; None before the first FROM
-    let mut last_from: Option<(usize, Option<String>)> = None;
+    let mut last_from: super::StageRef = super::initial_stage();
     let mut used_as_base: HashSet<String> = HashSet::new();
     let mut forgets: Vec<(usize, super::StageRef)> = vec![];
     for it in items {
         match it.args() {
             Args::From(f) => {
                 used_as_base.insert(f.image.name.clone());
-                last_from = Some((it.line, f.alias.clone()));
+                last_from = super::stage_ref(f);
             }
             Args::Run(r) => {
                 let Some(sh) = &it.shell else { continue };
@@ -90,11 +90,7 @@ pub fn dl3009(items: &[Item], s: &mut Sink) {
         }
     }
     for (line, from) in forgets {
-        let fail = from == last_from
-            || from
-                .as_ref()
-                .and_then(|f| f.1.as_ref())
-                .is_some_and(|a| used_as_base.contains(a));
+        let fail = from == last_from || from.1.as_ref().is_some_and(|a| used_as_base.contains(a));
         if fail {
             s.fail(line);
         }
