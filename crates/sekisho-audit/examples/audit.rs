@@ -1,7 +1,6 @@
 //! Audit one image and print the findings: `cargo run -p sekisho-audit --example audit -- IMAGE [table|json|sarif]`.
 
 use sekisho_audit::{audit, render_json, render_sarif, render_table, AuditOptions, AuditVisitor};
-use sekisho_sbom::LayerRef;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -12,19 +11,7 @@ fn main() {
     let source = sekisho_image::Source::parse(&input).expect("source");
     let start = std::time::Instant::now();
     let scan = sekisho_image::scan(&source, &Default::default(), &visitor).expect("scan");
-    let layers: Vec<LayerRef> = scan
-        .info
-        .layers
-        .iter()
-        .enumerate()
-        .map(|(index, l)| LayerRef {
-            index,
-            digest: l.digest.clone(),
-            diff_id: l.diff_id.clone(),
-            created_by: l.created_by.clone(),
-        })
-        .collect();
-    let inv = sekisho_inventory::collect(&scan, &layers);
+    let inv = sekisho_inventory::collect(&scan);
     let findings = audit(&scan, &inv.packages, &opts);
     let out = match format.as_str() {
         "json" => render_json(&findings),

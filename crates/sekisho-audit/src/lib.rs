@@ -14,7 +14,7 @@
 //! let visitor = AuditVisitor::new(&opts).unwrap();
 //! let source = sekisho_image::Source::parse("image.tar").unwrap();
 //! let scan = sekisho_image::scan(&source, &Default::default(), &visitor).unwrap();
-//! let inventory = sekisho_inventory::collect(&scan, &[]);
+//! let inventory = sekisho_inventory::collect(&scan);
 //! let findings = audit(&scan, &inventory.packages, &opts);
 //! print!("{}", sekisho_audit::render_table(&findings, false));
 //! std::process::exit(sekisho_audit::exit_code(&findings, sekisho_audit::Level::Warn, 1));

@@ -8,7 +8,7 @@ use sekisho_audit::{
     audit, AuditOptions, AuditOutput, AuditVisitor, Category, FileState, Finding, Level,
 };
 use sekisho_image::ImageScan;
-use sekisho_sbom::{LayerRef, Package};
+use sekisho_sbom::Package;
 
 const IMAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/images");
 
@@ -22,19 +22,7 @@ fn scan_image(rel: &str) -> Option<(ImageScan<AuditOutput>, Vec<Package>)> {
     let visitor = AuditVisitor::new(&opts).unwrap();
     let source = sekisho_image::Source::parse(&path).unwrap();
     let scan = sekisho_image::scan(&source, &Default::default(), &visitor).unwrap();
-    let layers: Vec<LayerRef> = scan
-        .info
-        .layers
-        .iter()
-        .enumerate()
-        .map(|(index, l)| LayerRef {
-            index,
-            digest: l.digest.clone(),
-            diff_id: l.diff_id.clone(),
-            created_by: l.created_by.clone(),
-        })
-        .collect();
-    let inv = sekisho_inventory::collect(&scan, &layers);
+    let inv = sekisho_inventory::collect(&scan);
     Some((scan, inv.packages))
 }
 

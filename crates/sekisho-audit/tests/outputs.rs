@@ -166,7 +166,7 @@ fn sarif_of_bad_practices_validates() {
         &visitor,
     )
     .unwrap();
-    let inv = sekisho_inventory::collect(&scan, &[]);
+    let inv = sekisho_inventory::collect(&scan);
     let findings = audit(&scan, &inv.packages, &opts);
     let doc: Value = serde_json::from_str(&render_sarif(&findings)).unwrap();
     validate(&doc);

@@ -118,6 +118,20 @@ pub struct LayerScan<O> {
 }
 
 impl<O> LayerScan<O> {
+    /// A scan with nothing in it yet.
+    pub fn empty() -> LayerScan<O> {
+        LayerScan {
+            entries: Vec::new(),
+            whiteouts: Vec::new(),
+            outputs: Vec::new(),
+            blob_sha256: String::new(),
+            blob_size: 0,
+            uncompressed_size: 0,
+            compression: Compression::None,
+            warnings: Vec::new(),
+        }
+    }
+
     /// A copy of the filesystem changes without the visitor outputs (for a blob used twice).
     pub fn without_outputs(&self) -> LayerScan<O> {
         LayerScan {
@@ -282,16 +296,7 @@ pub fn scan_layer<R: Read, V: LayerVisitor>(
     visitor: &V,
 ) -> Result<LayerScan<V::Output>, String> {
     let mut hashing = HashingReader::new(raw);
-    let mut scan = LayerScan {
-        entries: Vec::new(),
-        whiteouts: Vec::new(),
-        outputs: Vec::new(),
-        blob_sha256: String::new(),
-        blob_size: 0,
-        uncompressed_size: 0,
-        compression: Compression::None,
-        warnings: Vec::new(),
-    };
+    let mut scan = LayerScan::empty();
     {
         let raw_count = std::cell::Cell::new(0u64);
         let hashing_ref = CountingTap {

@@ -8,7 +8,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use crate::error::ImageError;
-use crate::layer::{Compression, Entry, EntryKind, LayerScan, LayerVisitor};
+use crate::layer::{Entry, EntryKind, LayerScan, LayerVisitor};
 use crate::resolve::{ImageInfo, LayerInfo};
 use crate::{ImageConfig, ImageScan, ScanOptions, SourceKind};
 
@@ -19,16 +19,7 @@ pub(crate) fn scan_dir<V: LayerVisitor>(
     options: &ScanOptions,
     visitor: &V,
 ) -> Result<ImageScan<V::Output>, ImageError> {
-    let mut scan = LayerScan {
-        entries: Vec::new(),
-        whiteouts: Vec::new(),
-        outputs: Vec::new(),
-        blob_sha256: String::new(),
-        blob_size: 0,
-        uncompressed_size: 0,
-        compression: Compression::None,
-        warnings: Vec::new(),
-    };
+    let mut scan = LayerScan::empty();
     let mut inodes: HashMap<(u64, u64), String> = HashMap::new();
     let mut stack = vec![String::new()];
     while let Some(dir) = stack.pop() {

@@ -80,9 +80,27 @@ pub struct OsInventory {
     pub warnings: Vec<String>,
 }
 
+/// The image's layers as the report names them (index, blob digest, diffID, history step).
+pub fn layer_refs(info: &sekisho_image::ImageInfo) -> Vec<LayerRef> {
+    info.layers
+        .iter()
+        .enumerate()
+        .map(|(index, l)| LayerRef {
+            index,
+            digest: l.digest.clone(),
+            diff_id: l.diff_id.clone(),
+            created_by: l.created_by.clone(),
+        })
+        .collect()
+}
+
 /// Read the OS and packages from a finished scan.
-pub fn collect<O: Captured>(scan: &ImageScan<O>, layers: &[LayerRef]) -> OsInventory {
-    let ctx = Ctx { scan, layers };
+pub fn collect<O: Captured>(scan: &ImageScan<O>) -> OsInventory {
+    let layers = layer_refs(&scan.info);
+    let ctx = Ctx {
+        scan,
+        layers: &layers,
+    };
     let read_text = |path: &str| {
         ctx.final_file(path)
             .map(|(_, _, b)| String::from_utf8_lossy(b).into_owned())

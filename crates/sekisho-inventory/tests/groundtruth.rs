@@ -3,7 +3,6 @@
 
 use sekisho_image::{scan, ScanOptions, Source};
 use sekisho_inventory::{collect, InventoryVisitor, OsInventory};
-use sekisho_sbom::LayerRef;
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/images");
 
@@ -11,19 +10,7 @@ fn inventory(input: &str) -> OsInventory {
     let source = Source::parse(&format!("{DATA}/{input}")).unwrap();
     let scan = scan(&source, &ScanOptions::default(), &InventoryVisitor)
         .unwrap_or_else(|e| panic!("{input}: {e}"));
-    let layers: Vec<LayerRef> = scan
-        .info
-        .layers
-        .iter()
-        .enumerate()
-        .map(|(index, l)| LayerRef {
-            index,
-            digest: l.digest.clone(),
-            diff_id: l.diff_id.clone(),
-            created_by: None,
-        })
-        .collect();
-    collect(&scan, &layers)
+    collect(&scan)
 }
 
 fn truth_rows(file: &str) -> Vec<String> {
@@ -271,7 +258,7 @@ fn rpm_databases_in_a_rootfs_equal_ground_truth() {
         }
         let source = Source::parse(&format!("dir:{}", root.display())).unwrap();
         let scan = scan(&source, &ScanOptions::default(), &InventoryVisitor).unwrap();
-        let inv = collect(&scan, &[]);
+        let inv = collect(&scan);
         let truth: Vec<(String, String)> = truth_rows(&format!("rpmdb/{name}.tsv"))
             .iter()
             .map(|l| {

@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use std::io::IsTerminal;
 
 use sekisho_image::{ImageScan, Platform, Progress, ScanOptions, Source, SourceKind};
-use sekisho_sbom::{Inventory, LayerRef, SourceInfo};
+use sekisho_sbom::{Inventory, SourceInfo};
 
 /// Output formats for the inventory.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -127,18 +127,7 @@ pub fn inventory(
 /// Turn a finished scan into the inventory report.
 pub fn build_inventory<O: sekisho_inventory::Captured>(scan: &ImageScan<O>) -> Inventory {
     let info = &scan.info;
-    let layers: Vec<LayerRef> = info
-        .layers
-        .iter()
-        .enumerate()
-        .map(|(index, l)| LayerRef {
-            index,
-            digest: l.digest.clone(),
-            diff_id: l.diff_id.clone(),
-            created_by: l.created_by.clone(),
-        })
-        .collect();
-    let os_inv = sekisho_inventory::collect(scan, &layers);
+    let os_inv = sekisho_inventory::collect(scan);
     let cfg = &info.config;
     let platform = if cfg.os.is_empty() {
         String::new()
@@ -159,7 +148,7 @@ pub fn build_inventory<O: sekisho_inventory::Captured>(scan: &ImageScan<O>) -> I
             manifest_digest: info.manifest_digest.clone(),
             image_id: info.config_digest.clone(),
             platform,
-            layers,
+            layers: sekisho_inventory::layer_refs(info),
         },
         os: os_inv.os,
         packages: os_inv.packages,
