@@ -52,6 +52,11 @@ pub struct AuditArgs {
     /// Extra setuid/setgid programs to treat as distro defaults (file name or absolute path).
     #[arg(long, value_name = "NAME|PATH", value_delimiter = ',')]
     pub setuid_allow: Vec<String>,
+    /// The Dockerfile the image was built from: its lint findings join the report, and image
+    /// checks for the same problem (no USER, no HEALTHCHECK, ADD URL, upgrade, curl | sh,
+    /// EXPOSE 22) are reported once, at the Dockerfile line.
+    #[arg(long, value_name = "PATH")]
+    pub dockerfile: Option<PathBuf>,
 }
 
 impl Default for AuditArgs {
@@ -66,6 +71,7 @@ impl Default for AuditArgs {
             dockleignore: None,
             secret_config: None,
             setuid_allow: Vec::new(),
+            dockerfile: None,
         }
     }
 }

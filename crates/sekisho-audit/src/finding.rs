@@ -77,6 +77,8 @@ pub enum Category {
     Config,
     /// Secrets (`--scanners secret`).
     Secret,
+    /// The Dockerfile linter's findings on the Dockerfile given with `--dockerfile`.
+    Dockerfile,
 }
 
 /// Where a file-based finding's file stands in the final image.

@@ -24,6 +24,7 @@
 
 pub mod checks;
 pub mod cli;
+pub mod dockerfile;
 mod finding;
 mod render;
 pub mod shell;

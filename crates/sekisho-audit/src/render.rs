@@ -36,6 +36,7 @@ pub fn render_table(findings: &[Finding], color: bool) -> String {
     for (category, heading) in [
         (Category::Config, "Configuration"),
         (Category::Secret, "Secrets"),
+        (Category::Dockerfile, "Dockerfile"),
     ] {
         let rows: Vec<&Finding> = findings.iter().filter(|f| f.category == category).collect();
         if rows.is_empty() {
@@ -164,6 +165,7 @@ pub fn render_sarif(findings: &[Finding]) -> String {
         let tag = match f.category {
             Category::Config => "config",
             Category::Secret => "secret",
+            Category::Dockerfile => "dockerfile",
         };
         rules.push(json!({
             "id": f.id,

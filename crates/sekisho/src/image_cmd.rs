@@ -216,7 +216,11 @@ pub fn run_image(args: &ImageArgs, force_dir: bool) -> anyhow::Result<u8> {
     let visitor = sekisho_audit::AuditVisitor::new(&audit_opts)?;
     let scan = sekisho_image::scan(&src, &opts, &visitor)?;
     let inv = build_inventory(&scan);
-    let findings = sekisho_audit::audit(&scan, &inv.packages, &audit_opts);
+    let mut findings = sekisho_audit::audit(&scan, &inv.packages, &audit_opts);
+    if let Some(dockerfile) = &args.audit.dockerfile {
+        let lint = sekisho_audit::dockerfile::lint(dockerfile)?;
+        findings = sekisho_audit::dockerfile::merge(findings, lint);
+    }
     let text = render_with_findings(&inv, Some(&findings), args.format, color)?;
     crate::emit(&args.output, &text)?;
     let code = sekisho_audit::exit_code(&findings, args.audit.exit_level, args.audit.exit_code);

@@ -75,3 +75,51 @@ fn exit_code_follows_the_exit_level() {
     let quiet = findings(&["image", &clean, "-f", "json", "--ignore", "CIS-DI-0005"]);
     assert!(quiet.is_empty(), "{quiet:?}");
 }
+
+/// With `--dockerfile`, a problem the Dockerfile linter reports at its source line replaces the
+/// image check for the same problem; the rest of the image checks stay.
+#[test]
+fn dockerfile_findings_replace_image_checks_for_the_same_problem() {
+    let image = format!("{DATA}/built/bad-practices.docker.tar.gz");
+    let dir = std::env::temp_dir().join(format!("sekisho-df-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let dockerfile = dir.join("Dockerfile");
+    std::fs::write(
+        &dockerfile,
+        "FROM debian:12\nRUN apt-get update && apt-get upgrade -y && apt-get install -y sudo\n\
+         ADD http://downloads.example.com/app-bundle.tar.gz /app/\n\
+         RUN curl -fsSL http://get.example.com/install.sh | sh\nEXPOSE 22 8080\n",
+    )
+    .unwrap();
+    let args = ["image", &image, "-f", "json", "--scanners", "config"];
+    let without: Vec<String> = findings(&args)
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect();
+    let mut with_args = args.to_vec();
+    let path = dockerfile.to_str().unwrap();
+    with_args.extend(["--dockerfile", path]);
+    let with: Vec<String> = findings(&with_args)
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect();
+    for (image_id, dockerfile_id) in [
+        ("CIS-DI-0001", "SK1004"),
+        ("CIS-DI-0009", "SK1005"),
+        ("DKL-DI-0003", "SK1008"),
+        ("SK-IMG-001", "SK1009"),
+        ("SK-IMG-003", "SK1012"),
+    ] {
+        assert!(without.iter().any(|i| i == image_id), "{image_id}");
+        assert!(
+            !with.iter().any(|i| i == image_id),
+            "{image_id} should be replaced"
+        );
+        assert!(with.iter().any(|i| i == dockerfile_id), "{dockerfile_id}");
+    }
+    // Problems only the image shows stay.
+    for id in ["DKL-LI-0001", "DKL-LI-0002", "CIS-DI-0008"] {
+        assert!(with.iter().any(|i| i == id), "{id}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
