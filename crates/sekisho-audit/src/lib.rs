@@ -32,7 +32,7 @@ mod visitor;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use sekisho_image::{ImageConfig, ImageScan};
 use sekisho_sbom::Package;
@@ -139,18 +139,21 @@ impl AuditOptions {
         }
     }
 
-    /// The secret scanner: built-in rules, or `secret_config` applied to them.
-    pub fn build_scanner(&self) -> Result<Scanner, AuditError> {
+    /// The secret scanner: the shared built-in one, or `secret_config` applied to the built-in
+    /// rules.
+    pub fn build_scanner(&self) -> Result<Arc<Scanner>, AuditError> {
         match &self.secret_config {
-            Some(path) => Ok(Scanner::new(SecretConfig::load(path)?)?),
-            None => Ok(Scanner::builtin()),
+            Some(path) => Ok(Arc::new(Scanner::new(SecretConfig::load(path)?)?)),
+            None => Ok(builtin_scanner()),
         }
     }
 }
 
-fn builtin_scanner() -> &'static Scanner {
-    static SCANNER: OnceLock<Scanner> = OnceLock::new();
-    SCANNER.get_or_init(Scanner::builtin)
+/// The built-in scanner, compiled once per process and shared by the layer visitor and the
+/// config checks.
+fn builtin_scanner() -> Arc<Scanner> {
+    static SCANNER: OnceLock<Arc<Scanner>> = OnceLock::new();
+    SCANNER.get_or_init(|| Arc::new(Scanner::builtin())).clone()
 }
 
 /// The config- and history-only part of the audit (no filesystem): CIS-DI-0001, 0006, 0007,
@@ -274,18 +277,8 @@ pub fn audit(
     }
     if opts.secret {
         out.extend(checks::secrets::file_secrets(scan));
-        let own;
-        let scanner = match &opts.secret_config {
-            Some(_) => match opts.build_scanner() {
-                Ok(s) => {
-                    own = s;
-                    &own
-                }
-                Err(_) => builtin_scanner(),
-            },
-            None => builtin_scanner(),
-        };
-        out.extend(checks::secrets::config_secrets(config, &steps, scanner));
+        let scanner = opts.build_scanner().unwrap_or_else(|_| builtin_scanner());
+        out.extend(checks::secrets::config_secrets(config, &steps, &scanner));
     }
     finish(out, opts)
 }

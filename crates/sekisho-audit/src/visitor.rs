@@ -48,7 +48,7 @@ pub fn audit_wants_path(path: &str) -> bool {
 /// [`sekisho_inventory::wants_path`] and [`audit_wants_path`] name, and runs the secret scanner
 /// over every text file of every layer (size and extension skips first, binary sniffing next).
 pub struct AuditVisitor {
-    scanner: Option<Scanner>,
+    scanner: Option<std::sync::Arc<Scanner>>,
     capture_audit: bool,
 }
 
@@ -80,7 +80,7 @@ impl AuditVisitor {
     /// files too.
     pub fn with_scanner(scanner: Option<Scanner>) -> AuditVisitor {
         AuditVisitor {
-            scanner,
+            scanner: scanner.map(std::sync::Arc::new),
             capture_audit: true,
         }
     }

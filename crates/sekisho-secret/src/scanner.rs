@@ -11,6 +11,8 @@ use crate::util::{
     base64_decode, is_code_path, is_placeholder, looks_binary, normalize_path, shannon_entropy,
 };
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind, StartKind};
+use std::sync::OnceLock;
+
 use regex::bytes::{Captures, Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -87,13 +89,73 @@ struct CompiledAllow {
 
 struct CompiledRule {
     rule: Rule,
+    /// Compiled on first use for built-in rules (most never fire on a given image, and
+    /// compiling all of them costs more than scanning a small image); custom rules are compiled
+    /// (and validated) when the scanner is built.
+    matcher: OnceLock<Matcher>,
+    builtin: bool,
+    paths: Vec<regex::Regex>,
+    allow: Vec<CompiledAllow>,
+    exclude: Vec<Regex>,
+}
+
+/// A rule's compiled regex and the capture groups that matter.
+struct Matcher {
     regex: Regex,
     /// Capture indexes that may hold the secret, in order of preference.
     secret_groups: Vec<usize>,
     key_group: Option<usize>,
-    paths: Vec<regex::Regex>,
-    allow: Vec<CompiledAllow>,
-    exclude: Vec<Regex>,
+}
+
+impl Matcher {
+    fn compile(rule: &Rule, builtin: bool) -> Result<Matcher, Error> {
+        let regex = compile_content_regex(&rule.regex, builtin).map_err(|m| Error::Regex {
+            what: "rule",
+            id: rule.id.clone(),
+            message: m,
+        })?;
+        let mut secret_groups = Vec::new();
+        if let Some(g) = &rule.secret_group_name {
+            let prefix = format!("{g}_");
+            for (i, name) in regex.capture_names().enumerate() {
+                if let Some(n) = name {
+                    if n == g || n.starts_with(&prefix) {
+                        secret_groups.push(i);
+                    }
+                }
+            }
+            if secret_groups.is_empty() {
+                return Err(Error::MissingGroup {
+                    id: rule.id.clone(),
+                    group: g.clone(),
+                });
+            }
+        }
+        let key_group = regex.capture_names().position(|n| n == Some("key"));
+        Ok(Matcher {
+            regex,
+            secret_groups,
+            key_group,
+        })
+    }
+
+    /// A matcher that never matches (for a built-in rule whose regex failed to compile, which
+    /// the rule tests rule out).
+    fn never() -> Matcher {
+        Matcher {
+            regex: Regex::new(r"[^\x00-\x{10FFFF}]").unwrap_or_else(|_| unreachable!()),
+            secret_groups: Vec::new(),
+            key_group: None,
+        }
+    }
+}
+
+impl CompiledRule {
+    fn matcher(&self) -> &Matcher {
+        self.matcher.get_or_init(|| {
+            Matcher::compile(&self.rule, self.builtin).unwrap_or_else(|_| Matcher::never())
+        })
+    }
 }
 
 /// The secret scanner. Build once (compiling every regex), then call [`Scanner::scan`] from
@@ -201,29 +263,10 @@ impl Scanner {
 
         let mut rules = Vec::with_capacity(selected.len());
         for (rule, builtin) in selected {
-            let regex = compile_content_regex(&rule.regex, builtin).map_err(|m| Error::Regex {
-                what: "rule",
-                id: rule.id.clone(),
-                message: m,
-            })?;
-            let mut secret_groups = Vec::new();
-            if let Some(g) = &rule.secret_group_name {
-                let prefix = format!("{g}_");
-                for (i, name) in regex.capture_names().enumerate() {
-                    if let Some(n) = name {
-                        if n == g || n.starts_with(&prefix) {
-                            secret_groups.push(i);
-                        }
-                    }
-                }
-                if secret_groups.is_empty() {
-                    return Err(Error::MissingGroup {
-                        id: rule.id.clone(),
-                        group: g.clone(),
-                    });
-                }
+            let matcher = OnceLock::new();
+            if !builtin {
+                let _ = matcher.set(Matcher::compile(&rule, false)?);
             }
-            let key_group = regex.capture_names().position(|n| n == Some("key"));
             let mut paths = Vec::new();
             for p in &rule.path {
                 paths.push(regex::Regex::new(p).map_err(|e| Error::Regex {
@@ -240,9 +283,8 @@ impl Scanner {
             let exclude = compile_exclude(&rule.id, &rule.exclude_block)?;
             rules.push(CompiledRule {
                 rule,
-                regex,
-                secret_groups,
-                key_group,
+                matcher,
+                builtin,
                 paths,
                 allow,
                 exclude,
@@ -468,12 +510,12 @@ impl Scanner {
             for w in wins {
                 let hay = &content[w.clone()];
                 if cr.rule.check == Check::PrivateKey {
-                    find_private_keys(&cr.regex, hay, &mut |s, e| {
+                    find_private_keys(&cr.matcher().regex, hay, &mut |s, e| {
                         found.push((w.start + s, w.start + e))
                     });
                     continue;
                 }
-                for caps in cr.regex.captures_iter(hay) {
+                for caps in cr.matcher().regex.captures_iter(hay) {
                     let Some((s, e)) = secret_span(cr, &caps) else {
                         continue;
                     };
@@ -582,10 +624,14 @@ impl Scanner {
         if !cr.rule.no_placeholder_check && is_placeholder(secret) {
             return false;
         }
-        let key = cr.key_group.and_then(|i| caps.get(i)).map(|m| m.as_bytes());
+        let matcher = cr.matcher();
+        let key = matcher
+            .key_group
+            .and_then(|i| caps.get(i))
+            .map(|m| m.as_bytes());
         let bare = caps
             .iter()
-            .zip(cr.regex.capture_names())
+            .zip(matcher.regex.capture_names())
             .any(|(m, n)| m.is_some() && n.is_some_and(|n| n.ends_with("_bare")));
         let ok = match cr.rule.check {
             Check::None | Check::PrivateKey => true,
@@ -676,10 +722,11 @@ struct Raw {
 /// The secret's byte span within the haystack: the first participating secret group, or the
 /// whole match; surrounding ASCII whitespace trimmed.
 fn secret_span(cr: &CompiledRule, caps: &Captures<'_>) -> Option<(usize, usize)> {
-    let m = if cr.secret_groups.is_empty() {
+    let groups = &cr.matcher().secret_groups;
+    let m = if groups.is_empty() {
         caps.get(0)
     } else {
-        cr.secret_groups.iter().find_map(|&i| caps.get(i))
+        groups.iter().find_map(|&i| caps.get(i))
     }?;
     let bytes = m.as_bytes();
     let lead = bytes.iter().take_while(|b| b.is_ascii_whitespace()).count();
@@ -980,4 +1027,20 @@ fn verify_url_password(v: &[u8]) -> bool {
         return false;
     }
     !is_placeholder(v)
+}
+
+#[cfg(test)]
+mod lazy_tests {
+    use super::*;
+
+    /// Built-in regexes compile on first use, so check here that every one of them compiles
+    /// with its capture groups (a failure would otherwise silently disable the rule).
+    #[test]
+    fn every_builtin_rule_compiles() {
+        for rule in builtin_rules() {
+            if let Err(e) = Matcher::compile(&rule, true) {
+                panic!("{}: {e}", rule.id);
+            }
+        }
+    }
 }
