@@ -28,15 +28,19 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 measure() { # label, then the command; prints "median_seconds median_rss_kb"
   local times=() rss=()
   "${@:2}" > /dev/null 2>&1 || true
+  local tf
+  tf=$(mktemp)
   for _ in $(seq "$RUNS"); do
     local line
-    line=$( { /usr/bin/time -f '%e %M' "${@:2}" > /dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -o "$tf" -f '%e %M' "${@:2}" > /dev/null 2>&1 || true
+    line=$(tail -1 "$tf")
     times+=("${line% *}"); rss+=("${line#* }")
   done
+  rm -f "$tf"
   echo "$(printf '%s\n' "${times[@]}" | median) $(printf '%s\n' "${rss[@]}" | median)"
 }
-layer_bytes() { # uncompressed bytes of all layers, from the json report's layer list via `files`
-  $BIN files "$1" | awk -F'\t' 'NR>1 && $2=="file" {s+=$6} END {print s+0}'
+layer_bytes() { # bytes of the regular files of the final filesystem, each hard-linked file once
+  $BIN files "$1" | awk -F'\t' 'NR>1 && $2=="file" && ($9=="" || $9==$1) {s+=$6} END {print s+0}'
 }
 
 {
