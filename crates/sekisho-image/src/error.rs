@@ -82,3 +82,20 @@ impl ImageError {
         }
     }
 }
+
+/// An error message from a parser, cut to its first line and 120 characters: the `tar` crate
+/// quotes raw header bytes in some messages, which must not flood the terminal.
+pub(crate) fn brief(e: impl std::fmt::Display) -> String {
+    let text = e.to_string();
+    let line = text.lines().next().unwrap_or("");
+    let clean: String = line
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if clean.chars().count() > 120 {
+        let cut: String = clean.chars().take(120).collect();
+        format!("{cut}...")
+    } else {
+        clean
+    }
+}

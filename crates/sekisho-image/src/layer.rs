@@ -367,7 +367,8 @@ fn walk_tar<R: Read, V: LayerVisitor>(
         .map_err(|e| format!("not a tar stream: {e}"))?;
     let mut buf = Vec::new();
     for (n, item) in entries.enumerate() {
-        let mut tar_entry = item.map_err(|e| format!("tar entry #{n}: {e}"))?;
+        let mut tar_entry =
+            item.map_err(|e| format!("tar entry #{n}: {}", crate::error::brief(e)))?;
         let raw_path = String::from_utf8_lossy(&tar_entry.path_bytes()).into_owned();
         let path = normalize_path(&raw_path)?;
         let header = tar_entry.header();

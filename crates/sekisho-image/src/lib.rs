@@ -412,9 +412,9 @@ fn scan_compressed_archive<V: LayerVisitor>(
     let mut layer_errors: BTreeMap<String, String> = BTreeMap::new();
     let entries = archive
         .entries()
-        .map_err(|e| bad(format!("not a tar archive: {e}")))?;
+        .map_err(|e| bad(format!("not a tar archive: {}", error::brief(e))))?;
     for entry in entries {
-        let mut entry = entry.map_err(|e| bad(format!("reading archive: {e}")))?;
+        let mut entry = entry.map_err(|e| bad(format!("reading archive: {}", error::brief(e))))?;
         let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         let name = normalize_path(&raw).map_err(bad)?;
         let kind = entry.header().entry_type();

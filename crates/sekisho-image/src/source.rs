@@ -185,9 +185,10 @@ impl SeekTarStore {
         };
         let entries = archive
             .entries_with_seek()
-            .map_err(|e| bad(format!("not a tar archive: {e}")))?;
+            .map_err(|e| bad(format!("not a tar archive: {}", crate::error::brief(e))))?;
         for entry in entries {
-            let entry = entry.map_err(|e| bad(format!("bad tar header: {e}")))?;
+            let entry =
+                entry.map_err(|e| bad(format!("bad tar header: {}", crate::error::brief(e))))?;
             let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
             let name = normalize_path(&raw).map_err(bad)?;
             match entry.header().entry_type() {
