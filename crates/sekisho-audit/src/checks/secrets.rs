@@ -46,13 +46,28 @@ fn secret_finding(sf: &SecretFinding, location: String) -> Finding {
 /// that holds it, with where the file stands now (present, deleted by layer M, replaced by
 /// layer M).
 pub fn file_secrets(scan: &ImageScan<AuditOutput>) -> Vec<Finding> {
-    // (layer, stored path) of every final file's content -> final paths showing it.
+    // The (layer, stored path) copies that hold secrets: usually few, so the maps below stay
+    // small even for images with millions of files.
+    let with_secrets: HashSet<(usize, &str)> = scan
+        .outputs
+        .iter()
+        .enumerate()
+        .flat_map(|(layer, outs)| {
+            outs.iter()
+                .filter(|(_, out)| !out.secrets.is_empty())
+                .map(move |(path, _)| (layer, path.as_str()))
+        })
+        .collect();
+    // Those copies that the final filesystem still shows -> the final paths showing them.
     let mut live: HashMap<(usize, &str), Vec<&str>> = HashMap::new();
-    for (path, node) in scan.fs.iter() {
-        if node.kind == EntryKind::File {
-            live.entry(node.content_location(path))
-                .or_default()
-                .push(path);
+    if !with_secrets.is_empty() {
+        for (path, node) in scan.fs.iter() {
+            if node.kind == EntryKind::File {
+                let location = node.content_location(path);
+                if with_secrets.contains(&location) {
+                    live.entry(location).or_default().push(path);
+                }
+            }
         }
     }
     let mut deleted: HashMap<(&str, usize), usize> = HashMap::new();
