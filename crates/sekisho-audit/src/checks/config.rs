@@ -122,8 +122,15 @@ pub fn check_config(
         Some(_) => {}
     }
 
-    for env in &rc.env {
-        let key = env.split_once('=').map(|(k, _)| k).unwrap_or(env);
+    let env_keys = rc.env.iter().map(|env| {
+        (
+            "ENV",
+            "Env",
+            env.split_once('=').map(|(k, _)| k).unwrap_or(env),
+        )
+    });
+    let label_keys = rc.labels.keys().map(|k| ("LABEL", "Labels", k.as_str()));
+    for (what, field, key) in env_keys.chain(label_keys) {
         if opts.accepts_key(key) {
             continue;
         }
@@ -131,23 +138,9 @@ pub fn check_config(
             out.push(
                 Finding::config(
                     &CIS_DI_0010,
-                    format!("suspicious ENV key {key} (contains {word}); accept with --accept-key {key}"),
+                    format!("suspicious {what} key {key} (contains {word}); accept with --accept-key {key}"),
                 )
-                .at(format!("config Env[{key}]")),
-            );
-        }
-    }
-    for key in rc.labels.keys() {
-        if opts.accepts_key(key) {
-            continue;
-        }
-        if let Some(word) = suspicious_key(key) {
-            out.push(
-                Finding::config(
-                    &CIS_DI_0010,
-                    format!("suspicious LABEL key {key} (contains {word}); accept with --accept-key {key}"),
-                )
-                .at(format!("config Labels[{key}]")),
+                .at(format!("config {field}[{key}]")),
             );
         }
     }
