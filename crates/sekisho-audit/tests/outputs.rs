@@ -155,9 +155,10 @@ fn sarif_sample_validates() {
 #[test]
 fn sarif_of_bad_practices_validates() {
     let path = format!("{IMAGES}/built/bad-practices.docker.tar.gz");
-    if !std::path::Path::new(&path).exists() {
-        return;
-    }
+    assert!(
+        std::path::Path::new(&path).exists(),
+        "test data missing: {path} (the shared corpora must be at ../shared next to the repository)"
+    );
     let opts = AuditOptions::default();
     let visitor = AuditVisitor::new(&opts).unwrap();
     let scan = sekisho_image::scan(

@@ -65,10 +65,9 @@ fn pct(a: usize, b: usize) -> f64 {
 #[test]
 fn corpus_agreement() {
     let corpus = format!("{DATA}/corpus");
-    let Ok(dir) = std::fs::read_dir(&corpus) else {
-        eprintln!("skipping: {corpus} not found");
-        return;
-    };
+    let dir = std::fs::read_dir(&corpus).unwrap_or_else(|e| {
+        panic!("test data missing: {corpus}: {e} (the shared corpora must be at ../shared next to the repository)")
+    });
     let mut files: Vec<String> = dir
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().to_string())

@@ -1,0 +1,115 @@
+//! The report: what was scanned, what is installed in it and what is wrong with it. Every
+//! writer renders this one type.
+
+use std::collections::BTreeMap;
+
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+use crate::{Finding, OsInfo, Package, Severity};
+
+/// Version of the native JSON report format (see `schema/report.schema.json`).
+pub const SCHEMA_VERSION: &str = "1.0";
+
+/// Everything one scan learned: the source, its OS and packages, and the findings of the
+/// scanners that ran.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Format version of this document.
+    pub schema_version: String,
+    /// The image that was scanned.
+    pub source: SourceInfo,
+    /// The operating system, or `None` for an image without one (scratch, static binaries).
+    pub os: Option<OsInfo>,
+    /// Installed packages, sorted by type, name, version, location.
+    pub packages: Vec<Package>,
+    /// Non-fatal problems met while reading the image.
+    pub warnings: Vec<String>,
+    /// Findings, sorted; `None` when no finding scanner ran (an inventory or SBOM only).
+    pub findings: Option<Vec<Finding>>,
+    /// What each rule ID in `findings` means (title, default severity, documentation), for
+    /// writers that describe rules (SARIF) and for `explain`.
+    pub rules: BTreeMap<String, RuleInfo>,
+}
+
+impl Report {
+    /// A report of `source` with nothing found yet.
+    pub fn new(source: SourceInfo) -> Report {
+        Report {
+            schema_version: SCHEMA_VERSION.to_string(),
+            source,
+            os: None,
+            packages: Vec::new(),
+            warnings: Vec::new(),
+            findings: None,
+            rules: BTreeMap::new(),
+        }
+    }
+
+    /// The findings, or none.
+    pub fn findings(&self) -> &[Finding] {
+        self.findings.as_deref().unwrap_or(&[])
+    }
+}
+
+/// What a rule is, independent of any one finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// Short title.
+    pub title: String,
+    /// The severity the rule reports at unless configured otherwise.
+    pub default_severity: Severity,
+    /// Longer documentation (as `sekisho explain` prints it), when the rule has one.
+    pub help: Option<String>,
+}
+
+impl Serialize for Report {
+    /// `schema_version`, `source`, `os`, `packages`, `warnings`, then `findings` and
+    /// `findings_summary` (counts per Dockle level) when a finding scanner ran.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Report", 7)?;
+        st.serialize_field("schema_version", &self.schema_version)?;
+        st.serialize_field("source", &self.source)?;
+        st.serialize_field("os", &self.os)?;
+        st.serialize_field("packages", &self.packages)?;
+        st.serialize_field("warnings", &self.warnings)?;
+        if let Some(findings) = &self.findings {
+            st.serialize_field("findings", findings)?;
+            let mut summary = BTreeMap::new();
+            for (name, level) in [
+                ("fatal", crate::DockleLevel::Fatal),
+                ("warn", crate::DockleLevel::Warn),
+                ("info", crate::DockleLevel::Info),
+            ] {
+                let n = findings
+                    .iter()
+                    .filter(|f| f.severity.dockle() == level)
+                    .count();
+                summary.insert(name, n);
+            }
+            st.serialize_field("findings_summary", &summary)?;
+        }
+        st.end()
+    }
+}
+
+/// Identity of the scanned image.
+#[derive(Debug, Clone, serde::Serialize, Default)]
+pub struct SourceInfo {
+    /// What the user typed.
+    pub input: String,
+    /// `docker-archive`, `oci-dir`, `oci-archive` or `dir`.
+    pub kind: String,
+    /// Tags found in the source.
+    pub tags: Vec<String>,
+    /// Manifest digest, when the source has a manifest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manifest_digest: Option<String>,
+    /// Config digest (the image ID).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    /// `os/arch[/variant]` from the config.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub platform: String,
+    /// Layers, base first.
+    pub layers: Vec<crate::LayerRef>,
+}
