@@ -5,42 +5,28 @@
 //! its parsed build history and its merged filesystem, plus secrets in every layer's files
 //! (deleted ones included), ENV, labels and history.
 //!
-//! One streaming pass over the layers serves the inventory and the audit:
-//!
-//! ```no_run
-//! use sekisho_audit::{audit, AuditOptions, AuditVisitor};
-//!
-//! let opts = AuditOptions::default();
-//! let visitor = AuditVisitor::new(&opts).unwrap();
-//! let source = sekisho_image::Source::parse("image.tar").unwrap();
-//! let scan = sekisho_image::scan(&source, &Default::default(), &visitor).unwrap();
-//! let inventory = sekisho_inventory::collect(&scan);
-//! let findings = audit(&scan, &inventory.packages, &opts);
-//! print!("{}", sekisho_audit::render_table(&findings, false));
-//! std::process::exit(sekisho_audit::exit_code(&findings, sekisho_audit::Level::Warn, 1));
-//! ```
-
-#![warn(missing_docs)]
+//! The scan engine (`sekisho-scan`) streams the layers once, capturing the files named by
+//! [`audit_wants_path`] into [`AuditOutput`]s and running the secret scanner on the way; after
+//! the merge, [`audit`] runs the checks. The crate reads no clock, environment or working
+//! directory: what it needs comes in [`AuditOptions`].
 
 pub mod checks;
-pub mod cli;
-pub mod dockerfile;
 mod finding;
-mod render;
+mod output;
 pub mod shell;
-mod visitor;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use sekisho_image::{ImageConfig, ImageScan};
-use sekisho_sbom::Package;
+use sekisho_model::{OsInfo, Package};
 use sekisho_secret::{Config as SecretConfig, Scanner};
 
-pub use finding::{sort_findings, Category, FileState, Finding, Level, SecretInfo, Severity};
-pub use render::{render_json, render_sarif, render_table, JSON_SCHEMA_VERSION};
-pub use visitor::{audit_wants_path, AuditOutput, AuditVisitor};
+pub use finding::{
+    sort_findings, AuditFinding, FileState, Finding, FindingKind, Level, SecretInfo, Severity,
+};
+pub use output::{audit_wants_path, AuditOutput, MAX_AUDIT_CAPTURE};
 
 /// Errors of the audit setup (the audit itself does not fail).
 #[derive(Debug, thiserror::Error)]
@@ -79,8 +65,9 @@ pub struct AuditOptions {
     /// The image source on disk, to look for signatures (CIS-DI-0005); when `None`, the scan's
     /// input is parsed.
     pub source_path: Option<PathBuf>,
-    /// Today's date for end-of-support checks; `None` = the system clock.
-    pub today: Option<(i32, u32, u32)>,
+    /// Today's date for end-of-support checks (CIS-DI-0004); `None` skips them. The front end
+    /// sets it from the scan time.
+    pub today: Option<jiff::civil::Date>,
 }
 
 impl Default for AuditOptions {
@@ -151,7 +138,7 @@ impl AuditOptions {
 
 /// The built-in scanner, compiled once per process and shared by the layer visitor and the
 /// config checks.
-fn builtin_scanner() -> Arc<Scanner> {
+pub fn builtin_scanner() -> Arc<Scanner> {
     static SCANNER: OnceLock<Arc<Scanner>> = OnceLock::new();
     SCANNER.get_or_init(|| Arc::new(Scanner::builtin())).clone()
 }
@@ -199,12 +186,14 @@ fn text_ref(f: &Option<(String, usize, String)>) -> Option<checks::accounts::Tex
     f.as_ref().map(|(p, l, t)| (p.as_str(), *l, t.clone()))
 }
 
-/// Audit a scanned image. `scan` must come from [`AuditVisitor`]; `packages` are the OS
-/// packages of [`sekisho_inventory::collect`] (for setuid owners, sudo, CIS-DI-0003).
-/// Findings are filtered by `opts.ignore` and sorted.
+/// Audit a scanned image. `scan` must have captured what [`audit_wants_path`] names and run
+/// the secret scanner; `packages` are the OS packages (for setuid owners, sudo, CIS-DI-0003)
+/// and `os` the detected OS (for end of support). Findings are filtered by `opts.ignore` and
+/// sorted.
 pub fn audit(
     scan: &ImageScan<AuditOutput>,
     packages: &[Package],
+    os: Option<&OsInfo>,
     opts: &AuditOptions,
 ) -> Vec<Finding> {
     let config = &scan.info.config;
@@ -256,14 +245,9 @@ pub fn audit(
         out.extend(checks::files::check_sudo(&scan.fs, packages));
 
         out.extend(checks::packages::check_unnecessary_packages(packages));
-        let read_text = |path: &str| {
-            scan.final_output(path)
-                .and_then(|(_, _, o)| o.bytes.as_deref())
-                .map(|b| String::from_utf8_lossy(b).into_owned())
-        };
-        let os = sekisho_inventory::os::detect(&read_text);
-        let today = opts.today.unwrap_or_else(checks::packages::today);
-        out.extend(checks::packages::check_support(os.as_ref(), today));
+        if let Some(today) = opts.today {
+            out.extend(checks::packages::check_support(os, today));
+        }
 
         let source = opts.source_path.clone().or_else(|| {
             sekisho_image::Source::parse(&scan.info.input)
@@ -281,15 +265,4 @@ pub fn audit(
         out.extend(checks::secrets::config_secrets(config, &steps, &scanner));
     }
     finish(out, opts)
-}
-
-/// Dockle's exit semantics: `exit_code` when it is non-zero and at least one finding is at
-/// `exit_level` or above, else 0. Ignored findings must already be filtered out (as [`audit`]
-/// does).
-pub fn exit_code(findings: &[Finding], exit_level: Level, exit_code: i32) -> i32 {
-    if exit_code != 0 && findings.iter().any(|f| f.level >= exit_level) {
-        exit_code
-    } else {
-        0
-    }
 }

@@ -1,8 +1,9 @@
 //! Mutated image configs and history texts through the config/history checks: no panics.
 //! (The fuzz target in `fuzz/` does the same with coverage guidance.)
 
-use sekisho_audit::{audit_config, render_sarif, render_table, shell, AuditOptions};
+use sekisho_audit::{audit_config, shell, AuditOptions};
 use sekisho_image::ImageConfig;
+use sekisho_report::render_findings_table as render_table;
 
 const SEED: &str = include_str!("../fuzz/corpus/config_history/seed.json");
 
@@ -111,7 +112,7 @@ fn mutated_configs_do_not_panic() {
         if let Ok(config) = serde_json::from_slice::<ImageConfig>(&data) {
             parsed += 1;
             let f = audit_config(&config, &tags, rng.below(5), Some(&scanner), &opts);
-            let _ = render_sarif(&f);
+            let _ = sekisho_report::sarif::render(&f, &Default::default(), true);
         }
     }
     assert!(

@@ -130,19 +130,20 @@ impl Config {
         Config::from_yaml(&text, &path.display().to_string())
     }
 
-    /// Finds a config file the way hadolint does: `.hadolint.yaml`/`.yml` in the current
-    /// directory, then `$XDG_CONFIG_HOME/hadolint.yaml`, `~/.config/hadolint.yaml`,
-    /// `~/.hadolint/hadolint.yaml`, `~/.hadolint.yaml`.
-    pub fn discover() -> Option<PathBuf> {
-        let mut cands = vec![
-            PathBuf::from(".hadolint.yaml"),
-            PathBuf::from(".hadolint.yml"),
-        ];
-        if let Some(x) = std::env::var_os("XDG_CONFIG_HOME") {
-            cands.push(PathBuf::from(x).join("hadolint.yaml"));
+    /// Finds a config file the way hadolint does: `.hadolint.yaml`/`.yml` in `cwd`, then
+    /// `$XDG_CONFIG_HOME/hadolint.yaml`, `~/.config/hadolint.yaml`, `~/.hadolint/hadolint.yaml`,
+    /// `~/.hadolint.yaml`. The caller passes the working directory and the environment's
+    /// values, so the library reads neither.
+    pub fn discover(
+        cwd: &Path,
+        xdg_config_home: Option<&Path>,
+        home: Option<&Path>,
+    ) -> Option<PathBuf> {
+        let mut cands = vec![cwd.join(".hadolint.yaml"), cwd.join(".hadolint.yml")];
+        if let Some(x) = xdg_config_home {
+            cands.push(x.join("hadolint.yaml"));
         }
-        if let Some(h) = std::env::var_os("HOME") {
-            let h = PathBuf::from(h);
+        if let Some(h) = home {
             cands.push(h.join(".config/hadolint.yaml"));
             cands.push(h.join(".hadolint/hadolint.yaml"));
             cands.push(h.join(".hadolint.yaml"));

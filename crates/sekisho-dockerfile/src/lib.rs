@@ -6,13 +6,13 @@
 //! * [`rules`]: hadolint's DL rules (same IDs, severities, behaviour), a ShellCheck subset
 //!   and sekisho's own SK rules.
 //! * [`lint`] / [`lint_with`]: run everything and apply ignores and overrides.
-//! * [`cli`]: the `sekisho dockerfile` / `sekisho lint` command.
+//! * [`Finding::to_report`]: a finding in the report model, which every writer renders
+//!   (`sekisho-report` has the linter's formats: tty, hadolint JSON, SARIF, Checkstyle,
+//!   GitLab, JUnit).
 
-pub mod cli;
 pub mod config;
 pub mod fix;
 pub mod parser;
-pub mod render;
 pub mod rules;
 pub mod shell;
 
@@ -52,6 +52,21 @@ impl Severity {
         })
     }
 
+    /// The severity on the report's scale; `None` for `ignore` (not reported).
+    pub fn to_report(self) -> Option<sekisho_model::Severity> {
+        use sekisho_model::LintLevel;
+        Some(
+            match self {
+                Severity::Error => LintLevel::Error,
+                Severity::Warning => LintLevel::Warning,
+                Severity::Info => LintLevel::Info,
+                Severity::Style => LintLevel::Style,
+                Severity::Ignore => return None,
+            }
+            .severity(),
+        )
+    }
+
     /// The lowercase name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -79,6 +94,56 @@ pub struct Finding {
     pub column: usize,
     /// 1-based last line of the instruction.
     pub end_line: usize,
+}
+
+impl Finding {
+    /// This finding in the report model, located in the Dockerfile named `path` (as the user
+    /// named it: a file of their project, not of an image). `None` for `ignore` severity.
+    pub fn to_report(&self, path: &str) -> Option<sekisho_model::Finding> {
+        let title = rules::all_rules()
+            .iter()
+            .find(|r| r.code == self.code)
+            .map_or(self.message.as_str(), |r| r.message);
+        let region = sekisho_model::Region {
+            line: self.line,
+            column: self.column,
+            end_line: self.end_line,
+        };
+        Some(
+            sekisho_model::Finding::new(
+                sekisho_model::FindingKind::Lint,
+                self.code.clone(),
+                self.severity.to_report()?,
+                title,
+                self.message.clone(),
+            )
+            .at_source(path, region),
+        )
+    }
+}
+
+/// What the report says about rule `code`: title, default severity, documentation.
+pub fn rule_info(code: &str) -> Option<sekisho_model::RuleInfo> {
+    let help = explain(code);
+    let info = rules::all_rules().iter().find(|r| r.code == code);
+    if info.is_none() && help.is_none() {
+        return None;
+    }
+    Some(sekisho_model::RuleInfo {
+        title: info.map_or_else(
+            || {
+                help.as_deref()
+                    .and_then(|h| h.lines().nth(2))
+                    .unwrap_or(code)
+                    .to_string()
+            },
+            |r| r.message.to_string(),
+        ),
+        default_severity: info
+            .and_then(|r| r.severity.to_report())
+            .unwrap_or(sekisho_model::Severity::Info),
+        help,
+    })
 }
 
 /// Library errors.

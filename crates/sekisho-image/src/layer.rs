@@ -1,6 +1,7 @@
 //! Streaming one layer: decompress (gzip, zstd or plain), walk the tar once, check every
 //! entry for safety, hand wanted file contents to the visitor, and hash the blob on the way.
 
+use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Read};
 
 use sha2::{Digest, Sha256};
@@ -71,14 +72,36 @@ pub enum Whiteout {
     Opaque(String),
 }
 
+/// How much of a regular file a visitor needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interest {
+    /// Nothing: the content is skipped without being read into memory.
+    Skip,
+    /// The first `n` bytes (fewer if the file is shorter), handed to [`LayerVisitor::peek`],
+    /// which decides whether the whole file is read: a magic-number check before committing
+    /// to a large binary or archive.
+    Head(usize),
+    /// The whole content, up to the scan's content limit.
+    Whole,
+}
+
+/// Outputs of a visitor for one layer, by entry path. When one layer holds the same path
+/// twice, the last copy wins, as tar and every container runtime have it.
+pub type LayerOutputs<O> = BTreeMap<String, O>;
+
 /// Chooses which entries' contents are read and turns them into results, while a layer streams.
 ///
-/// Implementations must be cheap in [`LayerVisitor::wants`]: it is called for every entry.
+/// Implementations must be cheap in [`LayerVisitor::interest`]: it is called for every entry.
 pub trait LayerVisitor: Sync {
     /// What the visitor produces for one file.
     type Output: Send;
-    /// Whether the content of `entry` (a regular file) is needed.
-    fn wants(&self, entry: &Entry) -> bool;
+    /// How much of `entry` (a regular file) is needed.
+    fn interest(&self, entry: &Entry) -> Interest;
+    /// After [`Interest::Head`]: whether to read the whole file, given its first bytes.
+    fn peek(&self, entry: &Entry, head: &[u8]) -> bool {
+        let _ = (entry, head);
+        false
+    }
     /// Process the content of a wanted entry. Results are filed under the layer they came from.
     fn visit(&self, entry: &Entry, content: &[u8]) -> Option<Self::Output>;
 }
@@ -88,8 +111,8 @@ pub struct NoVisitor;
 
 impl LayerVisitor for NoVisitor {
     type Output = ();
-    fn wants(&self, _: &Entry) -> bool {
-        false
+    fn interest(&self, _: &Entry) -> Interest {
+        Interest::Skip
     }
     fn visit(&self, _: &Entry, _: &[u8]) -> Option<()> {
         None
@@ -104,7 +127,7 @@ pub struct LayerScan<O> {
     /// Whiteout markers in archive order.
     pub whiteouts: Vec<Whiteout>,
     /// Visitor results, keyed by entry path.
-    pub outputs: Vec<(String, O)>,
+    pub outputs: LayerOutputs<O>,
     /// SHA-256 of the raw blob bytes as stored (compressed if the layer is compressed).
     pub blob_sha256: String,
     /// Size of the raw blob.
@@ -123,7 +146,7 @@ impl<O> LayerScan<O> {
         LayerScan {
             entries: Vec::new(),
             whiteouts: Vec::new(),
-            outputs: Vec::new(),
+            outputs: LayerOutputs::new(),
             blob_sha256: String::new(),
             blob_size: 0,
             uncompressed_size: 0,
@@ -137,7 +160,7 @@ impl<O> LayerScan<O> {
         LayerScan {
             entries: self.entries.clone(),
             whiteouts: self.whiteouts.clone(),
-            outputs: Vec::new(),
+            outputs: LayerOutputs::new(),
             blob_sha256: self.blob_sha256.clone(),
             blob_size: self.blob_size,
             uncompressed_size: self.uncompressed_size,
@@ -442,28 +465,40 @@ fn walk_tar<R: Read, V: LayerVisitor>(
             sha256: None,
         };
         if kind == EntryKind::File {
-            let wanted = visitor.wants(&entry);
+            let read_err = |e: io::Error| format!("reading {}: {e}", entry.path);
+            buf.clear();
+            let mut wanted = match visitor.interest(&entry) {
+                Interest::Skip => false,
+                Interest::Whole => true,
+                Interest::Head(n) => {
+                    (&mut tar_entry)
+                        .take(n as u64)
+                        .read_to_end(&mut buf)
+                        .map_err(read_err)?;
+                    visitor.peek(&entry, &buf)
+                }
+            };
             if wanted && size > limits.max_content {
                 scan.warnings.push(format!(
                     "{}: {} bytes is over the content limit of {}; not analysed",
                     entry.path, size, limits.max_content
                 ));
+                wanted = false;
             }
-            if wanted && size <= limits.max_content {
-                buf.clear();
-                tar_entry
-                    .read_to_end(&mut buf)
-                    .map_err(|e| format!("reading {}: {e}", entry.path))?;
+            if wanted {
+                tar_entry.read_to_end(&mut buf).map_err(read_err)?;
                 if hash_files {
                     entry.sha256 = Some(Box::new(Sha256::digest(&buf).into()));
                 }
-                if let Some(out) = visitor.visit(&entry, &buf) {
-                    scan.outputs.push((entry.path.clone(), out));
-                }
+                match visitor.visit(&entry, &buf) {
+                    Some(out) => scan.outputs.insert(entry.path.clone(), out),
+                    // A later copy of the path replaces an earlier one's output.
+                    None => scan.outputs.remove(&entry.path),
+                };
             } else if hash_files {
                 let mut hasher = HashSink(Sha256::new());
-                io::copy(&mut tar_entry, &mut hasher)
-                    .map_err(|e| format!("reading {}: {e}", entry.path))?;
+                hasher.0.update(&buf);
+                io::copy(&mut tar_entry, &mut hasher).map_err(read_err)?;
                 entry.sha256 = Some(Box::new(hasher.0.finalize().into()));
             }
         }

@@ -22,8 +22,8 @@ use std::sync::mpsc;
 pub use error::ImageError;
 
 pub use layer::{
-    normalize_path, scan_layer, Compression, Entry, EntryKind, LayerScan, LayerVisitor, Limits,
-    NoVisitor, Whiteout,
+    normalize_path, scan_layer, Compression, Entry, EntryKind, Interest, LayerOutputs, LayerScan,
+    LayerVisitor, Limits, NoVisitor, Whiteout,
 };
 pub use merge::{Deleted, MergedFs, Node};
 pub use metadata::{
@@ -85,7 +85,7 @@ pub struct ImageScan<O> {
     /// Per-layer statistics, in layer order.
     pub layers: Vec<LayerSummary>,
     /// Visitor outputs per layer (index = layer), each keyed by path.
-    pub outputs: Vec<Vec<(String, O)>>,
+    pub outputs: Vec<LayerOutputs<O>>,
     /// Non-fatal problems (skipped entries, broken hardlinks).
     pub warnings: Vec<String>,
 }
@@ -101,8 +101,7 @@ impl<O> ImageScan<O> {
         let (layer, stored) = node.content_location(&real);
         self.outputs
             .get(layer)?
-            .iter()
-            .find(|(p, _)| p == stored)
+            .get_key_value(stored)
             .map(|(p, o)| (layer, p.as_str(), o))
     }
 }
@@ -311,7 +310,7 @@ impl Gate {
 struct Merger<O> {
     fs: MergedFs,
     layers: Vec<LayerSummary>,
-    outputs: Vec<Vec<(String, O)>>,
+    outputs: Vec<LayerOutputs<O>>,
     warnings: Vec<String>,
 }
 

@@ -2,13 +2,14 @@
 //! entries are read with `symlink_metadata`, and only regular files are opened.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
 use crate::error::ImageError;
-use crate::layer::{Entry, EntryKind, LayerScan, LayerVisitor};
+use crate::layer::{Entry, EntryKind, Interest, LayerScan, LayerVisitor};
 use crate::resolve::{ImageInfo, LayerInfo};
 use crate::{ImageConfig, ImageScan, ScanOptions, SourceKind};
 
@@ -121,7 +122,16 @@ fn read_file<V: LayerVisitor>(
     visitor: &V,
     scan: &mut LayerScan<V::Output>,
 ) {
-    let wanted = visitor.wants(entry) && entry.size <= options.limits.max_content;
+    let wanted = match visitor.interest(entry) {
+        Interest::Skip => false,
+        Interest::Whole => true,
+        Interest::Head(n) => {
+            let mut head = Vec::new();
+            let peeked =
+                std::fs::File::open(host).and_then(|f| f.take(n as u64).read_to_end(&mut head));
+            peeked.is_ok() && visitor.peek(entry, &head)
+        }
+    } && entry.size <= options.limits.max_content;
     if !wanted && !options.hash_files {
         return;
     }
@@ -142,7 +152,7 @@ fn read_file<V: LayerVisitor>(
                 entry.sha256 = Some(Box::new(Sha256::digest(&bytes).into()));
             }
             if let Some(out) = visitor.visit(entry, &bytes) {
-                scan.outputs.push((entry.path.clone(), out));
+                scan.outputs.insert(entry.path.clone(), out);
             }
         }
         Ok(_) => {}

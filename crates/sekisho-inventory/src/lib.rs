@@ -11,8 +11,8 @@ pub mod os;
 
 use std::collections::HashMap;
 
-use sekisho_image::{Entry, ImageScan, LayerVisitor};
-use sekisho_sbom::{purl, LayerRef, OsInfo, Package, PackageKind};
+use sekisho_image::{Entry, ImageScan, Interest, LayerVisitor};
+use sekisho_model::{purl, LayerRef, OsInfo, Package, PackageKind};
 
 const APK_DB: &str = "lib/apk/db/installed";
 const DPKG_STATUS: &str = "var/lib/dpkg/status";
@@ -24,7 +24,18 @@ const RPM_FILES: &[&str] = &["rpmdb.sqlite", "Packages.db", "Packages"];
 
 /// Whether an analyzer of this crate needs the content of the file at `path` (normalised).
 pub fn wants_path(path: &str) -> bool {
-    if path == APK_DB || path == DPKG_STATUS || os::OS_FILES.contains(&path) {
+    os::OS_FILES.contains(&path) || wants_apk(path) || wants_dpkg(path) || wants_rpm(path)
+}
+
+/// Whether the apk reader needs the file at `path` (normalised, no leading `/`).
+pub fn wants_apk(path: &str) -> bool {
+    path == APK_DB
+}
+
+/// Whether the dpkg reader needs the file at `path`: the status database, distroless
+/// `status.d/*`, `info/*.list` (file ownership) and `usr/share/doc/*/copyright` (licences).
+pub fn wants_dpkg(path: &str) -> bool {
+    if path == DPKG_STATUS {
         return true;
     }
     if let Some(rest) = path.strip_prefix(DPKG_STATUS_D) {
@@ -38,6 +49,12 @@ pub fn wants_path(path: &str) -> bool {
             .strip_suffix("/copyright")
             .is_some_and(|pkg| !pkg.contains('/'));
     }
+    false
+}
+
+/// Whether the rpm reader needs the file at `path` (any of the three database formats in any
+/// of the usual directories).
+pub fn wants_rpm(path: &str) -> bool {
     RPM_DIRS.iter().any(|d| {
         path.strip_prefix(d)
             .is_some_and(|name| RPM_FILES.contains(&name))
@@ -49,8 +66,12 @@ pub struct InventoryVisitor;
 
 impl LayerVisitor for InventoryVisitor {
     type Output = Vec<u8>;
-    fn wants(&self, entry: &Entry) -> bool {
-        wants_path(&entry.path)
+    fn interest(&self, entry: &Entry) -> Interest {
+        if wants_path(&entry.path) {
+            Interest::Whole
+        } else {
+            Interest::Skip
+        }
     }
     fn visit(&self, _: &Entry, content: &[u8]) -> Option<Vec<u8>> {
         Some(content.to_vec())
@@ -94,34 +115,75 @@ pub fn layer_refs(info: &sekisho_image::ImageInfo) -> Vec<LayerRef> {
         .collect()
 }
 
+/// The OS of a finished scan, from the release files in its final filesystem.
+pub fn detect_os<O: Captured>(scan: &ImageScan<O>) -> Option<OsInfo> {
+    let read_text = |path: &str| {
+        let (_, _, out) = scan.final_output(path)?;
+        Some(String::from_utf8_lossy(out.bytes()?).into_owned())
+    };
+    os::detect(&read_text)
+}
+
 /// Read the OS and packages from a finished scan.
 pub fn collect<O: Captured>(scan: &ImageScan<O>) -> OsInventory {
+    collect_with_os(scan, detect_os(scan))
+}
+
+/// Read the packages of a finished scan whose OS is already known (detected once per scan
+/// with [`detect_os`]; it decides purl namespaces and distro qualifiers).
+pub fn collect_with_os<O: Captured>(scan: &ImageScan<O>, os: Option<OsInfo>) -> OsInventory {
+    let mut inv = OsInventory::default();
+    for db in [Database::Apk, Database::Dpkg, Database::Rpm] {
+        read_database(scan, os.as_ref(), db, &mut inv);
+    }
+    sort_packages(&mut inv.packages);
+    inv.os = os;
+    inv
+}
+
+/// One kind of OS package database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Database {
+    /// `lib/apk/db/installed`.
+    Apk,
+    /// `var/lib/dpkg/status` and distroless `status.d/`.
+    Dpkg,
+    /// rpm Berkeley DB, NDB or SQLite.
+    Rpm,
+}
+
+/// Read one kind of package database from a finished scan, adding its packages and problems
+/// to `inv` (unsorted; see [`sort_packages`]).
+pub fn read_database<O: Captured>(
+    scan: &ImageScan<O>,
+    os: Option<&OsInfo>,
+    db: Database,
+    inv: &mut OsInventory,
+) {
     let layers = layer_refs(&scan.info);
     let ctx = Ctx {
         scan,
         layers: &layers,
-    };
-    let read_text = |path: &str| {
-        ctx.final_file(path)
-            .map(|(_, _, b)| String::from_utf8_lossy(b).into_owned())
-    };
-    let os = os::detect(&read_text);
-    let mut inv = OsInventory {
         os,
-        ..Default::default()
     };
-    ctx.apk(&mut inv);
-    ctx.dpkg(&mut inv);
-    ctx.rpm(&mut inv);
-    inv.packages.sort_by(|a, b| {
+    match db {
+        Database::Apk => ctx.apk(inv),
+        Database::Dpkg => ctx.dpkg(inv),
+        Database::Rpm => ctx.rpm(inv),
+    }
+}
+
+/// The report's package order: type, name, version, location.
+pub fn sort_packages(packages: &mut [Package]) {
+    packages.sort_by(|a, b| {
         (a.kind, &a.name, &a.version, &a.path).cmp(&(b.kind, &b.name, &b.version, &b.path))
     });
-    inv
 }
 
 struct Ctx<'a, O> {
     scan: &'a ImageScan<O>,
     layers: &'a [LayerRef],
+    os: Option<&'a OsInfo>,
 }
 
 impl<'a, O: Captured> Ctx<'a, O> {
@@ -137,12 +199,7 @@ impl<'a, O: Captured> Ctx<'a, O> {
             .outputs
             .iter()
             .enumerate()
-            .filter_map(|(i, outs)| {
-                outs.iter()
-                    .find(|(p, _)| p == stored)
-                    .and_then(|(_, o)| o.bytes())
-                    .map(|b| (i, b))
-            })
+            .filter_map(|(i, outs)| outs.get(stored).and_then(|o| o.bytes()).map(|b| (i, b)))
             .collect()
     }
 
@@ -169,18 +226,10 @@ impl<'a, O: Captured> Ctx<'a, O> {
     }
 
     fn distro(&self) -> (String, String) {
-        match &self.scan_os() {
+        match self.os {
             Some(os) => (os.id.clone(), format!("{}-{}", os.id, os.version)),
             None => (String::new(), String::new()),
         }
-    }
-
-    fn scan_os(&self) -> Option<OsInfo> {
-        let read_text = |path: &str| {
-            self.final_file(path)
-                .map(|(_, _, b)| String::from_utf8_lossy(b).into_owned())
-        };
-        os::detect(&read_text)
     }
 
     fn apk(&self, inv: &mut OsInventory) {
@@ -241,6 +290,7 @@ impl<'a, O: Captured> Ctx<'a, O> {
                 layer: self.layer_ref(introduced),
                 path: format!("/{APK_DB}"),
                 files: p.files,
+                dependencies: Vec::new(),
             });
         }
     }
@@ -257,7 +307,7 @@ impl<'a, O: Captured> Ctx<'a, O> {
             sources.push(found);
         }
         for (path, node) in self.scan.fs.iter_under(DPKG_STATUS_D.trim_end_matches('/')) {
-            if node.kind == sekisho_image::EntryKind::File && wants_path(path) {
+            if node.kind == sekisho_image::EntryKind::File && wants_dpkg(path) {
                 if let Some(found) = self.final_file(path) {
                     sources.push(found);
                 }
@@ -309,6 +359,7 @@ impl<'a, O: Captured> Ctx<'a, O> {
                     layer: self.layer_ref(introduced),
                     path: format!("/{stored}"),
                     files,
+                    dependencies: Vec::new(),
                 });
             }
         }
@@ -394,6 +445,7 @@ impl<'a, O: Captured> Ctx<'a, O> {
                         layer: self.layer_ref(introduced),
                         path: format!("/{stored}"),
                         files: p.files,
+                        dependencies: Vec::new(),
                     });
                 }
             }

@@ -1,6 +1,6 @@
 //! Operating system detection from os-release and the distro files older images rely on.
 
-use sekisho_sbom::OsInfo;
+use sekisho_model::OsInfo;
 
 /// Files read for OS detection, most specific first where it matters.
 pub const OS_FILES: &[&str] = &[

@@ -10,10 +10,12 @@
 
 mod finding;
 mod package;
+pub mod purl;
 mod report;
 mod severity;
 
 pub use finding::{sort_findings, FileState, Finding, FindingKind, PathBase, Region, SecretInfo};
+pub use jiff::Timestamp;
 pub use package::{LayerRef, OsInfo, Package, PackageKind};
 pub use report::{Report, RuleInfo, SourceInfo, SCHEMA_VERSION};
 pub use severity::{DockleLevel, LintLevel, Severity};

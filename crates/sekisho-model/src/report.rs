@@ -24,6 +24,9 @@ pub struct Report {
     pub packages: Vec<Package>,
     /// Non-fatal problems met while reading the image.
     pub warnings: Vec<String>,
+    /// When the scan ran (the front end decides: the clock, or `SOURCE_DATE_EPOCH` for
+    /// reproducible documents). Dates in SBOMs and end-of-support checks use it.
+    pub created: jiff::Timestamp,
     /// Findings, sorted; `None` when no finding scanner ran (an inventory or SBOM only).
     pub findings: Option<Vec<Finding>>,
     /// What each rule ID in `findings` means (title, default severity, documentation), for
@@ -32,14 +35,15 @@ pub struct Report {
 }
 
 impl Report {
-    /// A report of `source` with nothing found yet.
-    pub fn new(source: SourceInfo) -> Report {
+    /// A report of `source`, made at `created`, with nothing found yet.
+    pub fn new(source: SourceInfo, created: jiff::Timestamp) -> Report {
         Report {
             schema_version: SCHEMA_VERSION.to_string(),
             source,
             os: None,
             packages: Vec::new(),
             warnings: Vec::new(),
+            created,
             findings: None,
             rules: BTreeMap::new(),
         }

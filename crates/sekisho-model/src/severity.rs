@@ -74,6 +74,14 @@ impl fmt::Display for Severity {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Severity {
+    /// From the names [`Severity::from_str`] accepts (config files use them).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 impl FromStr for Severity {
     type Err = String;
     /// Case-insensitive `unknown|info|low|medium|high|critical`.

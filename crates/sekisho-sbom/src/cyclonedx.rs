@@ -2,11 +2,11 @@
 
 use serde_json::{json, Value};
 
-use crate::model::{Inventory, Package};
-use crate::{stable_uuid, time, TOOL_NAME, TOOL_VERSION};
+use crate::{stable_uuid, TOOL_NAME, TOOL_VERSION};
+use sekisho_model::{Package, Report};
 
 /// Render the inventory as a CycloneDX 1.6 JSON document.
-pub fn render(inv: &Inventory) -> Value {
+pub fn render(inv: &Report) -> Value {
     let image_ref = "image";
     let mut components = Vec::new();
     let mut image_deps = Vec::new();
@@ -47,7 +47,7 @@ pub fn render(inv: &Inventory) -> Value {
         "serialNumber": format!("urn:uuid:{}", stable_uuid(inv)),
         "version": 1,
         "metadata": {
-            "timestamp": time::rfc3339(time::now_epoch()),
+            "timestamp": inv.created.to_string(),
             "tools": {"components": [{"type": "application", "name": TOOL_NAME, "version": TOOL_VERSION}]},
             "component": image,
         },

@@ -1,15 +1,11 @@
-//! The package model and package URLs, and the writers for the inventory: a human table,
-//! sekisho's native JSON, CycloneDX 1.6 and SPDX 2.3.
+//! The SBOM writers: CycloneDX 1.6 and SPDX 2.3, both
+//! rendered from the one [`Report`] of `sekisho-model`.
 
 pub mod cyclonedx;
-pub mod model;
-pub mod purl;
 pub mod spdx;
 mod spdx_ids;
-pub mod table;
-mod time;
 
-pub use model::{Inventory, LayerRef, OsInfo, Package, PackageKind, SourceInfo, SCHEMA_VERSION};
+use sekisho_model::Report;
 
 use sha2::{Digest, Sha256};
 
@@ -20,7 +16,7 @@ pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// A UUID derived from the image identity and the package list, so that the same input gives
 /// the same document (serial numbers and namespaces stay stable across runs).
-pub fn stable_uuid(inv: &Inventory) -> String {
+pub fn stable_uuid(inv: &Report) -> String {
     let mut h = Sha256::new();
     h.update(inv.source.input.as_bytes());
     h.update(inv.source.image_id.as_deref().unwrap_or("").as_bytes());
@@ -39,9 +35,4 @@ pub fn stable_uuid(inv: &Inventory) -> String {
         &x[16..20],
         &x[20..]
     )
-}
-
-/// The native JSON report, fields in declaration order.
-pub fn render_json(inv: &Inventory) -> Result<String, serde_json::Error> {
-    serde_json::to_string_pretty(inv).map(|s| s + "\n")
 }

@@ -6,11 +6,11 @@ use serde_json::{json, Value};
 
 use crate::spdx_ids;
 
-use crate::model::{Inventory, Package};
-use crate::{stable_uuid, time, TOOL_NAME, TOOL_VERSION};
+use crate::{stable_uuid, TOOL_NAME, TOOL_VERSION};
+use sekisho_model::{Package, Report};
 
 /// Render the inventory as an SPDX 2.3 JSON document.
-pub fn render(inv: &Inventory) -> Value {
+pub fn render(inv: &Report) -> Value {
     let mut packages = Vec::new();
     let mut refs = BTreeMap::new();
     let mut relationships = vec![json!({
@@ -80,7 +80,7 @@ pub fn render(inv: &Inventory) -> Value {
         "name": inv.source.input,
         "documentNamespace": format!("https://sekisho.invalid/spdx/{}", stable_uuid(inv)),
         "creationInfo": {
-            "created": time::rfc3339(time::now_epoch()),
+            "created": inv.created.to_string(),
             "creators": [format!("Tool: {TOOL_NAME}-{TOOL_VERSION}")],
         },
         "packages": packages,

@@ -4,62 +4,8 @@
 //! deserializes into these types unchanged.
 
 use serde::{Deserialize, Deserializer, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
-/// Severity of a secret finding, from most to least severe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum Severity {
-    /// Lowest severity; documentation example credentials are always reported at this level.
-    Low,
-    /// Medium severity.
-    Medium,
-    /// High severity.
-    High,
-    /// Critical severity: a credential that directly grants access to an account or cloud.
-    Critical,
-}
-
-impl Severity {
-    /// The upper-case name used in reports and config files (`CRITICAL`, `HIGH`, ...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Low => "LOW",
-            Severity::Medium => "MEDIUM",
-            Severity::High => "HIGH",
-            Severity::Critical => "CRITICAL",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Severity {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_uppercase().as_str() {
-            "LOW" => Ok(Severity::Low),
-            "MEDIUM" => Ok(Severity::Medium),
-            "HIGH" => Ok(Severity::High),
-            "CRITICAL" => Ok(Severity::Critical),
-            other => Err(format!(
-                "unknown severity {other:?} (expected CRITICAL, HIGH, MEDIUM or LOW)"
-            )),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Severity {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
+pub use sekisho_model::Severity;
 
 /// Extra verification applied by built-in rules after the regex matched.
 ///

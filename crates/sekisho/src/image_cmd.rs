@@ -1,13 +1,16 @@
-//! `sekisho image`, `rootfs`, `sbom` and `files`.
+//! `sekisho image`, `rootfs`, `sbom` and `files`: arguments to a scan request, the report to
+//! the chosen format, findings to an exit code.
 
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
-use std::io::IsTerminal;
 
-use sekisho_image::{ImageScan, Platform, Progress, ScanOptions, Source, SourceKind};
-use sekisho_sbom::{Inventory, SourceInfo};
+use sekisho_audit::AuditOptions;
+use sekisho_image::{Platform, Progress, ScanOptions, Source, SourceKind};
+use sekisho_model::{DockleLevel, Report};
+use sekisho_scan::{DockerfileInput, ScanRequest, Scanners};
 
 /// Output formats for the inventory.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -20,7 +23,7 @@ pub enum Format {
     Cyclonedx,
     /// SPDX 2.3 JSON.
     SpdxJson,
-    /// SARIF 2.1.0 (audit findings only).
+    /// SARIF 2.1.0 (findings only).
     Sarif,
 }
 
@@ -41,7 +44,107 @@ pub struct ImageArgs {
     pub platform: Option<String>,
     /// Audit options (configuration checks and secrets).
     #[command(flatten)]
-    pub audit: sekisho_audit::cli::AuditArgs,
+    pub audit: AuditArgs,
+}
+
+/// A scanner that `--scanners` can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScannerKind {
+    /// Configuration, history and filesystem checks.
+    Config,
+    /// Secrets in files, ENV, labels and history.
+    Secret,
+    /// Vulnerabilities (not available yet: with it alone, only the inventory is reported).
+    Vuln,
+}
+
+fn parse_level(s: &str) -> Result<DockleLevel, String> {
+    s.parse()
+}
+
+/// The audit's flags (Dockle's where Dockle has them).
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    /// Scanners to run, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [ScannerKind::Config, ScannerKind::Secret])]
+    pub scanners: Vec<ScannerKind>,
+    /// Exit with this code when a finding is at --exit-level or above (0: always exit 0).
+    #[arg(long, default_value_t = 0)]
+    pub exit_code: i32,
+    /// Lowest level that makes --exit-code apply: info, warn, fatal (or low, medium, high,
+    /// critical).
+    #[arg(long, default_value = "warn", value_parser = parse_level)]
+    pub exit_level: DockleLevel,
+    /// ENV or label key not to report under CIS-DI-0010 (repeatable, or comma-separated).
+    #[arg(long = "accept-key", value_name = "KEY", value_delimiter = ',')]
+    pub accept_key: Vec<String>,
+    /// File name or absolute path not to report as a credential or unnecessary file
+    /// (repeatable, or comma-separated).
+    #[arg(long = "accept-file", value_name = "FILE", value_delimiter = ',')]
+    pub accept_file: Vec<String>,
+    /// Check ID (or secret rule ID) not to report (repeatable, or comma-separated).
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Ignore file with one check ID per line [default: .dockleignore in the current
+    /// directory, if present].
+    #[arg(long, value_name = "PATH")]
+    pub dockleignore: Option<PathBuf>,
+    /// Secret scanner config (trivy-secret.yaml shape: custom rules, allow rules).
+    #[arg(long, value_name = "PATH")]
+    pub secret_config: Option<PathBuf>,
+    /// Extra setuid/setgid programs to treat as distro defaults (file name or absolute path).
+    #[arg(long, value_name = "NAME|PATH", value_delimiter = ',')]
+    pub setuid_allow: Vec<String>,
+    /// The Dockerfile the image was built from: its lint findings join the report, and image
+    /// checks for the same problem (no USER, no HEALTHCHECK, ADD URL, upgrade, curl | sh,
+    /// EXPOSE 22) are reported once, at the Dockerfile line.
+    #[arg(long, value_name = "PATH")]
+    pub dockerfile: Option<PathBuf>,
+}
+
+impl AuditArgs {
+    fn scanners(&self) -> Scanners {
+        Scanners {
+            config: self.scanners.contains(&ScannerKind::Config),
+            secret: self.scanners.contains(&ScannerKind::Secret),
+        }
+    }
+
+    /// The audit options: accepted keys and files, ignores from `--ignore` and the ignore file
+    /// (`--dockleignore`, else `.dockleignore` in `cwd` if it exists; an explicitly named file
+    /// that cannot be read is an error), today's date (UTC) from `clock` for end-of-support
+    /// checks.
+    fn to_options(&self, cwd: &Path, clock: jiff::Timestamp) -> anyhow::Result<AuditOptions> {
+        let scanners = self.scanners();
+        let mut opts = AuditOptions {
+            config: scanners.config,
+            secret: scanners.secret,
+            accept_keys: self.accept_key.clone(),
+            accept_files: self.accept_file.clone(),
+            secret_config: self.secret_config.clone(),
+            today: Some(clock.to_zoned(jiff::tz::TimeZone::UTC).date()),
+            ..AuditOptions::default()
+        };
+        opts.setuid_allow.extend(self.setuid_allow.iter().cloned());
+        opts.ignore.extend(
+            self.ignore
+                .iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
+        );
+        let (file, explicit) = match &self.dockleignore {
+            Some(p) => (p.clone(), true),
+            None => (cwd.join(".dockleignore"), false),
+        };
+        match std::fs::read_to_string(&file) {
+            Ok(text) => opts.add_ignore_text(&text),
+            Err(e) if explicit || e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(anyhow::anyhow!("reading {}: {e}", file.display()))
+            }
+            Err(_) => {}
+        }
+        Ok(opts)
+    }
 }
 
 /// Options of `sbom`.
@@ -112,125 +215,59 @@ fn parse_source(source: &str, force_dir: bool) -> anyhow::Result<Source> {
     Ok(src)
 }
 
-/// Scan an image and build its inventory.
-pub fn inventory(
-    source: &str,
-    force_dir: bool,
-    platform: &Option<String>,
-) -> anyhow::Result<Inventory> {
-    let src = parse_source(source, force_dir)?;
-    let opts = options(platform)?;
-    let scan = sekisho_image::scan(&src, &opts, &sekisho_inventory::InventoryVisitor)?;
-    Ok(build_inventory(&scan))
-}
-
-/// Turn a finished scan into the inventory report.
-pub fn build_inventory<O: sekisho_inventory::Captured>(scan: &ImageScan<O>) -> Inventory {
-    let info = &scan.info;
-    let os_inv = sekisho_inventory::collect(scan);
-    let cfg = &info.config;
-    let platform = if cfg.os.is_empty() {
-        String::new()
-    } else {
-        match &cfg.variant {
-            Some(v) => format!("{}/{}/{v}", cfg.os, cfg.architecture),
-            None => format!("{}/{}", cfg.os, cfg.architecture),
-        }
-    };
-    let mut warnings = scan.warnings.clone();
-    warnings.extend(os_inv.warnings);
-    Inventory {
-        schema_version: sekisho_sbom::SCHEMA_VERSION.to_string(),
-        source: SourceInfo {
-            input: info.input.clone(),
-            kind: info.kind.prefix().to_string(),
-            tags: info.tags.clone(),
-            manifest_digest: info.manifest_digest.clone(),
-            image_id: info.config_digest.clone(),
-            platform,
-            layers: sekisho_inventory::layer_refs(info),
-        },
-        os: os_inv.os,
-        packages: os_inv.packages,
-        warnings,
-    }
-}
-
-fn render(inv: &Inventory, format: Format, color: bool) -> anyhow::Result<String> {
-    render_with_findings(inv, None, format, color)
-}
-
-/// Render the inventory, and the audit findings when the audit ran.
-fn render_with_findings(
-    inv: &Inventory,
-    findings: Option<&[sekisho_audit::Finding]>,
-    format: Format,
-    color: bool,
-) -> anyhow::Result<String> {
-    match (format, findings) {
-        (Format::Table, Some(findings)) => {
-            return Ok(format!(
-                "{}\n{}",
-                sekisho_sbom::table::render(inv, color),
-                sekisho_audit::render_table(findings, color)
-            ))
-        }
-        (Format::Json, Some(findings)) => {
-            let mut report = serde_json::to_value(inv)?;
-            let audit: serde_json::Value =
-                serde_json::from_str(&sekisho_audit::render_json(findings))?;
-            report["findings"] = audit["findings"].clone();
-            report["findings_summary"] = audit["summary"].clone();
-            return Ok(serde_json::to_string_pretty(&report)? + "\n");
-        }
-        (Format::Sarif, Some(findings)) => return Ok(sekisho_audit::render_sarif(findings)),
-        (Format::Sarif, None) => {
-            bail!("--format sarif reports audit findings: enable --scanners config or secret")
-        }
-        _ => {}
-    }
+fn render(report: &Report, format: Format, color: bool) -> anyhow::Result<String> {
     let pretty = |v: serde_json::Value| -> anyhow::Result<String> {
         Ok(serde_json::to_string_pretty(&v)? + "\n")
     };
     match format {
-        Format::Table => Ok(sekisho_sbom::table::render(inv, color)),
-        Format::Json => Ok(sekisho_sbom::render_json(inv)?),
-        Format::Cyclonedx => pretty(sekisho_sbom::cyclonedx::render(inv)),
-        Format::SpdxJson => pretty(sekisho_sbom::spdx::render(inv)),
-        Format::Sarif => unreachable!("handled above"),
+        Format::Table => Ok(sekisho_report::render_table(report, color)),
+        Format::Json => Ok(sekisho_report::render_json(report)?),
+        Format::Cyclonedx => pretty(sekisho_sbom::cyclonedx::render(report)),
+        Format::SpdxJson => pretty(sekisho_sbom::spdx::render(report)),
+        Format::Sarif if report.findings.is_none() => {
+            bail!("--format sarif reports findings: enable --scanners config or secret")
+        }
+        Format::Sarif => Ok(sekisho_report::render_sarif(report)),
     }
 }
 
 /// `sekisho image` / `sekisho rootfs`: inventory, plus the audit unless `--scanners` turns it off.
 pub fn run_image(args: &ImageArgs, force_dir: bool) -> anyhow::Result<u8> {
-    let color = crate::use_color(&args.output);
-    if !args.audit.enabled() {
-        let inv = inventory(&args.source, force_dir, &args.platform)?;
-        crate::emit(&args.output, &render(&inv, args.format, color)?)?;
-        return Ok(0);
+    let now = crate::now();
+    let mut request = ScanRequest::new(parse_source(&args.source, force_dir)?, now);
+    request.image = options(&args.platform)?;
+    request.scanners = args.audit.scanners();
+    // End of support is judged on the real date, whatever SOURCE_DATE_EPOCH says.
+    request.audit = args
+        .audit
+        .to_options(Path::new("."), jiff::Timestamp::now())?;
+    request.audit.source_path = Some(request.source.path.clone());
+    if let Some(path) = &args.audit.dockerfile {
+        let text = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        request.dockerfile = Some(DockerfileInput {
+            name: path.display().to_string(),
+            text: String::from_utf8_lossy(&text).into_owned(),
+        });
     }
-    let src = parse_source(&args.source, force_dir)?;
-    let opts = options(&args.platform)?;
-    let mut audit_opts = args.audit.to_options()?;
-    audit_opts.source_path = Some(src.path.clone());
-    let visitor = sekisho_audit::AuditVisitor::new(&audit_opts)?;
-    let scan = sekisho_image::scan(&src, &opts, &visitor)?;
-    let inv = build_inventory(&scan);
-    let mut findings = sekisho_audit::audit(&scan, &inv.packages, &audit_opts);
-    if let Some(dockerfile) = &args.audit.dockerfile {
-        let lint = sekisho_audit::dockerfile::lint(dockerfile)?;
-        findings = sekisho_audit::dockerfile::merge(findings, lint);
-    }
-    let text = render_with_findings(&inv, Some(&findings), args.format, color)?;
-    crate::emit(&args.output, &text)?;
-    let code = sekisho_audit::exit_code(&findings, args.audit.exit_level, args.audit.exit_code);
+    let report = sekisho_scan::scan(&request)?;
+    crate::emit(
+        &args.output,
+        &render(&report, args.format, crate::use_color(&args.output))?,
+    )?;
+    let code = sekisho_scan::exit_code(
+        report.findings(),
+        args.audit.exit_level,
+        args.audit.exit_code,
+    );
     Ok(u8::try_from(code).unwrap_or(1))
 }
 
 /// `sekisho sbom`.
 pub fn run_sbom(args: &SbomArgs) -> anyhow::Result<u8> {
-    let inv = inventory(&args.source, false, &args.platform)?;
-    let text = render(&inv, args.format, crate::use_color(&args.output))?;
+    let mut request = ScanRequest::new(parse_source(&args.source, false)?, crate::now());
+    request.image = options(&args.platform)?;
+    let report = sekisho_scan::scan(&request)?;
+    let text = render(&report, args.format, crate::use_color(&args.output))?;
     crate::emit(&args.output, &text)?;
     Ok(0)
 }
@@ -246,4 +283,55 @@ pub fn run_files(args: &FilesArgs) -> anyhow::Result<u8> {
     }
     crate::emit(&args.output, &scan.fs.to_tsv())?;
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cmd {
+        #[command(flatten)]
+        audit: AuditArgs,
+    }
+
+    #[test]
+    fn parses_audit_flags() {
+        let c = Cmd::parse_from([
+            "x",
+            "--scanners",
+            "secret",
+            "--exit-code",
+            "3",
+            "--exit-level",
+            "fatal",
+            "--accept-key",
+            "A,B",
+            "--ignore",
+            "CIS-DI-0001",
+            "--ignore",
+            "DKL-DI-0006",
+        ]);
+        assert_eq!(c.audit.scanners, vec![ScannerKind::Secret]);
+        assert_eq!(c.audit.exit_level, DockleLevel::Fatal);
+        let dir = std::env::temp_dir().join(format!("sekisho-cli-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(".dockleignore"), "# comment\nCIS-DI-0006\n\n").unwrap();
+        let now = jiff::Timestamp::from_second(1_700_000_000).unwrap();
+        let o = c.audit.to_options(&dir, now).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(!o.config && o.secret);
+        assert_eq!(o.accept_keys, ["A", "B"]);
+        assert_eq!(o.today, Some(jiff::civil::date(2023, 11, 14)));
+        assert!(o.ignores("CIS-DI-0001") && o.ignores("DKL-DI-0006") && o.ignores("CIS-DI-0006"));
+        let d = Cmd::parse_from(["x"]);
+        assert_eq!(
+            d.audit.scanners,
+            vec![ScannerKind::Config, ScannerKind::Secret]
+        );
+        assert_eq!(d.audit.exit_level, DockleLevel::Warn);
+        let bad = Cmd::parse_from(["x", "--dockleignore", "/nonexistent/.dockleignore"]);
+        assert!(bad.audit.to_options(Path::new("."), now).is_err());
+    }
 }

@@ -1,7 +1,10 @@
 //! The `sekisho` command line: argument parsing, output selection and exit codes. The work is
-//! done by the library crates.
+//! done by the library crates: the engine (`sekisho-scan`) turns a request into a report, the
+//! writers (`sekisho-report`, `sekisho-sbom`) render it. This is the only crate that reads the
+//! environment, the working directory and the clock.
 
 mod image_cmd;
+mod lint_cmd;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -19,7 +22,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Scan an image archive or OCI layout: OS and OS packages.
+    /// Scan an image archive or OCI layout: OS packages, configuration checks and secrets.
     Image(image_cmd::ImageArgs),
     /// Scan an unpacked root filesystem directory.
     Rootfs(image_cmd::ImageArgs),
@@ -29,8 +32,9 @@ enum Command {
     Files(image_cmd::FilesArgs),
     /// Lint Dockerfiles and Containerfiles (hadolint's rules and more).
     #[command(alias = "lint")]
-    Dockerfile(sekisho_dockerfile::cli::LintArgs),
-    /// Print the documentation of a rule (e.g. DL3008, SK1001).
+    Dockerfile(lint_cmd::LintArgs),
+    /// Explain an ID sekisho reports: a Dockerfile rule (DL3008, SK1001), an image check
+    /// (CIS-DI-0001, SK-IMG-001) or a secret rule (aws-access-key-id).
     Explain {
         /// Rule ID.
         rule: String,
@@ -44,10 +48,10 @@ fn main() -> ExitCode {
         Command::Rootfs(args) => image_cmd::run_image(&args, true),
         Command::Sbom(args) => image_cmd::run_sbom(&args),
         Command::Files(args) => image_cmd::run_files(&args),
-        Command::Dockerfile(args) => sekisho_dockerfile::cli::run(&args)
+        Command::Dockerfile(args) => lint_cmd::run(&args)
             .map(|code| u8::try_from(code).unwrap_or(1))
             .map_err(Into::into),
-        Command::Explain { rule } => match sekisho_dockerfile::cli::explain(&rule) {
+        Command::Explain { rule } => match sekisho_scan::rules::explain(&rule) {
             Some(text) => emit(&None, &text).map(|_| 0),
             None => Err(anyhow::anyhow!("unknown rule {rule:?}")),
         },
@@ -59,6 +63,16 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// The scan time: `SOURCE_DATE_EPOCH` when set (the reproducible-builds convention, so the same
+/// input gives the same document), else the clock, to the second.
+pub fn now() -> jiff::Timestamp {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| jiff::Timestamp::now().as_second());
+    jiff::Timestamp::from_second(epoch).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
 }
 
 /// Whether to colour output going to stdout: only on a terminal, and never with `NO_COLOR`.

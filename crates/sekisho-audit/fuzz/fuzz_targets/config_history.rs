@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
         let opts = sekisho_audit::AuditOptions::default();
         let tags = vec!["x:latest".to_string()];
         let findings = sekisho_audit::audit_config(&config, &tags, 3, Some(scanner()), &opts);
-        let _ = sekisho_audit::render_sarif(&findings);
-        let _ = sekisho_audit::render_table(&findings, true);
+        let _ = sekisho_report::sarif::render(&findings, &Default::default(), true);
+        let _ = sekisho_report::render_findings_table(&findings, true);
     }
 });

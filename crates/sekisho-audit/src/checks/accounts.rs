@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::finding::Finding;
+use crate::finding::{AuditFinding, Finding};
 
 /// One line of `/etc/passwd` (or `/etc/group`): name, password field, numeric ID.
 #[derive(Debug, Clone, PartialEq, Eq)]

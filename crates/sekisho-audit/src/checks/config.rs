@@ -4,7 +4,7 @@
 use sekisho_image::ImageConfig;
 
 use super::*;
-use crate::finding::Finding;
+use crate::finding::{AuditFinding, Finding};
 use crate::AuditOptions;
 
 /// Words of an ENV or label key that suggest a credential. A key is split into words at

@@ -5,11 +5,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use sekisho_image::{EntryKind, ImageScan, MergedFs};
-use sekisho_sbom::Package;
+use sekisho_model::Package;
 
 use super::history::{cleans_apt_lists, world_writable_chmods, HistoryStep};
 use super::*;
-use crate::finding::{FileState, Finding};
+use crate::finding::{AuditFinding, FileState, Finding};
 use crate::{AuditOptions, AuditOutput};
 
 /// setuid/setgid programs that distributions ship on purpose. A setuid/setgid file whose name
@@ -137,11 +137,7 @@ pub fn layer_bytes<'a>(
     layer: usize,
     path: &str,
 ) -> Option<&'a [u8]> {
-    scan.outputs
-        .get(layer)?
-        .iter()
-        .find(|(p, _)| p == path)
-        .and_then(|(_, o)| o.bytes.as_deref())
+    scan.outputs.get(layer)?.get(path)?.bytes.as_deref()
 }
 
 /// CIS-DI-0008: every setuid/setgid file of the final filesystem, its owner package named.

@@ -4,7 +4,7 @@
 use sekisho_image::ImageConfig;
 
 use super::*;
-use crate::finding::Finding;
+use crate::finding::{AuditFinding, Finding};
 use crate::shell::{is_shell, parse_created_by, Script, SimpleCommand, Step};
 
 /// One history entry with the layer it produced (if any) and its parsed form.

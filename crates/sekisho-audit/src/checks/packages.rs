@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use sekisho_sbom::{OsInfo, Package};
+use sekisho_model::{OsInfo, Package};
 
 use super::*;
-use crate::finding::Finding;
+use crate::finding::{AuditFinding, Finding};
 
 /// What a runtime image should not carry, by package name. Base-system shells (`bash`, `dash`,
 /// `busybox`) and the distro's own package manager (`dpkg`, `apk-tools`, `rpm`) are part of
@@ -228,11 +228,16 @@ fn end_of_support(os: &OsInfo) -> Option<((i32, u32, u32), String)> {
 
 /// CIS-DI-0004: the OS release is past its end of security support on `today`, so rebuilding
 /// cannot bring security fixes: the base image must move to a supported release.
-pub fn check_support(os: Option<&OsInfo>, today: (i32, u32, u32)) -> Vec<Finding> {
+pub fn check_support(os: Option<&OsInfo>, today: jiff::civil::Date) -> Vec<Finding> {
     let Some(os) = os else { return Vec::new() };
     let Some((end, release)) = end_of_support(os) else {
         return Vec::new();
     };
+    let today = (
+        i32::from(today.year()),
+        u32::from(today.month().unsigned_abs()),
+        u32::from(today.day().unsigned_abs()),
+    );
     if today <= end {
         return Vec::new();
     }
@@ -246,38 +251,9 @@ pub fn check_support(os: Option<&OsInfo>, today: (i32, u32, u32)) -> Vec<Finding
     .at(format!("/{}", os.evidence.trim_start_matches('/')))]
 }
 
-/// Today's date (UTC) as (year, month, day).
-pub fn today() -> (i32, u32, u32) {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    civil_from_days((secs / 86_400) as i64)
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date.
-fn civil_from_days(z: i64) -> (i32, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_415), (2025, 11, 23));
-    }
 
     #[test]
     fn classification() {
@@ -299,13 +275,16 @@ mod tests {
             evidence: "/etc/alpine-release".into(),
             ..Default::default()
         };
-        assert_eq!(check_support(Some(&os), (2026, 1, 1)).len(), 1);
-        assert!(check_support(Some(&os), (2020, 1, 1)).is_empty());
+        assert_eq!(
+            check_support(Some(&os), jiff::civil::date(2026, 1, 1)).len(),
+            1
+        );
+        assert!(check_support(Some(&os), jiff::civil::date(2020, 1, 1)).is_empty());
         let deb = OsInfo {
             id: "debian".into(),
             version: "12.4".into(),
             ..Default::default()
         };
-        assert!(check_support(Some(&deb), (2026, 11, 23)).is_empty());
+        assert!(check_support(Some(&deb), jiff::civil::date(2026, 11, 23)).is_empty());
     }
 }

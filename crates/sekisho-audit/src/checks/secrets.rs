@@ -7,7 +7,7 @@ use sekisho_image::{EntryKind, ImageConfig, ImageScan};
 use sekisho_secret::{Scanner, SecretFinding};
 
 use super::history::HistoryStep;
-use crate::finding::{Category, FileState, Finding, Level, SecretInfo};
+use crate::finding::{FileState, Finding, FindingKind, SecretInfo};
 use crate::AuditOutput;
 
 fn secret_finding(sf: &SecretFinding, location: String) -> Finding {
@@ -18,28 +18,23 @@ fn secret_finding(sf: &SecretFinding, location: String) -> Finding {
     };
     // Multi-line secrets (private keys) are shown on one line.
     let masked = sf.secret_masked.replace("\r\n", "\n").replace('\n', "\\n");
-    Finding {
-        id: sf.rule_id.clone(),
-        category: Category::Secret,
-        level: Level::from_severity(sf.severity),
-        severity: sf.severity,
-        title: sf.title.clone(),
-        details: format!("{}{example}: {masked} (line {})", sf.title, sf.start_line),
-        location,
-        path: None,
-        layer: None,
-        deleted_in: None,
-        state: None,
-        history_index: None,
-        secret: Some(SecretInfo {
-            masked: sf.secret_masked.clone(),
-            line_masked: sf.line_masked.clone(),
-            line: sf.start_line,
-            sha256: sf.secret_sha256.clone(),
-            example: sf.example,
-            category: sf.category.clone(),
-        }),
-    }
+    let mut f = Finding::new(
+        FindingKind::Secret,
+        sf.rule_id.clone(),
+        sf.severity,
+        sf.title.clone(),
+        format!("{}{example}: {masked} (line {})", sf.title, sf.start_line),
+    )
+    .at(location);
+    f.secret = Some(SecretInfo {
+        masked: sf.secret_masked.clone(),
+        line_masked: sf.line_masked.clone(),
+        line: sf.start_line,
+        sha256: sf.secret_sha256.clone(),
+        example: sf.example,
+        category: sf.category.clone(),
+    });
+    f
 }
 
 /// Secrets found in files, one finding per (rule, path, secret): reported in the first layer

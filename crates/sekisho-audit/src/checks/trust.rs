@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use super::*;
-use crate::finding::Finding;
+use crate::finding::{AuditFinding, Finding};
 
 const SIGNATURE_ARTIFACT_TYPES: &[&str] = &[
     "application/vnd.dev.sigstore.bundle",

@@ -1,17 +1,18 @@
-//! Output formats: tty (rustc-style snippets), json (hadolint's shape), sarif,
-//! checkstyle, gitlab (Code Climate) and junit.
+//! The linter's output formats: tty (rustc-style snippets), json (hadolint's shape),
+//! checkstyle, gitlab (Code Climate) and junit; SARIF goes through the one SARIF writer.
 
 mod checkstyle;
 mod gitlab;
 mod json;
 mod junit;
-mod sarif;
 mod tty;
 
-use crate::Finding;
+use std::collections::BTreeMap;
 
-/// Output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+use sekisho_model::{Finding, LintLevel, RuleInfo};
+
+/// Output format of `sekisho dockerfile`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Human-readable, with the offending line and a caret.
     Tty,
@@ -27,23 +28,62 @@ pub enum Format {
     Junit,
 }
 
-/// The findings for one file.
+/// The findings for one linted file.
 #[derive(Debug, Clone)]
 pub struct FileReport {
     /// Display name (`-` for stdin).
     pub path: String,
     /// The file's text (used for source snippets).
     pub source: String,
-    /// Findings, sorted by line.
+    /// Lint findings (with a region), sorted by line.
     pub findings: Vec<Finding>,
 }
 
-/// Renders reports in a format. `color` only affects `tty`.
-pub fn render(format: Format, reports: &[FileReport], color: bool) -> String {
+/// One finding as the linter's formats print it.
+struct Row<'a> {
+    code: &'a str,
+    severity: LintLevel,
+    message: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+}
+
+impl FileReport {
+    fn rows(&self) -> impl Iterator<Item = Row<'_>> {
+        self.findings.iter().map(|f| {
+            let region = f.region.unwrap_or(sekisho_model::Region {
+                line: 1,
+                column: 1,
+                end_line: 1,
+            });
+            Row {
+                code: &f.id,
+                severity: f.severity.lint(),
+                message: &f.details,
+                line: region.line,
+                column: region.column,
+                end_line: region.end_line,
+            }
+        })
+    }
+}
+
+/// Renders reports in a format; `rules` describes the codes for SARIF, `color` only affects
+/// `tty`.
+pub fn render(
+    format: Format,
+    reports: &[FileReport],
+    rules: &BTreeMap<String, RuleInfo>,
+    color: bool,
+) -> String {
     match format {
         Format::Tty => tty::render(reports, color),
         Format::Json => json::render(reports),
-        Format::Sarif => sarif::render(reports),
+        Format::Sarif => {
+            let findings: Vec<Finding> = reports.iter().flat_map(|r| r.findings.clone()).collect();
+            crate::sarif::render(&findings, rules, false)
+        }
         Format::Checkstyle => checkstyle::render(reports),
         Format::Gitlab => gitlab::render(reports),
         Format::Junit => junit::render(reports),
@@ -70,21 +110,30 @@ pub(crate) fn xml_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Severity;
+    use sekisho_model::{FindingKind, Region};
 
     fn sample() -> Vec<FileReport> {
+        let region = Region {
+            line: 2,
+            column: 1,
+            end_line: 2,
+        };
         vec![FileReport {
             path: "Dockerfile".into(),
             source: "FROM debian\nRUN apt-get install foo\n".into(),
-            findings: vec![Finding {
-                code: "DL3008".into(),
-                severity: Severity::Warning,
-                message: "Pin <versions> & \"quote\"".into(),
-                line: 2,
-                column: 1,
-                end_line: 2,
-            }],
+            findings: vec![Finding::new(
+                FindingKind::Lint,
+                "DL3008",
+                LintLevel::Warning.severity(),
+                "Pin versions",
+                "Pin <versions> & \"quote\"",
+            )
+            .at_source("Dockerfile", region)],
         }]
+    }
+
+    fn render(f: Format, reports: &[FileReport], color: bool) -> String {
+        super::render(f, reports, &BTreeMap::new(), color)
     }
 
     #[test]

@@ -1,11 +1,11 @@
-//! The human table: one OS line, then packages grouped by type in aligned columns.
+//! The package table for people: one OS line, then packages grouped by type in aligned columns.
 
 use std::fmt::Write;
 
-use crate::model::Inventory;
+use sekisho_model::Report;
 
 /// Render the inventory as text; `color` adds ANSI bold to headings.
-pub fn render(inv: &Inventory, color: bool) -> String {
+pub fn render(inv: &Report, color: bool) -> String {
     let (bold, reset) = if color {
         ("\x1b[1m", "\x1b[0m")
     } else {

@@ -7,11 +7,25 @@
 //! 2d99159ae54a3eea97f81781cff48780548657c35949f4b7f25e99a2ba4de4f8, checked there) and
 //! passes its path in `SEKISHO_SARIF_SCHEMA`.
 
+mod common;
+
 use sekisho_audit::{
-    audit, render_json, render_sarif, render_table, AuditOptions, AuditVisitor, Category,
-    FileState, Finding, Level, SecretInfo, Severity,
+    AuditFinding, AuditOptions, FileState, Finding, FindingKind, SecretInfo, Severity,
 };
+use sekisho_model::{Region, Report, SourceInfo, Timestamp};
+use sekisho_report::render_findings_table as render_table;
 use serde_json::Value;
+
+fn render_sarif(findings: &[Finding]) -> String {
+    sekisho_report::sarif::render(findings, &Default::default(), true)
+}
+
+/// The native JSON report of an image with these findings.
+fn render_json(findings: &[Finding]) -> String {
+    let mut report = Report::new(SourceInfo::default(), Timestamp::UNIX_EPOCH);
+    report.findings = Some(findings.to_vec());
+    sekisho_report::render_json(&report).unwrap()
+}
 
 fn sarif_schema() -> String {
     let path = std::env::var("SEKISHO_SARIF_SCHEMA").expect(
@@ -31,27 +45,26 @@ fn sample() -> Vec<Finding> {
         )
         .at_path("usr/local/bin/run me.sh")
         .in_layer(Some(4)),
-        Finding {
-            id: "private-key".into(),
-            category: Category::Secret,
-            level: Level::Fatal,
-            severity: Severity::High,
-            title: "Asymmetric Private Key".into(),
-            details: "key".into(),
-            location: "/opt/app/certs/server.key".into(),
-            path: Some("/opt/app/certs/server.key".into()),
-            layer: Some(3),
-            deleted_in: Some(5),
-            state: Some(FileState::Deleted),
-            history_index: None,
-            secret: Some(SecretInfo {
+        {
+            let mut f = Finding::new(
+                FindingKind::Secret,
+                "private-key",
+                Severity::High,
+                "Asymmetric Private Key",
+                "key",
+            )
+            .at_path("/opt/app/certs/server.key")
+            .in_layer(Some(3))
+            .with_state(FileState::Deleted, Some(5));
+            f.secret = Some(SecretInfo {
                 masked: "-----BEGIN ****".into(),
                 line_masked: "****".into(),
                 line: 1,
                 sha256: "00".repeat(32),
                 example: false,
                 category: "AsymmetricPrivateKey".into(),
-            }),
+            });
+            f
         },
     ]
 }
@@ -159,16 +172,10 @@ fn sarif_of_bad_practices_validates() {
         std::path::Path::new(&path).exists(),
         "test data missing: {path} (the shared corpora must be at ../shared next to the repository)"
     );
-    let opts = AuditOptions::default();
-    let visitor = AuditVisitor::new(&opts).unwrap();
-    let scan = sekisho_image::scan(
-        &sekisho_image::Source::parse(&path).unwrap(),
-        &Default::default(),
-        &visitor,
-    )
-    .unwrap();
-    let inv = sekisho_inventory::collect(&scan);
-    let findings = audit(&scan, &inv.packages, &opts);
+    let findings = sekisho_scan::scan(&common::request(&path, &AuditOptions::default()))
+        .unwrap()
+        .findings
+        .unwrap();
     let doc: Value = serde_json::from_str(&render_sarif(&findings)).unwrap();
     validate(&doc);
     structural(&doc, findings.len());
@@ -188,8 +195,8 @@ fn sarif_of_bad_practices_validates() {
 fn json_and_table_shapes() {
     let f = sample();
     let doc: Value = serde_json::from_str(&render_json(&f)).unwrap();
-    assert_eq!(doc["summary"]["fatal"], 1);
-    assert_eq!(doc["summary"]["warn"], 2);
+    assert_eq!(doc["findings_summary"]["fatal"], 1);
+    assert_eq!(doc["findings_summary"]["warn"], 2);
     assert_eq!(doc["findings"][2]["deleted_in"], 5);
     assert_eq!(doc["findings"][2]["state"], "deleted");
     assert_eq!(doc["findings"][0]["level"], "WARN");
@@ -197,4 +204,46 @@ fn json_and_table_shapes() {
     assert!(table.contains("3 (deleted in 5)"), "{table}");
     assert!(render_table(&f, true).contains("\x1b[31m"));
     assert_eq!(render_table(&[], false), "No findings.\n");
+}
+
+#[test]
+fn sarif_locates_dockerfile_findings_in_the_repository() {
+    let region = Region {
+        line: 3,
+        column: 5,
+        end_line: 4,
+    };
+    let lint = Finding::new(
+        FindingKind::Lint,
+        "DL3008",
+        Severity::Medium,
+        "Pin versions in apt get install",
+        "Pin versions in apt get install",
+    )
+    .at_source("docker/Dockerfile", region);
+    let mut findings = sample();
+    findings.push(lint);
+    let doc: Value = serde_json::from_str(&render_sarif(&findings)).unwrap();
+    validate(&doc);
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    let lint = &results[3]["locations"][0]["physicalLocation"];
+    assert_eq!(lint["artifactLocation"]["uri"], "docker/Dockerfile");
+    assert!(lint["artifactLocation"].get("uriBaseId").is_none());
+    assert_eq!(lint["region"]["startLine"], 3);
+    assert_eq!(lint["region"]["startColumn"], 5);
+    assert_eq!(lint["region"]["endLine"], 4);
+    let image = &results[1]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(image["uriBaseId"], "IMAGEROOT");
+    assert_eq!(image["uri"], "usr/local/bin/run%20me.sh");
+    // The report JSON carries the span too.
+    let json: Value = serde_json::from_str(&render_json(&findings)).unwrap();
+    let f = &json["findings"][3];
+    assert_eq!(
+        (
+            f["line"].as_u64(),
+            f["column"].as_u64(),
+            f["end_line"].as_u64()
+        ),
+        (Some(3), Some(5), Some(4))
+    );
 }

@@ -7,7 +7,7 @@ pub fn render(reports: &[FileReport]) -> String {
     let arr: Vec<serde_json::Value> = reports
         .iter()
         .flat_map(|r| {
-            r.findings.iter().map(move |f| {
+            r.rows().map(move |f| {
                 serde_json::json!({
                     "code": f.code,
                     "column": f.column,

@@ -2,33 +2,16 @@
 //! planted problem of `bad-practices` with the right ID, path and layer, and every other finding
 //! explained; `whiteout-layers`' deleted secret and setuid copy-up; clean images.
 
+mod common;
+
 use std::collections::BTreeSet;
 
-use sekisho_audit::{
-    audit, AuditOptions, AuditOutput, AuditVisitor, Category, FileState, Finding, Level,
-};
-use sekisho_image::ImageScan;
-use sekisho_sbom::Package;
-
-const IMAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/images");
-
-fn scan_image(rel: &str) -> Option<(ImageScan<AuditOutput>, Vec<Package>)> {
-    let path = format!("{IMAGES}/{rel}");
-    assert!(
-        std::path::Path::new(&path).exists(),
-        "test data missing: {path} (the shared corpora must be at ../shared next to the repository)"
-    );
-    let opts = AuditOptions::default();
-    let visitor = AuditVisitor::new(&opts).unwrap();
-    let source = sekisho_image::Source::parse(&path).unwrap();
-    let scan = sekisho_image::scan(&source, &Default::default(), &visitor).unwrap();
-    let inv = sekisho_inventory::collect(&scan);
-    Some((scan, inv.packages))
-}
+use common::{audit, stream, IMAGES};
+use sekisho_audit::{AuditFinding, AuditOptions, FileState, Finding, FindingKind, Level};
 
 fn run(rel: &str) -> Option<Vec<Finding>> {
-    let (scan, packages) = scan_image(rel)?;
-    Some(audit(&scan, &packages, &AuditOptions::default()))
+    let scan = stream(rel);
+    Some(audit(&scan, &AuditOptions::default()))
 }
 
 /// Takes the findings matching (id, location, layer) out of `rest`; at least one must match.
@@ -40,7 +23,7 @@ fn take(rest: &mut Vec<Finding>, id: &str, location: &str, layer: Option<usize>)
     assert!(
         !hit.is_empty(),
         "expected {id} at {location} layer {layer:?}; remaining:\n{}",
-        sekisho_audit::render_table(rest, false)
+        sekisho_report::render_findings_table(rest, false)
     );
     hit
 }
@@ -68,7 +51,7 @@ fn bad_practices_planted_problems() {
     // Every planted secret is found with its exact value (compared by sha256).
     for (layer, path, sha) in planted_secrets() {
         let hit = findings.iter().any(|f| {
-            f.category == Category::Secret
+            f.kind == FindingKind::Secret
                 && f.secret.as_ref().is_some_and(|s| s.sha256 == sha)
                 && if layer == "config" {
                     f.location == format!("config {path}")
@@ -109,8 +92,8 @@ fn bad_practices_planted_problems() {
         "config Env[AWS_SECRET_ACCESS_KEY]",
         None,
     )) {
-        assert!(f.secret.unwrap().example);
-        assert_eq!(f.level, Level::Info);
+        assert!(f.secret.as_ref().unwrap().example);
+        assert_eq!(f.level(), Level::Info);
     }
     // #3 PASSWORD env key. Extra: its value is also a password assignment for the secret
     // scanner (generic-password) - really there.
@@ -132,7 +115,7 @@ fn bad_practices_planted_problems() {
     );
     // #5 ADD of a URL, layer 3.
     let add = take(&mut rest, "CIS-DI-0009", "history[8]", Some(3));
-    assert_eq!(add[0].level, cfg("CIS-DI-0009"));
+    assert_eq!(add[0].level(), cfg("CIS-DI-0009"));
     // #6 apt-get upgrade, layer 2.
     take(&mut rest, "DKL-DI-0003", "history[7]", Some(2));
     // #7 curl | sh, layer 4.
@@ -146,10 +129,10 @@ fn bad_practices_planted_problems() {
     take(&mut rest, "SK-IMG-003", "config ExposedPorts", None);
     // #11 setuid: netdiag (no package: WARN) and sudo (distro default: INFO, owner named).
     let nd = take(&mut rest, "CIS-DI-0008", "/usr/local/bin/netdiag", Some(4));
-    assert_eq!(nd[0].level, Level::Warn);
+    assert_eq!(nd[0].level(), Level::Warn);
     assert!(nd[0].details.contains("not owned"));
     let su = take(&mut rest, "CIS-DI-0008", "/usr/bin/sudo", Some(2));
-    assert_eq!(su[0].level, Level::Info);
+    assert_eq!(su[0].level(), Level::Info);
     assert!(
         su[0].details.contains("OS package sudo 1.9.13p3-1+deb12u4"),
         "{}",
@@ -210,7 +193,7 @@ fn bad_practices_planted_problems() {
     assert!(
         rest.is_empty(),
         "unexplained findings:\n{}",
-        sekisho_audit::render_table(&rest, false)
+        sekisho_report::render_findings_table(&rest, false)
     );
 }
 
@@ -233,7 +216,7 @@ fn whiteout_layers_deleted_secret_and_setuid_copy_up() {
         let s = &secret[0];
         assert_eq!((s.state, s.deleted_in), (Some(FileState::Deleted), Some(2)));
         assert!(s.secret.as_ref().unwrap().example);
-        assert_eq!(s.level, Level::Info);
+        assert_eq!(s.level(), Level::Info);
         assert_eq!(s.severity, sekisho_audit::Severity::Low);
         // Only as deleted-but-present: no other finding mentions secret.txt.
         assert!(!rest.iter().any(|f| f.location.contains("secret.txt")));
@@ -259,7 +242,7 @@ fn whiteout_layers_deleted_secret_and_setuid_copy_up() {
         assert!(
             rest.is_empty(),
             "{image}: unexplained findings:\n{}",
-            sekisho_audit::render_table(&rest, false)
+            sekisho_report::render_findings_table(&rest, false)
         );
     }
 }
@@ -275,34 +258,32 @@ fn debian_mini_is_clean() {
             ids,
             BTreeSet::from(["CIS-DI-0005"]),
             "{image}:\n{}",
-            sekisho_audit::render_table(&findings, false)
+            sekisho_report::render_findings_table(&findings, false)
         );
     }
 }
 
 #[test]
 fn scanners_ignore_and_accept() {
-    let Some((scan, packages)) = scan_image("built/bad-practices.docker.tar.gz") else {
-        return;
-    };
+    let scan = stream("built/bad-practices.docker.tar.gz");
     let only_secret = AuditOptions {
         config: false,
         ..Default::default()
     };
-    let f = audit(&scan, &packages, &only_secret);
-    assert!(!f.is_empty() && f.iter().all(|f| f.category == Category::Secret));
+    let f = audit(&scan, &only_secret);
+    assert!(!f.is_empty() && f.iter().all(|f| f.kind == FindingKind::Secret));
     let only_config = AuditOptions {
         secret: false,
         ..Default::default()
     };
-    let f = audit(&scan, &packages, &only_config);
-    assert!(!f.is_empty() && f.iter().all(|f| f.category == Category::Config));
+    let f = audit(&scan, &only_config);
+    assert!(!f.is_empty() && f.iter().all(|f| f.kind == FindingKind::Config));
 
     let mut opts = AuditOptions::default();
     opts.add_ignore_text("# like a .dockleignore\nCIS-DI-0001\nDKL-LI-0003\n");
     opts.accept_keys.push("PASSWORD".into());
     opts.accept_files.push("credentials".into());
-    let f = audit(&scan, &packages, &opts);
+    let f = audit(&scan, &opts);
     assert!(!f
         .iter()
         .any(|f| f.id == "CIS-DI-0001" || f.id == "DKL-LI-0003"));
@@ -318,11 +299,11 @@ fn scanners_ignore_and_accept() {
         .any(|f| f.id == "generic-password" && f.location == "config Env[PASSWORD]"));
 
     // Dockle's exit semantics.
-    assert_eq!(sekisho_audit::exit_code(&f, Level::Warn, 0), 0);
-    assert_eq!(sekisho_audit::exit_code(&f, Level::Fatal, 2), 2);
-    let infos: Vec<Finding> = f.into_iter().filter(|f| f.level == Level::Info).collect();
-    assert_eq!(sekisho_audit::exit_code(&infos, Level::Warn, 2), 0);
-    assert_eq!(sekisho_audit::exit_code(&infos, Level::Info, 2), 2);
+    assert_eq!(sekisho_scan::exit_code(&f, Level::Warn, 0), 0);
+    assert_eq!(sekisho_scan::exit_code(&f, Level::Fatal, 2), 2);
+    let infos: Vec<Finding> = f.into_iter().filter(|f| f.level() == Level::Info).collect();
+    assert_eq!(sekisho_scan::exit_code(&infos, Level::Warn, 2), 0);
+    assert_eq!(sekisho_scan::exit_code(&infos, Level::Info, 2), 2);
 }
 
 #[test]
@@ -342,7 +323,7 @@ fn other_shared_images_report_what_is_there() {
         assert!(
             rest.is_empty(),
             "debian-app: unexplained findings:\n{}",
-            sekisho_audit::render_table(&rest, false)
+            sekisho_report::render_findings_table(&rest, false)
         );
     }
     // alpine-310 (Trivy's fixture): no USER, no HEALTHCHECK, no signature, and Alpine 3.10 is
@@ -356,7 +337,7 @@ fn other_shared_images_report_what_is_there() {
         assert!(
             rest.is_empty(),
             "alpine-310: unexplained findings:\n{}",
-            sekisho_audit::render_table(&rest, false)
+            sekisho_report::render_findings_table(&rest, false)
         );
     }
 }

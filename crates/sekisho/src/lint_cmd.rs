@@ -1,14 +1,44 @@
-//! The `sekisho dockerfile` (alias `sekisho lint`) command.
-//!
-//! Wire it into the binary with `#[command(flatten)]`/a subcommand holding
-//! [`LintArgs`], then `std::process::exit(cli::run(&args)?)`.
+//! The `sekisho dockerfile` (alias `sekisho lint`) command: hadolint's flags, config discovery
+//! and exit codes over the linter library; output through the report's linter formats.
 
-use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 
-use crate::config::Config;
-use crate::render::{render, FileReport, Format};
-use crate::{fix, lint_with, LintError, Severity};
+use sekisho_dockerfile::config::Config;
+use sekisho_dockerfile::{fix, lint_with, LintError, Severity};
+use sekisho_report::lint::{render, FileReport};
+
+/// Output format of `sekisho dockerfile`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human-readable, with the offending line and a caret.
+    Tty,
+    /// hadolint-compatible JSON array.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// Checkstyle XML.
+    Checkstyle,
+    /// GitLab Code Quality (Code Climate) JSON.
+    Gitlab,
+    /// JUnit XML.
+    Junit,
+}
+
+impl From<Format> for sekisho_report::lint::Format {
+    fn from(f: Format) -> Self {
+        use sekisho_report::lint::Format as F;
+        match f {
+            Format::Tty => F::Tty,
+            Format::Json => F::Json,
+            Format::Sarif => F::Sarif,
+            Format::Checkstyle => F::Checkstyle,
+            Format::Gitlab => F::Gitlab,
+            Format::Junit => F::Junit,
+        }
+    }
+}
 
 /// Arguments of `sekisho dockerfile`.
 #[derive(Debug, Clone, clap::Args)]
@@ -72,11 +102,14 @@ fn read_input(p: &PathBuf) -> Result<(String, String), LintError> {
     Ok((name, String::from_utf8_lossy(&bytes).into_owned()))
 }
 
-/// Builds the effective configuration from the config file and flags.
+/// Builds the effective configuration from the config file (`--config`, else hadolint's
+/// discovery from the working directory, `$XDG_CONFIG_HOME` and `$HOME`) and the flags.
 pub fn effective_config(args: &LintArgs) -> Result<Config, LintError> {
+    let xdg = std::env::var_os("XDG_CONFIG_HOME").map(PathBuf::from);
+    let home = std::env::var_os("HOME").map(PathBuf::from);
     let mut cfg = match &args.config {
         Some(p) => Config::load(p)?,
-        None => match Config::discover() {
+        None => match Config::discover(Path::new("."), xdg.as_deref(), home.as_deref()) {
             Some(p) => Config::load(&p)?,
             None => Config::default(),
         },
@@ -94,16 +127,12 @@ pub fn effective_config(args: &LintArgs) -> Result<Config, LintError> {
     Ok(cfg)
 }
 
-fn use_color(args: &LintArgs) -> bool {
-    args.output.is_none()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::io::stdout().is_terminal()
-}
-
 /// Runs the command and returns the process exit code (0 clean, 1 findings at or
 /// above the failure threshold).
 pub fn run(args: &LintArgs) -> Result<i32, LintError> {
     let cfg = effective_config(args)?;
+    let threshold = cfg.failure_threshold.unwrap_or(Severity::Info);
+    let mut failing = false;
     let mut reports = Vec::new();
     let mut diffs = String::new();
     for p in &args.files {
@@ -125,16 +154,31 @@ pub fn run(args: &LintArgs) -> Result<i32, LintError> {
             }
         }
         let findings = lint_with(&src, &cfg);
+        failing |= !cfg.no_fail
+            && findings
+                .iter()
+                .any(|f| f.severity <= threshold && f.severity != Severity::Ignore);
         reports.push(FileReport {
+            findings: findings.iter().filter_map(|f| f.to_report(&name)).collect(),
             path: name,
             source: src,
-            findings,
         });
     }
     let text = if args.diff {
         diffs
     } else {
-        render(args.format, &reports, use_color(args))
+        let mut rules = BTreeMap::new();
+        for f in reports.iter().flat_map(|r| &r.findings) {
+            if let Some(info) = sekisho_dockerfile::rule_info(&f.id) {
+                rules.entry(f.id.clone()).or_insert(info);
+            }
+        }
+        render(
+            args.format.into(),
+            &reports,
+            &rules,
+            crate::use_color(&args.output),
+        )
     };
     match &args.output {
         Some(path) => std::fs::write(path, text).map_err(|e| LintError::Io {
@@ -146,20 +190,7 @@ pub fn run(args: &LintArgs) -> Result<i32, LintError> {
             let _ = out.write_all(text.as_bytes());
         }
     }
-    if cfg.no_fail || args.diff {
-        return Ok(0);
-    }
-    let threshold = cfg.failure_threshold.unwrap_or(Severity::Info);
-    let failing = reports
-        .iter()
-        .flat_map(|r| &r.findings)
-        .any(|f| f.severity <= threshold && f.severity != Severity::Ignore);
-    Ok(i32::from(failing))
-}
-
-/// `sekisho explain RULE`: the rule's documentation.
-pub fn explain(rule: &str) -> Option<String> {
-    crate::explain(rule)
+    Ok(i32::from(failing && !args.diff))
 }
 
 #[cfg(test)]
@@ -240,8 +271,5 @@ mod tests {
             .unwrap()
             .contains("apt-get install --no-install-recommends foo"));
         std::fs::remove_dir_all(&dir).ok();
-        assert!(explain("DL3008").unwrap().contains("Pin versions"));
-        assert!(explain("SK1009").is_some());
-        assert!(explain("XX9999").is_none());
     }
 }

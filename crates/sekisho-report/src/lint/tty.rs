@@ -1,7 +1,7 @@
 //! Human-readable output in the style of rustc diagnostics.
 
 use super::FileReport;
-use crate::Severity;
+use sekisho_model::LintLevel as Severity;
 
 struct Style {
     on: bool,
@@ -22,7 +22,7 @@ fn sev_color(s: Severity) -> &'static str {
         Severity::Error => "1;31",
         Severity::Warning => "1;33",
         Severity::Info => "1;36",
-        Severity::Style | Severity::Ignore => "1;35",
+        Severity::Style => "1;35",
     }
 }
 
@@ -33,7 +33,7 @@ pub fn render(reports: &[FileReport], color: bool) -> String {
     let mut total = 0;
     for r in reports {
         let lines: Vec<&str> = r.source.lines().collect();
-        for f in &r.findings {
+        for f in r.rows() {
             total += 1;
             let head = format!("{}[{}]", f.severity.as_str(), f.code);
             o.push_str(&st.paint(sev_color(f.severity), &head));

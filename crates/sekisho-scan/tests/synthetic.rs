@@ -1,10 +1,13 @@
 //! Checks on small images built in memory (layers applied to a `MergedFs`, file contents run
-//! through the real `AuditVisitor`): cases the shared images do not have.
+//! through the engine's real `ScanVisitor`): cases the shared images do not have.
 
-use sekisho_audit::{audit, AuditOptions, AuditOutput, AuditVisitor, FileState, Finding, Level};
+mod common;
+
+use common::audit;
+use sekisho_audit::{AuditFinding, AuditOptions, AuditOutput, FileState, Finding, Level};
 use sekisho_image::{
-    Entry, EntryKind, ImageConfig, ImageInfo, ImageScan, LayerVisitor, MergedFs, SourceKind,
-    Whiteout,
+    Entry, EntryKind, ImageConfig, ImageInfo, ImageScan, Interest, LayerVisitor, MergedFs,
+    SourceKind, Whiteout,
 };
 
 struct Layer {
@@ -42,7 +45,7 @@ fn layer(entries: Vec<(Entry, Vec<u8>)>) -> Layer {
 }
 
 fn build(layers: Vec<Layer>, config: ImageConfig) -> ImageScan<AuditOutput> {
-    let visitor = AuditVisitor::new(&AuditOptions::default()).unwrap();
+    let visitor = common::visitor(&AuditOptions::default());
     let mut fs = MergedFs::new();
     let mut outputs = Vec::new();
     for (i, l) in layers.iter().enumerate() {
@@ -51,7 +54,7 @@ fn build(layers: Vec<Layer>, config: ImageConfig) -> ImageScan<AuditOutput> {
         outputs.push(
             l.entries
                 .iter()
-                .filter(|(e, _)| e.kind == EntryKind::File && visitor.wants(e))
+                .filter(|(e, _)| e.kind == EntryKind::File && visitor.interest(e) != Interest::Skip)
                 .filter_map(|(e, c)| visitor.visit(e, c).map(|o| (e.path.clone(), o)))
                 .collect(),
         );
@@ -79,7 +82,7 @@ fn find<'a>(f: &'a [Finding], id: &str, location: &str) -> &'a Finding {
         .unwrap_or_else(|| {
             panic!(
                 "no {id} at {location}:\n{}",
-                sekisho_audit::render_table(f, false)
+                sekisho_report::render_findings_table(f, false)
             )
         })
 }
@@ -139,7 +142,7 @@ fn deleted_replaced_and_config_cases() {
         whiteouts: vec![Whiteout::Remove("root/.aws".into())],
     };
     let scan = build(vec![l0, l1, l2], config);
-    let f = audit(&scan, &[], &AuditOptions::default());
+    let f = audit(&scan, &AuditOptions::default());
 
     // The token lives on in layer 0 although layer 1 replaced the file.
     let gh = find(&f, "github-pat", "/app/config.js");
@@ -176,7 +179,7 @@ fn deleted_replaced_and_config_cases() {
     // A sudo binary outside the package manager, setuid and not owned: WARN.
     find(&f, "DKL-DI-0001", "/usr/local/bin/sudo");
     assert_eq!(
-        find(&f, "CIS-DI-0008", "/usr/local/bin/sudo").level,
+        find(&f, "CIS-DI-0008", "/usr/local/bin/sudo").level(),
         Level::Warn
     );
     // World-writable directory without sticky bit; apk cache; /tmp leftovers.
@@ -204,13 +207,9 @@ fn signature_beside_the_archive_passes_cis_di_0005() {
         source_path: Some(image.clone()),
         ..Default::default()
     };
-    assert!(audit(&scan, &[], &opts)
-        .iter()
-        .any(|f| f.id == "CIS-DI-0005"));
+    assert!(audit(&scan, &opts).iter().any(|f| f.id == "CIS-DI-0005"));
     std::fs::write(dir.join("app.tar.sig"), b"sig").unwrap();
-    assert!(!audit(&scan, &[], &opts)
-        .iter()
-        .any(|f| f.id == "CIS-DI-0005"));
+    assert!(!audit(&scan, &opts).iter().any(|f| f.id == "CIS-DI-0005"));
     // An OCI layout with a cosign signature tag for its manifest.
     let layout = dir.join("layout");
     std::fs::create_dir_all(&layout).unwrap();
@@ -225,8 +224,6 @@ fn signature_beside_the_archive_passes_cis_di_0005() {
         source_path: Some(layout),
         ..Default::default()
     };
-    assert!(!audit(&scan, &[], &opts)
-        .iter()
-        .any(|f| f.id == "CIS-DI-0005"));
+    assert!(!audit(&scan, &opts).iter().any(|f| f.id == "CIS-DI-0005"));
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -21,18 +21,18 @@ pub fn render(reports: &[FileReport]) -> String {
                 "    <testcase name=\"lint\" classname=\"{path}\"/>\n"
             ));
         }
-        for f in &r.findings {
+        for f in r.rows() {
             o.push_str(&format!(
                 "    <testcase name=\"{}\" classname=\"{path}:{}\">\n      <failure message=\"{}\" type=\"{}\">{path}:{}:{} {} {}: {}</failure>\n    </testcase>\n",
-                xml_escape(&f.code),
+                xml_escape(f.code),
                 f.line,
-                xml_escape(&f.message),
+                xml_escape(f.message),
                 f.severity.as_str(),
                 f.line,
                 f.column,
-                xml_escape(&f.code),
+                xml_escape(f.code),
                 f.severity.as_str(),
-                xml_escape(&f.message)
+                xml_escape(f.message)
             ));
         }
         o.push_str("  </testsuite>\n");

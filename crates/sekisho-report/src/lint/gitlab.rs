@@ -1,7 +1,7 @@
 //! GitLab Code Quality (Code Climate subset) JSON.
 
 use super::FileReport;
-use crate::Severity;
+use sekisho_model::LintLevel as Severity;
 
 fn fingerprint(parts: &[&str]) -> String {
     // FNV-1a 64, twice with different seeds, as a stable 32-hex-digit id.
@@ -24,19 +24,19 @@ pub fn render(reports: &[FileReport]) -> String {
     let arr: Vec<serde_json::Value> = reports
         .iter()
         .flat_map(|r| {
-            r.findings.iter().map(move |f| {
+            r.rows().map(move |f| {
                 let sev = match f.severity {
                     Severity::Error => "blocker",
                     Severity::Warning => "major",
                     Severity::Info => "info",
-                    Severity::Style | Severity::Ignore => "minor",
+                    Severity::Style => "minor",
                 };
                 serde_json::json!({
                     "type": "issue",
                     "check_name": f.code,
                     "description": format!("{}: {}", f.code, f.message),
                     "categories": ["Bug Risk"],
-                    "fingerprint": fingerprint(&[&r.path, &f.code, &f.line.to_string(), &f.message]),
+                    "fingerprint": fingerprint(&[&r.path, f.code, &f.line.to_string(), f.message]),
                     "severity": sev,
                     "location": {"path": r.path, "lines": {"begin": f.line, "end": f.end_line}},
                 })

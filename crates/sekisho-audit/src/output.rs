@@ -1,0 +1,44 @@
+//! What the audit reads from a layer while it streams: which files it needs, and what is kept
+//! of each file for it (the content, the secrets found in it).
+
+use sekisho_inventory::Captured;
+use sekisho_secret::SecretFinding;
+
+/// Largest file the audit's own checks capture (account databases, sudoers, tool configs).
+pub const MAX_AUDIT_CAPTURE: u64 = 1 << 20;
+
+/// What the scan keeps for one file of one layer.
+#[derive(Debug, Clone, Default)]
+pub struct AuditOutput {
+    /// The content, when the inventory or an audit check needs it.
+    pub bytes: Option<Vec<u8>>,
+    /// Secrets found in this version of the file.
+    pub secrets: Vec<SecretFinding>,
+}
+
+impl Captured for AuditOutput {
+    fn bytes(&self) -> Option<&[u8]> {
+        self.bytes.as_deref()
+    }
+}
+
+/// Whether an audit check reads the content of the file at `path` (normalised, no leading `/`).
+pub fn audit_wants_path(path: &str) -> bool {
+    if matches!(
+        path,
+        "etc/passwd"
+            | "etc/shadow"
+            | "etc/group"
+            | "etc/gshadow"
+            | "etc/master.passwd"
+            | "etc/sudoers"
+    ) {
+        return true;
+    }
+    if let Some(rest) = path.strip_prefix("etc/sudoers.d/") {
+        return !rest.contains('/');
+    }
+    let base = path.rsplit('/').next().unwrap_or(path);
+    matches!(base, ".npmrc" | ".pypirc" | ".git-credentials" | ".netrc")
+        || path.ends_with(".docker/config.json")
+}

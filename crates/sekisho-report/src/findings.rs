@@ -1,0 +1,98 @@
+//! The findings table for people.
+
+use std::fmt::Write as _;
+
+use sekisho_model::{DockleLevel as Level, FileState, Finding, FindingKind};
+
+fn layer_text(f: &Finding) -> String {
+    match (f.layer, f.state, f.deleted_in) {
+        (Some(l), Some(FileState::Deleted), Some(m)) => format!("{l} (deleted in {m})"),
+        (Some(l), Some(FileState::Deleted), None) => format!("{l} (deleted)"),
+        (Some(l), Some(FileState::Replaced), Some(m)) => format!("{l} (replaced in {m})"),
+        (Some(l), _, _) => l.to_string(),
+        (None, _, _) => "-".to_string(),
+    }
+}
+
+fn paint(text: &str, level: Level, color: bool) -> String {
+    if !color {
+        return text.to_string();
+    }
+    let code = match level {
+        Level::Fatal => "31",
+        Level::Warn => "33",
+        Level::Info => "35",
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+/// A table for terminals: one section per scanner, one row per finding (level, ID, layer,
+/// location, details). `color` adds ANSI colours to the levels.
+pub fn render(findings: &[Finding], color: bool) -> String {
+    let mut out = String::new();
+    for (category, heading) in [
+        (FindingKind::Config, "Configuration"),
+        (FindingKind::Secret, "Secrets"),
+        (FindingKind::Lint, "Dockerfile"),
+        (FindingKind::Vulnerability, "Vulnerabilities"),
+    ] {
+        let rows: Vec<&Finding> = findings.iter().filter(|f| f.kind == category).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        let count = |l: Level| rows.iter().filter(|f| f.severity.dockle() == l).count();
+        let _ = writeln!(
+            out,
+            "{heading} ({} findings: FATAL {}, WARN {}, INFO {})",
+            rows.len(),
+            count(Level::Fatal),
+            count(Level::Warn),
+            count(Level::Info)
+        );
+        let id_w = rows.iter().map(|f| f.id.len()).max().unwrap_or(2).max(2);
+        let layer_w = rows
+            .iter()
+            .map(|f| layer_text(f).len())
+            .max()
+            .unwrap_or(5)
+            .max(5);
+        let loc_w = rows
+            .iter()
+            .map(|f| f.location.chars().count())
+            .max()
+            .unwrap_or(8)
+            .clamp(8, 48);
+        let level_label = if category == FindingKind::Secret {
+            "SEVERITY"
+        } else {
+            "LEVEL"
+        };
+        let _ = writeln!(
+            out,
+            "{level_label:<8}  {:<id_w$}  {:<layer_w$}  {:<loc_w$}  DETAILS",
+            "ID", "LAYER", "LOCATION"
+        );
+        for f in rows {
+            let label = if category == FindingKind::Secret {
+                f.severity.as_str()
+            } else {
+                f.severity.dockle().as_str()
+            };
+            let padded = format!("{label:<8}");
+            let _ = writeln!(
+                out,
+                "{}  {:<id_w$}  {:<layer_w$}  {:<loc_w$}  {}",
+                paint(&padded, f.severity.dockle(), color),
+                f.id,
+                layer_text(f),
+                f.location,
+                f.details
+            );
+        }
+        out.push('\n');
+    }
+    if out.is_empty() {
+        out.push_str("No findings.\n");
+    }
+    out
+}
