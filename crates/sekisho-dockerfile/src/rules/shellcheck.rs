@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use brush_parser::word::{WordPiece, WordPieceWithSource};
 
-use super::{Item, Sink};
+use super::{Check, Item, RuleInfo, Sink};
 use crate::parser::Args;
 use crate::shell::{ParsedShell, WordCtx};
 use crate::Severity;
@@ -60,6 +60,17 @@ const DEFAULT_VARS: &[&str] = &[
     "NO_PROXY",
     "no_proxy",
 ];
+
+/// The ShellCheck subset, registered as one rule (`SC`) that reports several codes.
+pub(crate) static SC: RuleInfo = RuleInfo {
+    code: "SC",
+    severity: Info,
+    message: "",
+    onbuild: true,
+    default_on: true,
+    doc: "ShellCheck findings on RUN bodies (see `sekisho explain SC2086`).",
+    check: Check::Fold(check),
+};
 
 /// Runs the ShellCheck subset.
 pub fn check(items: &[Item], s: &mut Sink) {
@@ -111,7 +122,7 @@ pub fn check(items: &[Item], s: &mut Sink) {
                 for (code, _, _) in findings(sh, &vars, sh_mode) {
                     if seen.insert(code) {
                         if let Some((_, sev, msg, _)) = SC_DOCS.iter().find(|d| d.0 == code) {
-                            s.fail_code(code.to_string(), *sev, it.line, msg.to_string());
+                            s.fail_code(code.to_string(), *sev, it.loc(), msg.to_string());
                         }
                     }
                 }

@@ -1,0 +1,45 @@
+//! DL3062: Pin versions in go. Instead of `go install <package>` use `go install
+//! <package>@<version>`
+
+use crate::rules::prelude::*;
+
+/// DL3062's metadata and check.
+pub(crate) static DL3062: RuleInfo = RuleInfo {
+    code: "DL3062",
+    severity: Warning,
+    message: "Pin versions in go. Instead of `go install <package>` use `go install \
+              <package>@<version>`",
+    onbuild: true,
+    default_on: true,
+    doc: "`go install/get/run` of a remote package without `@version` (or with `@latest`).",
+    check: Check::Run(check),
+};
+
+/// DL3062: Pin versions in go. Instead of `go install <package>` use `go install...
+fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
+    let bad = sh.commands.iter().any(|c| {
+        if c.name != "go" {
+            return false;
+        }
+        let nf = c.args_no_flags();
+        let Some(sub) = nf.first() else { return false };
+        match *sub {
+            "install" | "get" => nf[1..].iter().any(|p| !go_pinned(p)),
+            "run" => nf.get(1).is_some_and(|p| !go_pinned(p)),
+            _ => false,
+        }
+    });
+    if bad {
+        s.fail(it);
+    }
+}
+
+fn go_pinned(p: &str) -> bool {
+    if p.starts_with('/') || p.starts_with("./") || p.starts_with("../") || p == "." {
+        return true;
+    }
+    match p.rsplit_once('@') {
+        Some((_, v)) => v != "latest" && !v.is_empty(),
+        None => false,
+    }
+}

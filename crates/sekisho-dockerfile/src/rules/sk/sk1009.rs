@@ -1,0 +1,46 @@
+//! SK1009: Piping a download straight into a shell
+
+use crate::rules::prelude::*;
+
+/// SK1009's metadata and check.
+pub(crate) static SK1009: RuleInfo = RuleInfo {
+    code: "SK1009",
+    severity: Error,
+    message: "Piping a download straight into a shell",
+    onbuild: true,
+    default_on: true,
+    doc: "`curl ... | sh` (or wget, into sh/bash/python...) runs unverified remote code. \
+          Download, verify a checksum or signature, then run.",
+    check: Check::Run(check),
+};
+
+/// SK1009: Piping a download straight into a shell
+fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
+    const SHELLS: &[&str] = &[
+        "sh", "bash", "zsh", "ash", "dash", "ksh", "python", "python3", "perl", "ruby", "node",
+    ];
+    // Look at pipelines textually through the command order: a downloader followed
+    // immediately by a shell that reads stdin.
+    let cmds = &sh.commands;
+    let piped = sh.has_pipes
+        && cmds.windows(2).any(|w| {
+            matches!(w[0].name.as_str(), "curl" | "wget")
+                && SHELLS.contains(&w[1].name.rsplit('/').next().unwrap_or(""))
+                && !w[1]
+                    .args
+                    .iter()
+                    .any(|a| !a.starts_with('-') && a != "-s" && a != "-")
+        });
+    let subst = cmds.iter().any(|c| {
+        SHELLS.contains(&c.name.rsplit('/').next().unwrap_or(""))
+            && c.raw_args.iter().any(|a| {
+                a.contains("$(curl")
+                    || a.contains("$(wget")
+                    || a.contains("`curl")
+                    || a.contains("`wget")
+            })
+    });
+    if piped || subst {
+        s.fail(it);
+    }
+}
