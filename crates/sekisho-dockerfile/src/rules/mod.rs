@@ -145,12 +145,27 @@ pub struct Loc {
 pub struct Item<'a> {
     /// 1-based start line.
     pub line: usize,
-    /// 1-based column where the instruction starts.
+    /// 1-based column where the instruction starts (its first non-blank character; for
+    /// the ONBUILD stream, the wrapped keyword when it is on the first line).
     pub column: usize,
     /// The instruction (unwrapped for the ONBUILD stream).
     pub instr: &'a Instruction,
     /// Parsed shell for `RUN`.
     pub shell: Option<ParsedShell>,
+    /// The whole source text (for columns).
+    pub src: &'a str,
+}
+
+/// The 1-based column (in characters) of source byte `byte`; a leading BOM does not
+/// count. `None` if `byte` is not a character boundary of `src`.
+pub fn column_of(src: &str, byte: usize) -> Option<usize> {
+    let before = src.get(..byte)?;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let mut n = before[start..].chars().count();
+    if start == 0 && before.starts_with('\u{feff}') {
+        n -= 1;
+    }
+    Some(n + 1)
 }
 
 impl Item<'_> {
@@ -169,6 +184,91 @@ impl Item<'_> {
         Loc {
             line: self.line,
             column: self.column,
+        }
+    }
+
+    /// The position of logical-line offset `off` (see [`crate::parser::TextPos`]): its
+    /// real column when it is on the instruction's first line, else the instruction's
+    /// position. The line is always the instruction's start line, as in hadolint.
+    pub fn loc_at(&self, off: usize) -> Loc {
+        self.instr
+            .pos
+            .source_offset(off)
+            .and_then(|b| column_of(self.src, b))
+            .map_or(self.loc(), |column| Loc {
+                line: self.line,
+                column,
+            })
+    }
+
+    /// The position of byte `off` of the instruction's argument text.
+    pub fn loc_text(&self, off: usize) -> Loc {
+        self.loc_at(self.instr.pos.text + off)
+    }
+
+    /// The position of the `n`-th (0-based) word of the argument text (shell form).
+    pub fn loc_word(&self, n: usize) -> Loc {
+        match crate::parser::word_offsets(&self.instr.text).get(n) {
+            Some(off) => self.loc_text(*off),
+            None => self.loc(),
+        }
+    }
+
+    /// The position of flag `--name` (the last one, as [`Instruction::flag`] reads).
+    pub fn loc_flag(&self, name: &str) -> Loc {
+        match self
+            .instr
+            .flags
+            .iter()
+            .rev()
+            .find(|f| f.name.eq_ignore_ascii_case(name))
+        {
+            Some(f) => self.loc_at(f.offset),
+            None => self.loc(),
+        }
+    }
+
+    /// The position of a `RUN` script position `(line, column)` where the script has
+    /// `expect`; the instruction's position when that is not on the first line of a
+    /// shell-form body, or the text there is not `expect`.
+    pub fn loc_script(&self, pos: Option<(usize, usize)>, expect: &str) -> Loc {
+        let Args::Run(r) = self.args() else {
+            return self.loc();
+        };
+        let text = self.instr.text.as_str();
+        let shell_form = matches!(r.cmd, crate::parser::CmdLine::Shell(_));
+        match pos {
+            Some((1, col)) if shell_form && r.script.starts_with(text) => {
+                match text.char_indices().nth(col.wrapping_sub(1)) {
+                    Some((b, _)) if !expect.is_empty() && text[b..].starts_with(expect) => {
+                        self.loc_text(b)
+                    }
+                    _ => self.loc(),
+                }
+            }
+            _ => self.loc(),
+        }
+    }
+
+    /// The position of a command's name in a `RUN` body.
+    pub fn loc_cmd(&self, c: &crate::shell::Command) -> Loc {
+        self.loc_script(c.name_pos, &c.name)
+    }
+
+    /// The position of `arg`, a slice of one of the command's arguments (as the
+    /// `args_no_flags*` helpers return them); the command's position if it is not one.
+    pub fn loc_pkg(&self, c: &crate::shell::Command, arg: &str) -> Loc {
+        match c.args.iter().position(|a| std::ptr::eq(a.as_str(), arg)) {
+            Some(i) => self.loc_arg(c, i),
+            None => self.loc_cmd(c),
+        }
+    }
+
+    /// The position of a command's `i`-th argument in a `RUN` body.
+    pub fn loc_arg(&self, c: &crate::shell::Command, i: usize) -> Loc {
+        match (c.arg_pos.get(i), c.raw_args.get(i)) {
+            (Some(p), Some(raw)) => self.loc_script(*p, raw),
+            _ => self.loc(),
         }
     }
 }
@@ -394,11 +494,20 @@ fn dispatch(check: Check, items: &[Item], s: &mut Sink) {
     }
 }
 
-fn items_for<'a>(instrs: impl Iterator<Item = (usize, &'a Instruction)>) -> Vec<Item<'a>> {
+fn items_for<'a>(
+    src: &'a str,
+    instrs: impl Iterator<Item = (usize, &'a Instruction)>,
+) -> Vec<Item<'a>> {
     instrs
         .map(|(line, instr)| Item {
             line,
-            column: 1,
+            column: instr
+                .pos
+                .source_offset(instr.pos.keyword)
+                .or(instr.pos.source_offset(0))
+                .and_then(|b| column_of(src, b))
+                .unwrap_or(1),
+            src,
             instr,
             shell: match &instr.args {
                 Args::Run(r) => Some(parse_shell(&r.script)),
@@ -442,9 +551,10 @@ pub fn parse_ignore_pragma(comment: &str, global: bool) -> Option<Vec<String>> {
 }
 
 /// Runs all enabled rules on a parsed file and applies ignores and overrides.
-pub fn run(df: &Dockerfile, _src: &str, cfg: &Config) -> Vec<Finding> {
-    let top = items_for(df.instructions.iter().map(|i| (i.span.line, i)));
+pub fn run(df: &Dockerfile, src: &str, cfg: &Config) -> Vec<Finding> {
+    let top = items_for(src, df.instructions.iter().map(|i| (i.span.line, i)));
     let onbuild = items_for(
+        src,
         df.instructions
             .iter()
             .filter_map(|i| i.onbuild_inner().map(|x| (i.span.line, x))),

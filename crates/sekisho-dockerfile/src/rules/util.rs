@@ -86,3 +86,13 @@ pub(crate) fn strip_install_prefix(v: Vec<&str>) -> Vec<&str> {
 
 /// dnf and its minimal variant.
 pub(crate) const DNF: &[&str] = &["dnf", "microdnf"];
+
+/// The position of the `i`-th word of a COPY/ADD (its sources, then the destination);
+/// the instruction's position for the JSON form.
+pub(crate) fn copy_word(it: &Item, c: &crate::parser::CopyArgs, i: usize) -> super::Loc {
+    if c.json {
+        it.loc()
+    } else {
+        it.loc_word(i)
+    }
+}

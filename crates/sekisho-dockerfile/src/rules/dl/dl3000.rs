@@ -21,6 +21,6 @@ fn check(it: &Item, s: &mut Sink) {
     let mut ch = d.chars();
     let win = matches!((ch.next(), ch.next()), (Some(a), Some(':')) if a.is_alphabetic());
     if !(d.starts_with('$') || d.starts_with('/') || win) {
-        s.fail(it);
+        s.fail_at(it.loc_text(0));
     }
 }

@@ -22,7 +22,7 @@ fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
     const BAD: &[&str] = &[
         "free", "kill", "mount", "ps", "service", "shutdown", "ssh", "top", "vim",
     ];
-    if sh.any(|c| BAD.contains(&c.name.as_str())) {
-        s.fail(it);
+    if let Some(c) = sh.commands.iter().find(|c| BAD.contains(&c.name.as_str())) {
+        s.fail_at(it.loc_cmd(c));
     }
 }

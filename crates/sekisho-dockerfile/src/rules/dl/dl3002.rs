@@ -26,7 +26,7 @@ fn check(items: &[Item], s: &mut Sink) {
                 let u = u.trim();
                 let root = u.starts_with("root:") || u.starts_with("0:") || u == "root" || u == "0";
                 if root {
-                    bad.insert(st, it.loc());
+                    bad.insert(st, it.loc_text(0));
                 } else {
                     bad.remove(&st);
                 }

@@ -15,7 +15,7 @@ pub(crate) static DL3003: RuleInfo = RuleInfo {
 
 /// DL3003: Use WORKDIR to switch to a directory
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    if sh.using_program("cd") {
-        s.fail(it);
+    if let Some(c) = sh.commands.iter().find(|c| c.name == "cd") {
+        s.fail_at(it.loc_cmd(c));
     }
 }

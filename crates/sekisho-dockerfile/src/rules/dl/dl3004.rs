@@ -18,7 +18,7 @@ pub(crate) static DL3004: RuleInfo = RuleInfo {
 
 /// DL3004: Do not use sudo as it leads to unpredictable behavior. Use a tool like gosu...
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    if sh.using_program("sudo") {
-        s.fail(it);
+    if let Some(c) = sh.commands.iter().find(|c| c.name == "sudo") {
+        s.fail_at(it.loc_cmd(c));
     }
 }

@@ -25,7 +25,7 @@ fn check(items: &[Item], s: &mut Sink) {
             && img.tag.is_none()
             && !aliases.contains(&img.name)
         {
-            s.fail(it);
+            s.fail_at(it.loc_text(0));
         }
         if let Some(a) = &f.alias {
             aliases.insert(a.clone());

@@ -18,6 +18,6 @@ pub(crate) static DL3007: RuleInfo = RuleInfo {
 /// DL3007: Using latest is prone to errors if the image will ever update. Pin the...
 fn check(it: &Item, f: &FromArgs, s: &mut Sink) {
     if f.image.tag.as_deref() == Some("latest") && f.image.digest.is_none() {
-        s.fail(it);
+        s.fail_at(it.loc_text(0));
     }
 }

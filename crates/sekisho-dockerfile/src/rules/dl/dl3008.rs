@@ -20,13 +20,14 @@ pub(crate) static DL3008: RuleInfo = RuleInfo {
 
 /// DL3008: Pin versions in apt get install. Instead of `apt-get install <package>` use...
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    let bad = sh
-        .commands
-        .iter()
-        .flat_map(apt_packages)
-        .any(|p| !(p.contains('=') || p.contains('/') || p.ends_with(".deb") || is_dynamic(p)));
-    if bad {
-        s.fail(it);
+    for c in &sh.commands {
+        let unpinned = apt_packages(c).into_iter().find(|p| {
+            !(p.contains('=') || p.contains('/') || p.ends_with(".deb") || is_dynamic(p))
+        });
+        if let Some(p) = unpinned {
+            s.fail_at(it.loc_pkg(c, p));
+            return;
+        }
     }
 }
 

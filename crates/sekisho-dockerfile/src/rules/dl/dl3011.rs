@@ -18,7 +18,7 @@ fn check(it: &Item, s: &mut Sink) {
     let Args::Expose(ports) = it.args() else {
         return;
     };
-    let bad = ports.iter().any(|p| {
+    let bad = ports.iter().position(|p| {
         let p = p.split('/').next().unwrap_or("");
         let parts: Vec<&str> = p.split('-').collect();
         parts
@@ -26,7 +26,7 @@ fn check(it: &Item, s: &mut Sink) {
             .filter_map(|x| x.parse::<u64>().ok())
             .any(|n| n > 65535)
     });
-    if bad {
-        s.fail(it);
+    if let Some(i) = bad {
+        s.fail_at(it.loc_word(i));
     }
 }

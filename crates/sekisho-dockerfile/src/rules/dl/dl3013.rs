@@ -18,7 +18,7 @@ pub(crate) static DL3013: RuleInfo = RuleInfo {
 
 /// DL3013: Pin versions in pip. Instead of `pip install <package>` use `pip install...
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    let bad = sh.any(|c| {
+    if let Some(c) = sh.commands.iter().find(|c| {
         let constraint = c.has_flag("constraint") || c.has_flag("c");
         let reqs = c
             .args
@@ -28,9 +28,9 @@ fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
             && !constraint
             && !reqs
             && !pip_packages(c).iter().all(|p| pip_version_fixed(p))
-    });
-    if bad {
-        s.fail(it);
+    }) {
+        let first = pip_packages(c).into_iter().find(|p| !pip_version_fixed(p));
+        s.fail_at(first.map_or(it.loc_cmd(c), |p| it.loc_pkg(c, p)));
     }
 }
 

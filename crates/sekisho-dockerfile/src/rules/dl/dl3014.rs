@@ -15,7 +15,7 @@ pub(crate) static DL3014: RuleInfo = RuleInfo {
 
 /// DL3014: Use the `-y` switch to avoid manual input `apt-get -y install <package>`
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    let bad = sh.any(|c| {
+    if let Some(c) = sh.commands.iter().find(|c| {
         let quiet = c
             .flags
             .iter()
@@ -28,8 +28,7 @@ fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
         c.has_args("apt-get", &["install"])
             && !c.has_any_flag(&["y", "yes", "assume-yes"])
             && quiet < 2
-    });
-    if bad {
-        s.fail(it);
+    }) {
+        s.fail_at(it.loc_cmd(c));
     }
 }

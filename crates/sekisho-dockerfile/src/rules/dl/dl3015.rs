@@ -16,7 +16,7 @@ pub(crate) static DL3015: RuleInfo = RuleInfo {
 
 /// DL3015: Avoid additional packages by specifying `--no-install-recommends`
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    let bad = sh.any(|c| {
+    if let Some(c) = sh.commands.iter().find(|c| {
         c.has_args("apt-get", &["install"])
             && !c.has_flag("no-install-recommends")
             && !c.args.iter().any(|a| {
@@ -24,8 +24,7 @@ fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
                     .eq_ignore_ascii_case("APT::Install-Recommends=false")
                     || a.trim_start_matches("-o") == "APT::Install-Recommends=0"
             })
-    });
-    if bad {
-        s.fail(it);
+    }) {
+        s.fail_at(it.loc_cmd(c));
     }
 }

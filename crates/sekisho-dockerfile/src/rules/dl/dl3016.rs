@@ -17,7 +17,7 @@ pub(crate) static DL3016: RuleInfo = RuleInfo {
 
 /// DL3016: Pin versions in npm. Instead of `npm install <package>` use `npm install...
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    let bad = sh.any(|c| {
+    if let Some(c) = sh.commands.iter().find(|c| {
         if !c.has_args("npm", &["install"]) {
             return false;
         }
@@ -27,9 +27,10 @@ fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
         }
         let pkgs = strip_install_prefix(nf);
         !pkgs.iter().all(|p| npm_version_fixed(p))
-    });
-    if bad {
-        s.fail(it);
+    }) {
+        let pkgs = strip_install_prefix(c.args_no_flags_dropping(NPM_VALUE_FLAGS));
+        let first = pkgs.into_iter().find(|p| !npm_version_fixed(p));
+        s.fail_at(first.map_or(it.loc_cmd(c), |p| it.loc_pkg(c, p)));
     }
 }
 

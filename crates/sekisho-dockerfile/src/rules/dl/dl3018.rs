@@ -18,15 +18,18 @@ pub(crate) static DL3018: RuleInfo = RuleInfo {
 
 /// DL3018: Pin versions in apk add. Instead of `apk add <package>` use `apk add...
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    let bad = sh.commands.iter().flat_map(apk_packages).any(|p| {
-        !(p.contains('=')
-            || p.contains('~')
-            || p.contains('<')
-            || p.contains('>')
-            || p.ends_with(".apk"))
-    });
-    if bad {
-        s.fail(it);
+    for c in &sh.commands {
+        let unpinned = apk_packages(c).into_iter().find(|p| {
+            !(p.contains('=')
+                || p.contains('~')
+                || p.contains('<')
+                || p.contains('>')
+                || p.ends_with(".apk"))
+        });
+        if let Some(p) = unpinned {
+            s.fail_at(it.loc_pkg(c, p));
+            return;
+        }
     }
 }
 

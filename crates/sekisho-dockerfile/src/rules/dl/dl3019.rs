@@ -20,7 +20,11 @@ fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
     if cache_mount(it, &["/var/cache/apk", "/etc/apk/cache"]) {
         return;
     }
-    if sh.any(|c| c.has_args("apk", &["add"]) && !c.has_flag("no-cache")) {
-        s.fail(it);
+    if let Some(c) = sh
+        .commands
+        .iter()
+        .find(|c| c.has_args("apk", &["add"]) && !c.has_flag("no-cache"))
+    {
+        s.fail_at(it.loc_cmd(c));
     }
 }

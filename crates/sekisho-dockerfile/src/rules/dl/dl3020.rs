@@ -15,7 +15,7 @@ pub(crate) static DL3020: RuleInfo = RuleInfo {
 
 /// DL3020: Use COPY instead of ADD for files and folders
 fn check(it: &Item, c: &CopyArgs, s: &mut Sink) {
-    if !c.sources.iter().all(|p| is_archive(p) || is_url(p)) {
-        s.fail(it);
+    if let Some(i) = c.sources.iter().position(|p| !(is_archive(p) || is_url(p))) {
+        s.fail_at(copy_word(it, c, i));
     }
 }

@@ -18,7 +18,7 @@ fn check(it: &Item, c: &CopyArgs, s: &mut Sink) {
     if c.sources.len() > 1 {
         let d = drop_quotes(&c.dest);
         if c.dest.is_empty() || !d.ends_with('/') {
-            s.fail(it);
+            s.fail_at(copy_word(it, c, c.sources.len()));
         }
     }
 }

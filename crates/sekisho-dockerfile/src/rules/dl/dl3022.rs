@@ -32,7 +32,7 @@ fn check(items: &[Item], s: &mut Sink) {
                         || from.parse::<usize>().is_ok_and(|n| n < count)
                         || from.contains(':');
                     if !known {
-                        s.fail(it);
+                        s.fail_at(it.loc_flag("from"));
                     }
                 }
             }

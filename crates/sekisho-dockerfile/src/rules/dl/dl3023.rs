@@ -26,7 +26,7 @@ fn check(items: &[Item], s: &mut Sink) {
             Args::Copy(c) if in_stage => {
                 if let (Some(from), Some(a)) = (&c.from, alias) {
                     if from == a {
-                        s.fail(it);
+                        s.fail_at(it.loc_flag("from"));
                     }
                 }
             }

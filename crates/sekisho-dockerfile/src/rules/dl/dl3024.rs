@@ -19,7 +19,8 @@ fn check(items: &[Item], s: &mut Sink) {
     for (it, f) in items.froms() {
         if let Some(a) = &f.alias {
             if !seen.insert(a.clone()) {
-                s.fail(it);
+                // `FROM image AS alias`: the alias is the third word
+                s.fail_at(it.loc_word(2));
             }
         }
     }

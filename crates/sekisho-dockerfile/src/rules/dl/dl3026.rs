@@ -32,7 +32,7 @@ fn check(items: &[Item], s: &mut Sink) {
                     || img.raw.starts_with('$')
                     || image_allowed(img, &allowed))
                 {
-                    s.fail(it);
+                    s.fail_at(it.loc_text(0));
                 }
                 if let Some(a) = &f.alias {
                     aliases.insert(a.clone());
@@ -44,7 +44,7 @@ fn check(items: &[Item], s: &mut Sink) {
                     if !is_stage(from, &aliases, stages)
                         && !image_allowed(&crate::parser::ImageRef::parse(from), &allowed)
                     {
-                        s.fail(it);
+                        s.fail_at(it.loc_flag("from"));
                     }
                 }
             }
@@ -57,7 +57,7 @@ fn check(items: &[Item], s: &mut Sink) {
                     })
                 });
                 if bad {
-                    s.fail(it);
+                    s.fail_at(it.loc_flag("mount"));
                 }
             }
             _ => {}

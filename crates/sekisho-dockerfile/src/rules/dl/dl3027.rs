@@ -16,7 +16,7 @@ pub(crate) static DL3027: RuleInfo = RuleInfo {
 
 /// DL3027: Do not use apt as it is meant to be an end-user tool, use apt-get or...
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    if sh.using_program("apt") {
-        s.fail(it);
+    if let Some(c) = sh.commands.iter().find(|c| c.name == "apt") {
+        s.fail_at(it.loc_cmd(c));
     }
 }

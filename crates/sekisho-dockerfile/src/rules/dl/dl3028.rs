@@ -17,18 +17,23 @@ pub(crate) static DL3028: RuleInfo = RuleInfo {
 
 /// DL3028: Pin versions in gem install. Instead of `gem install <gem>` use `gem install...
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    let bad = sh.commands.iter().any(|c| {
-        c.has_args("gem", &["install", "i"])
+    for c in &sh.commands {
+        if !(c.has_args("gem", &["install", "i"])
             && !c.has_arg("-v")
             && !c.has_arg("--version")
-            && !c.has_prefix_arg("gem", "--version=")
-            && c.args_no_flags()
-                .iter()
-                .take_while(|a| **a != "--")
-                .filter(|a| !matches!(**a, "install" | "i" | "true" | "false"))
-                .any(|a| !a.contains(':'))
-    });
-    if bad {
-        s.fail(it);
+            && !c.has_prefix_arg("gem", "--version="))
+        {
+            continue;
+        }
+        let unpinned = c
+            .args_no_flags()
+            .into_iter()
+            .take_while(|a| *a != "--")
+            .filter(|a| !matches!(*a, "install" | "i" | "true" | "false"))
+            .find(|a| !a.contains(':'));
+        if let Some(p) = unpinned {
+            s.fail_at(it.loc_pkg(c, p));
+            return;
+        }
     }
 }

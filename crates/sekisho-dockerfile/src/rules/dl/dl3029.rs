@@ -18,7 +18,7 @@ pub(crate) static DL3029: RuleInfo = RuleInfo {
 fn check(it: &Item, f: &FromArgs, s: &mut Sink) {
     if let Some(p) = &f.platform {
         if !p.is_empty() && !p.contains('$') {
-            s.fail(it);
+            s.fail_at(it.loc_flag("platform"));
         }
     }
 }

@@ -15,11 +15,10 @@ pub(crate) static DL3030: RuleInfo = RuleInfo {
 
 /// DL3030: Use the -y switch to avoid manual input `yum install -y <package`
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    let bad = sh.any(|c| {
+    if let Some(c) = sh.commands.iter().find(|c| {
         c.has_args("yum", &["install", "groupinstall", "localinstall"])
             && !c.has_any_flag(&["y", "assumeyes"])
-    });
-    if bad {
-        s.fail(it);
+    }) {
+        s.fail_at(it.loc_cmd(c));
     }
 }

@@ -15,15 +15,12 @@ pub(crate) static DL3032: RuleInfo = RuleInfo {
 
 /// DL3032: `yum clean all` missing after yum command.
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    let bad = {
-        let inst = sh.find_index(|c| c.has_args("yum", &["install"]));
-        let clean = sh.find_index(|c| {
-            c.has_args("yum", &["clean", "all"])
-                || c.has_args("rm", &["/var/cache/yum/*", "/var/cache/yum"])
-        });
-        inst.is_some_and(|i| clean.is_none_or(|c| c < i))
-    };
-    if bad {
-        s.fail(it);
+    let inst = sh.find_index(|c| c.has_args("yum", &["install"]));
+    let clean = sh.find_index(|c| {
+        c.has_args("yum", &["clean", "all"])
+            || c.has_args("rm", &["/var/cache/yum/*", "/var/cache/yum"])
+    });
+    if let Some(i) = inst.filter(|i| clean.is_none_or(|c| c < *i)) {
+        s.fail_at(it.loc_cmd(&sh.commands[i]));
     }
 }

@@ -15,18 +15,19 @@ pub(crate) static DL3033: RuleInfo = RuleInfo {
 
 /// DL3033: Specify version with `yum install -y <package>-<version>`.
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    let bad = sh.commands.iter().any(|c| {
+    for c in &sh.commands {
         let module = c.has_args("yum", &["module"]);
-        install_filter(c, &["yum"]).iter().any(|p| {
+        let unpinned = install_filter(c, &["yum"]).into_iter().find(|p| {
             if module {
                 !p.contains(':')
             } else {
                 !(p.contains('-') || p.ends_with(".rpm"))
             }
-        })
-    });
-    if bad {
-        s.fail(it);
+        });
+        if let Some(p) = unpinned {
+            s.fail_at(it.loc_pkg(c, p));
+            return;
+        }
     }
 }
 

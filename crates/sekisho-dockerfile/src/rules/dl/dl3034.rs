@@ -15,7 +15,7 @@ pub(crate) static DL3034: RuleInfo = RuleInfo {
 
 /// DL3034: Non-interactive switch missing from `zypper` command: `zypper install -y`
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    let bad = sh.any(|c| {
+    if let Some(c) = sh.commands.iter().find(|c| {
         c.has_args(
             "zypper",
             &[
@@ -28,8 +28,7 @@ fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
                 "patch",
             ],
         ) && !c.has_any_flag(&["no-confirm", "y", "n", "non-interactive"])
-    });
-    if bad {
-        s.fail(it);
+    }) {
+        s.fail_at(it.loc_cmd(c));
     }
 }

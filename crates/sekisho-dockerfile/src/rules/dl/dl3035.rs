@@ -15,8 +15,11 @@ pub(crate) static DL3035: RuleInfo = RuleInfo {
 
 /// DL3035: Do not use `zypper dist-upgrade`.
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    let bad = sh.any(|c| c.has_args("zypper", &["dist-upgrade", "dup"]));
-    if bad {
-        s.fail(it);
+    if let Some(c) = sh
+        .commands
+        .iter()
+        .find(|c| c.has_args("zypper", &["dist-upgrade", "dup"]))
+    {
+        s.fail_at(it.loc_cmd(c));
     }
 }

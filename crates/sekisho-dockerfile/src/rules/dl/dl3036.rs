@@ -21,11 +21,11 @@ fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
     let inst = sh.find_index(|c| c.has_args("zypper", &["install", "in"]));
     let clean = sh.find_index(|c| c.has_args("zypper", &["clean", "cc"]));
     let bad = match (inst, clean) {
-        (None, _) => false,
-        (Some(i), Some(c)) => i >= c,
-        (Some(_), None) => true,
+        (None, _) => None,
+        (Some(i), Some(c)) => (i >= c).then_some(i),
+        (Some(i), None) => Some(i),
     };
-    if bad {
-        s.fail(it);
+    if let Some(i) = bad {
+        s.fail_at(it.loc_cmd(&sh.commands[i]));
     }
 }

@@ -15,16 +15,20 @@ pub(crate) static DL3037: RuleInfo = RuleInfo {
 
 /// DL3037: Specify version with `zypper install -y <package>=<version>`.
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    let bad = sh.commands.iter().any(|c| {
-        c.has_args("zypper", &["install", "in"])
-            && c.args_no_flags()
-                .iter()
-                .filter(|a| **a != "install" && **a != "in")
-                .any(|p| {
-                    !(p.contains('=') || p.contains('>') || p.contains('<') || p.ends_with(".rpm"))
-                })
-    });
-    if bad {
-        s.fail(it);
+    for c in &sh.commands {
+        if !c.has_args("zypper", &["install", "in"]) {
+            continue;
+        }
+        let unpinned = c
+            .args_no_flags()
+            .into_iter()
+            .filter(|a| *a != "install" && *a != "in")
+            .find(|p| {
+                !(p.contains('=') || p.contains('>') || p.contains('<') || p.ends_with(".rpm"))
+            });
+        if let Some(p) = unpinned {
+            s.fail_at(it.loc_pkg(c, p));
+            return;
+        }
     }
 }

@@ -15,11 +15,10 @@ pub(crate) static DL3038: RuleInfo = RuleInfo {
 
 /// DL3038: Use the -y switch to avoid manual input `dnf install -y <package>`
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    let bad = sh.any(|c| {
+    if let Some(c) = sh.commands.iter().find(|c| {
         c.names_have_args(DNF, &["install", "groupinstall", "localinstall"])
             && !c.has_any_flag(&["y", "assumeyes"])
-    });
-    if bad {
-        s.fail(it);
+    }) {
+        s.fail_at(it.loc_cmd(c));
     }
 }

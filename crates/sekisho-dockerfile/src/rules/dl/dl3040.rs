@@ -21,7 +21,7 @@ fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
     ) {
         return;
     }
-    let bad = DNF.iter().any(|name| {
+    let bad = DNF.iter().find_map(|name| {
         let inst = sh.find_index(|c| c.has_args(name, DNF_INSTALLS));
         let clean = sh.find_index(|c| {
             c.has_args(name, &["clean"])
@@ -32,10 +32,10 @@ fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
                             || a.starts_with("/var/cache/libdnf5")
                     }))
         });
-        inst.is_some_and(|i| clean.is_none_or(|c| c < i))
+        inst.filter(|i| clean.is_none_or(|c| c < *i))
     });
-    if bad {
-        s.fail(it);
+    if let Some(i) = bad {
+        s.fail_at(it.loc_cmd(&sh.commands[i]));
     }
 }
 

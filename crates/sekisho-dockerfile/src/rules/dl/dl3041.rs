@@ -45,13 +45,13 @@ fn check(items: &[Item], s: &mut Sink) {
         let Some(sh) = &it.shell else { continue };
         let mut vars = args.clone();
         vars.extend(env.clone());
-        let bad = sh.commands.iter().any(|c| {
+        let bad = sh.commands.iter().find_map(|c| {
             if !c.names_have_args(DNF, &["install"]) {
-                return false;
+                return None;
             }
             let module = c.names_have_args(DNF, &["module"]);
             let group = c.names_have_args(DNF, &["module", "group"]);
-            c.nf_indices(&[]).into_iter().any(|i| {
+            let i = c.nf_indices(&[]).into_iter().find(|&i| {
                 let p = c.args[i].as_str();
                 if p == "install" || p == "module" {
                     return false;
@@ -68,10 +68,11 @@ fn check(items: &[Item], s: &mut Sink) {
                 } else {
                     !dnf_version_fixed(p)
                 }
-            })
+            })?;
+            Some(it.loc_arg(c, i))
         });
-        if bad {
-            s.fail(it);
+        if let Some(at) = bad {
+            s.fail_at(at);
         }
     }
 }

@@ -22,6 +22,6 @@ fn check(it: &Item, s: &mut Sink) {
         inner.args,
         Args::Onbuild(_) | Args::From(_) | Args::Maintainer(_)
     ) {
-        s.fail(it);
+        s.fail_at(it.loc_at(inner.pos.keyword));
     }
 }

@@ -15,12 +15,12 @@ pub(crate) static DL3046: RuleInfo = RuleInfo {
 
 /// DL3046: `useradd` without flag `-l` and high UID will result in excessively large Image.
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    if sh.any(|c| {
+    if let Some(c) = sh.commands.iter().find(|c| {
         c.name == "useradd"
             && !c.has_any_flag(&["l", "no-log-init"])
             && c.has_any_flag(&["u", "uid"])
             && c.flag_args("u").iter().any(|u| u.chars().count() > 5)
     }) {
-        s.fail(it);
+        s.fail_at(it.loc_cmd(c));
     }
 }

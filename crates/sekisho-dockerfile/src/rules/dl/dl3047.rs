@@ -17,7 +17,7 @@ pub(crate) static DL3047: RuleInfo = RuleInfo {
 
 /// DL3047: Avoid use of wget without progress bar. Use `wget --progress=dot:giga...
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    if sh.any(|c| {
+    if let Some(c) = sh.commands.iter().find(|c| {
         c.name == "wget"
             && !c.has_flag("progress")
             && !c.has_any_flag(&[
@@ -31,6 +31,6 @@ fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
             ])
             && !c.has_arg("-nv")
     }) {
-        s.fail(it);
+        s.fail_at(it.loc_cmd(c));
     }
 }

@@ -15,7 +15,7 @@ pub(crate) static DL3048: RuleInfo = RuleInfo {
 
 /// DL3048: Invalid label key.
 fn check(it: &Item, pairs: &[(String, String)], s: &mut Sink) {
-    let bad = pairs.iter().any(|(l, _)| {
+    let bad = pairs.iter().position(|(l, _)| {
         let first_ok = l.chars().next().is_some_and(|c| c.is_ascii_lowercase());
         let last_ok = l
             .chars()
@@ -30,7 +30,7 @@ fn check(it: &Item, pairs: &[(String, String)], s: &mut Sink) {
         let consecutive = l.contains("..") || l.contains("--");
         !first_ok || !last_ok || !chars_ok || reserved || consecutive
     });
-    if bad {
-        s.fail(it);
+    if let Some(i) = bad {
+        s.fail_at(it.loc_word(i));
     }
 }

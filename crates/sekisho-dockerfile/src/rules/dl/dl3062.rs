@@ -17,20 +17,18 @@ pub(crate) static DL3062: RuleInfo = RuleInfo {
 
 /// DL3062: Pin versions in go. Instead of `go install <package>` use `go install...
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    let bad = sh.commands.iter().any(|c| {
-        if c.name != "go" {
-            return false;
-        }
+    for c in sh.commands.iter().filter(|c| c.name == "go") {
         let nf = c.args_no_flags();
-        let Some(sub) = nf.first() else { return false };
-        match *sub {
-            "install" | "get" => nf[1..].iter().any(|p| !go_pinned(p)),
-            "run" => nf.get(1).is_some_and(|p| !go_pinned(p)),
-            _ => false,
+        let Some(sub) = nf.first() else { continue };
+        let unpinned = match *sub {
+            "install" | "get" => nf[1..].iter().find(|p| !go_pinned(p)),
+            "run" => nf.get(1).filter(|p| !go_pinned(p)),
+            _ => None,
+        };
+        if let Some(p) = unpinned {
+            s.fail_at(it.loc_pkg(c, p));
+            return;
         }
-    });
-    if bad {
-        s.fail(it);
     }
 }
 

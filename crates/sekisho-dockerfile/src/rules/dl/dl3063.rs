@@ -17,7 +17,8 @@ pub(crate) static DL3063: RuleInfo = RuleInfo {
 fn check(it: &Item, f: &FromArgs, s: &mut Sink) {
     if let Some(a) = &f.alias {
         if matches!(a.to_ascii_lowercase().as_str(), "scratch" | "context") {
-            s.fail(it);
+            // `FROM image AS alias`: the alias is the third word
+            s.fail_at(it.loc_word(2));
         }
     }
 }

@@ -17,12 +17,12 @@ pub(crate) static DL3064: RuleInfo = RuleInfo {
 /// DL3064: Potentially sensitive data should not be used in the `ARG` or `ENV` commands
 fn check(it: &Item, s: &mut Sink) {
     let bad = match it.args() {
-        Args::Arg(a) => a.iter().any(|(k, _)| is_sensitive_name(k)),
-        Args::Env(p) => p.iter().any(|(k, _)| is_sensitive_name(k)),
-        _ => false,
+        Args::Arg(a) => a.iter().position(|(k, _)| is_sensitive_name(k)),
+        Args::Env(p) => p.iter().position(|(k, _)| is_sensitive_name(k)),
+        _ => None,
     };
-    if bad {
-        s.fail(it);
+    if let Some(i) = bad {
+        s.fail_at(it.loc_word(i));
     }
 }
 

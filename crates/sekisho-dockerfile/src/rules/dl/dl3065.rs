@@ -21,6 +21,6 @@ fn check(it: &Item, f: &FromArgs, s: &mut Sink) {
         f.platform.as_deref(),
         Some("$TARGETPLATFORM" | "${TARGETPLATFORM}")
     ) {
-        s.fail(it);
+        s.fail_at(it.loc_flag("platform"));
     }
 }

@@ -33,7 +33,7 @@ fn check(items: &[Item], s: &mut Sink) {
                 if uid.starts_with('$') && args.contains(var) {
                     continue;
                 }
-                s.fail(it);
+                s.fail_at(it.loc_text(0));
             }
             _ => {}
         }

@@ -19,6 +19,6 @@ fn check(it: &Item, c: &CopyArgs, s: &mut Sink) {
         && c.sources.iter().any(|x| drop_quotes(x) == "/")
         && drop_quotes(&c.dest) == "/"
     {
-        s.fail(it);
+        s.fail_at(it.loc_flag("from"));
     }
 }

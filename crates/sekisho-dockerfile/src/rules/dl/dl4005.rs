@@ -15,7 +15,7 @@ pub(crate) static DL4005: RuleInfo = RuleInfo {
 
 /// DL4005: Use SHELL to change the default shell
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    if sh.any(|c| c.has_args("ln", &["/bin/sh"])) {
-        s.fail(it);
+    if let Some(c) = sh.commands.iter().find(|c| c.has_args("ln", &["/bin/sh"])) {
+        s.fail_at(it.loc_cmd(c));
     }
 }

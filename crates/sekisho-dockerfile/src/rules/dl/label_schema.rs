@@ -82,11 +82,11 @@ fn dl3050(it: &Item, pairs: &[(String, String)], s: &mut Sink) {
     if !s.cfg.strict_labels {
         return;
     }
-    if pairs
+    if let Some(i) = pairs
         .iter()
-        .any(|(k, _)| !s.cfg.label_schema.contains_key(k))
+        .position(|(k, _)| !s.cfg.label_schema.contains_key(k))
     {
-        s.fail(it);
+        s.fail_at(it.loc_word(i));
     }
 }
 
@@ -94,8 +94,8 @@ fn dl3050(it: &Item, pairs: &[(String, String)], s: &mut Sink) {
 fn dl3051(it: &Item, pairs: &[(String, String)], s: &mut Sink) {
     let labels: Vec<String> = s.cfg.label_schema.keys().cloned().collect();
     for label in labels {
-        if pairs.iter().any(|(k, v)| *k == label && v.is_empty()) {
-            s.fail_msg(it.loc(), format!("label `{label}` is empty."));
+        if let Some(i) = pairs.iter().position(|(k, v)| *k == label && v.is_empty()) {
+            s.fail_msg(it.loc_word(i), format!("label `{label}` is empty."));
         }
     }
 }

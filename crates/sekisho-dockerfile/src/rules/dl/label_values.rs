@@ -88,8 +88,8 @@ fn check_type(
 ) {
     let labels: Vec<String> = schema_of(s, ty).into_iter().cloned().collect();
     for label in labels {
-        if pairs.iter().any(|(k, v)| *k == label && bad(v)) {
-            s.fail_msg(it.loc(), msg.replace("{}", &label));
+        if let Some(i) = pairs.iter().position(|(k, v)| *k == label && bad(v)) {
+            s.fail_msg(it.loc_word(i), msg.replace("{}", &label));
         }
     }
 }

@@ -20,12 +20,15 @@ fn check(it: &Item, s: &mut Sink) {
     let (Args::Copy(c) | Args::Add(c)) = it.args() else {
         return;
     };
-    if c.from.is_none()
-        && c.sources
-            .iter()
-            .any(|x| !x.contains("://") && sensitive_file(x))
+    if c.from.is_some() {
+        return;
+    }
+    if let Some(i) = c
+        .sources
+        .iter()
+        .position(|x| !x.contains("://") && sensitive_file(x))
     {
-        s.fail(it);
+        s.fail_at(copy_word(it, c, i));
     }
 }
 

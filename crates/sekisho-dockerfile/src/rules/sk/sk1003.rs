@@ -46,12 +46,14 @@ fn check(items: &[Item], s: &mut Sink) {
                 })
                 .flat_map(|c| c.args_no_flags())
                 .collect();
-            if sh
-                .commands
-                .iter()
-                .flat_map(installed_packages)
-                .any(|p| is_build_tool(p) && !removed.contains(p))
-                && !sh.any(|c| {
+            let tool = sh.commands.iter().find_map(|c| {
+                installed_packages(c)
+                    .into_iter()
+                    .find(|p| is_build_tool(p) && !removed.contains(p))
+                    .map(|p| (c, p))
+            });
+            if let Some((c, p)) = tool.filter(|_| {
+                !sh.any(|c| {
                     // bulk removal of the build dependencies in the same RUN
                     c.has_args("apk", &["del"])
                         || c.has_args("apt-get", &["purge", "autoremove", "--auto-remove"])
@@ -61,8 +63,8 @@ fn check(items: &[Item], s: &mut Sink) {
                             &["autoremove", "remove", "erase"],
                         )
                 })
-            {
-                s.fail(it);
+            }) {
+                s.fail_at(it.loc_pkg(c, p));
             }
         }
     }

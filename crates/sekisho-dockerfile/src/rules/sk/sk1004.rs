@@ -35,7 +35,7 @@ fn check(items: &[Item], s: &mut Sink) {
         return;
     }
     let last_user = stage.iter().rev().find_map(|i| match i.args() {
-        Args::User(u) => Some((i.loc(), u.clone())),
+        Args::User(u) => Some((i.loc_text(0), u.clone())),
         _ => None,
     });
     match last_user {

@@ -20,10 +20,11 @@ fn check(it: &Item, c: &CopyArgs, s: &mut Sink) {
     if it.instr.flag("checksum").is_some() {
         return;
     }
-    if c.sources
+    if let Some(i) = c
+        .sources
         .iter()
-        .any(|x| is_url(x) || (is_archive(x) && !x.contains("://")))
+        .position(|x| is_url(x) || (is_archive(x) && !x.contains("://")))
     {
-        s.fail(it);
+        s.fail_at(copy_word(it, c, i));
     }
 }

@@ -24,7 +24,7 @@ fn check(items: &[Item], s: &mut Sink) {
             && !aliases.contains(&i.name)
             && !i.raw.starts_with('$')
         {
-            s.fail(it);
+            s.fail_at(it.loc_text(0));
         }
         if let Some(a) = &f.alias {
             aliases.insert(a.clone());

@@ -17,7 +17,7 @@ pub(crate) static SK1008: RuleInfo = RuleInfo {
 
 /// SK1008: Avoid `upgrade`/`dist-upgrade` in a Dockerfile
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    if sh.any(|c| {
+    if let Some(c) = sh.commands.iter().find(|c| {
         c.names_have_args(
             &["apt-get", "apt"],
             &["upgrade", "dist-upgrade", "full-upgrade"],
@@ -27,6 +27,6 @@ fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
                 &["upgrade", "update", "distro-sync"],
             ) && c.args_no_flags().len() == 1)
     }) {
-        s.fail(it);
+        s.fail_at(it.loc_cmd(c));
     }
 }

@@ -22,16 +22,19 @@ fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
     // Look at pipelines textually through the command order: a downloader followed
     // immediately by a shell that reads stdin.
     let cmds = &sh.commands;
-    let piped = sh.has_pipes
-        && cmds.windows(2).any(|w| {
+    let piped = cmds
+        .windows(2)
+        .filter(|_| sh.has_pipes)
+        .find(|w| {
             matches!(w[0].name.as_str(), "curl" | "wget")
                 && SHELLS.contains(&w[1].name.rsplit('/').next().unwrap_or(""))
                 && !w[1]
                     .args
                     .iter()
                     .any(|a| !a.starts_with('-') && a != "-s" && a != "-")
-        });
-    let subst = cmds.iter().any(|c| {
+        })
+        .map(|w| &w[0]);
+    let subst = cmds.iter().find(|c| {
         SHELLS.contains(&c.name.rsplit('/').next().unwrap_or(""))
             && c.raw_args.iter().any(|a| {
                 a.contains("$(curl")
@@ -40,7 +43,7 @@ fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
                     || a.contains("`wget")
             })
     });
-    if piped || subst {
-        s.fail(it);
+    if let Some(c) = piped.or(subst) {
+        s.fail_at(it.loc_cmd(c));
     }
 }

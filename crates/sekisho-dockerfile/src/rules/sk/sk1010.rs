@@ -26,13 +26,18 @@ pub(crate) static SK1010: RuleInfo = RuleInfo {
 
 /// SK1010: World-writable permissions or setuid/setgid bits
 fn check(it: &Item, s: &mut Sink) {
-    let mut bad = it.instr.flag("chmod").is_some_and(bad_mode);
-    if let Some(sh) = &it.shell {
-        bad |=
-            sh.any(|c| c.name == "chmod" && c.args_no_flags().first().is_some_and(|m| bad_mode(m)));
+    if it.instr.flag("chmod").is_some_and(bad_mode) {
+        s.fail_at(it.loc_flag("chmod"));
+        return;
     }
-    if bad {
-        s.fail(it);
+    if let Some(sh) = &it.shell {
+        let chmod = sh
+            .commands
+            .iter()
+            .find(|c| c.name == "chmod" && c.args_no_flags().first().is_some_and(|m| bad_mode(m)));
+        if let Some(c) = chmod {
+            s.fail_at(it.loc_cmd(c));
+        }
     }
 }
 

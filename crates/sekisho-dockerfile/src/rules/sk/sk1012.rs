@@ -19,7 +19,7 @@ fn check(it: &Item, s: &mut Sink) {
     let Args::Expose(ports) = it.args() else {
         return;
     };
-    if ports.iter().any(|p| p.split('/').next() == Some("22")) {
-        s.fail(it);
+    if let Some(i) = ports.iter().position(|p| p.split('/').next() == Some("22")) {
+        s.fail_at(it.loc_word(i));
     }
 }

@@ -17,13 +17,13 @@ pub(crate) static SK1013: RuleInfo = RuleInfo {
 
 /// SK1013: Package installation without minimal-install options
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
-    if sh.any(|c| {
+    if let Some(c) = sh.commands.iter().find(|c| {
         (c.names_have_args(&["dnf", "yum", "microdnf"], &["install"])
             && !c.args.iter().any(|a| {
                 a.contains("install_weak_deps") || a == "--nodocs" || a.contains("tsflags=nodocs")
             }))
             || (c.has_args("zypper", &["install", "in"]) && !c.has_arg("--no-recommends"))
     }) {
-        s.fail(it);
+        s.fail_at(it.loc_cmd(c));
     }
 }

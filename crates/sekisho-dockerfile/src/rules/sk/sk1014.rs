@@ -36,7 +36,7 @@ fn check(items: &[Item], s: &mut Sink) {
                 && i.digest.is_none()
                 && (i.tag.is_none() || i.tag.as_deref() == Some("latest"))
             {
-                s.fail(it);
+                s.fail_at(it.loc_text(0));
             }
         }
         if let Some(a) = &f.alias {

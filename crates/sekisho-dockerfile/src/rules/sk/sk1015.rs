@@ -29,7 +29,7 @@ fn check(items: &[Item], s: &mut Sink) {
                 .iter()
                 .any(|t| *t == reg || (reg == "docker.io" && t == "hub.docker.com"));
             if !ok {
-                s.fail(it);
+                s.fail_at(it.loc_text(0));
             }
         }
         if let Some(a) = &f.alias {
