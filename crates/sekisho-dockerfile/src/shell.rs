@@ -56,6 +56,11 @@ pub struct Command {
     pub flags: Vec<(String, usize)>,
     /// Variables assigned in the command prefix (`A=b cmd`).
     pub prefix_assigns: Vec<String>,
+    /// (line, column) in the script of the name word; `None` when unknown (fallback
+    /// splitter, commands inside `$(...)`).
+    pub name_pos: Option<(usize, usize)>,
+    /// (line, column) in the script of each argument, like `name_pos`.
+    pub arg_pos: Vec<Option<(usize, usize)>>,
 }
 
 impl Command {
@@ -75,10 +80,12 @@ impl Command {
         }
         Command {
             name,
+            arg_pos: vec![None; args.len()],
             args,
             raw_args,
             flags,
             prefix_assigns: vec![],
+            name_pos: None,
         }
     }
 
@@ -557,10 +564,12 @@ impl Walker {
             let simple: Vec<String> = rest.iter().map(|w| oversimplify(&w.value)).collect();
             let raw: Vec<String> = rest.iter().map(|w| w.value.clone()).collect();
             let mut name = oversimplify(&first.value);
+            let mut name_word = *first;
             if matches!(name.as_str(), "command" | "builtin" | "busybox" | "exec")
                 && simple.first().is_some_and(|a| !a.starts_with('-'))
             {
                 name = simple[0].clone();
+                name_word = rest[0];
             }
             self.push_word(first, WordCtx::Name);
             for w in rest {
@@ -594,6 +603,15 @@ impl Walker {
             if name != "[" {
                 let mut cmd = Command::new(name, raw, simple);
                 cmd.prefix_assigns = assigns;
+                // positions are exact at the top level only (substitutions are parsed
+                // from their own text)
+                if self.depth == 0 {
+                    cmd.name_pos = name_word.loc.as_ref().map(|_| self.pos(name_word));
+                    cmd.arg_pos = rest
+                        .iter()
+                        .map(|w| w.loc.as_ref().map(|_| self.pos(w)))
+                        .collect();
+                }
                 self.out.commands.push(cmd);
             }
         }

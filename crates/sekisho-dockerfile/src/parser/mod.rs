@@ -11,7 +11,7 @@ mod words;
 
 pub use args::*;
 pub use expand::expand;
-pub use words::{split_words, unquote};
+pub use words::{split_words, unquote, word_offsets};
 
 use thiserror::Error;
 
@@ -81,6 +81,31 @@ pub struct Instruction {
     pub heredocs: Vec<Heredoc>,
     /// The parsed arguments.
     pub args: Args,
+    /// Where the keyword and `text` are in the source (for columns).
+    pub pos: TextPos,
+}
+
+/// Where an instruction's parts are in the source. Offsets count bytes from `origin`
+/// along the logical line (continuations joined); only the part on the instruction's
+/// first physical line maps back to source columns (see [`TextPos::source_offset`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TextPos {
+    /// Byte offset in the source of the logical line's first character (the keyword, or
+    /// the `ONBUILD` that wraps this instruction).
+    pub origin: usize,
+    /// How many bytes of the logical line lie on its first physical line.
+    pub first_line: usize,
+    /// Offset of this instruction's keyword.
+    pub keyword: usize,
+    /// Offset of [`Instruction::text`].
+    pub text: usize,
+}
+
+impl TextPos {
+    /// The source byte offset of logical offset `off`, if it is on the first line.
+    pub fn source_offset(&self, off: usize) -> Option<usize> {
+        (off < self.first_line).then_some(self.origin + off)
+    }
 }
 
 impl Instruction {
@@ -146,6 +171,8 @@ pub struct Flag {
     pub name: String,
     /// Value after `=`, unquoted.
     pub value: Option<String>,
+    /// Offset of its `--` along the logical line (see [`TextPos`]).
+    pub offset: usize,
 }
 
 /// A parsed Dockerfile.
@@ -287,6 +314,12 @@ pub fn parse(src: &str) -> Result<Dockerfile, ParseError> {
             let t = l.text.trim_start();
             let body = t[1..].to_string();
             let lead = l.text.len() - t.len();
+            let pos = TextPos {
+                origin: l.text.as_ptr() as usize - src.as_ptr() as usize + lead,
+                first_line: t.len(),
+                keyword: 0,
+                text: 1,
+            };
             instructions.push(Instruction {
                 span: Span {
                     start: l.start + lead,
@@ -299,6 +332,7 @@ pub fn parse(src: &str) -> Result<Dockerfile, ParseError> {
                 text: body.clone(),
                 heredocs: vec![],
                 args: Args::Comment(body),
+                pos,
             });
             i += 1;
             continue;
@@ -306,12 +340,15 @@ pub fn parse(src: &str) -> Result<Dockerfile, ParseError> {
         // Logical line.
         let mut first = l;
         let mut logical = String::new();
+        // bytes of `logical` taken from the instruction's first physical line
+        let mut first_len: Option<usize> = None;
         let mut last = l;
         let mut cur = l.text;
         loop {
             match strip_continuation(cur, escape) {
                 Some(s) => {
                     logical.push_str(s);
+                    first_len.get_or_insert(logical.len());
                     // next non-comment, non-blank line
                     i += 1;
                     let mut found = false;
@@ -332,11 +369,13 @@ pub fn parse(src: &str) -> Result<Dockerfile, ParseError> {
                     if logical.trim().is_empty() {
                         // a lone continuation line: the instruction starts here
                         logical.clear();
+                        first_len = None;
                         first = lines[i];
                     }
                 }
                 None => {
                     logical.push_str(cur);
+                    first_len.get_or_insert(logical.len());
                     i += 1;
                     break;
                 }
@@ -420,7 +459,16 @@ pub fn parse(src: &str) -> Result<Dockerfile, ParseError> {
             line: first.no,
             end_line: last.no,
         };
-        let instr = build_instruction(&keyword, rest, span, heredocs, escape, first.no, col)?;
+        let pos = TextPos {
+            origin: first.text.as_ptr() as usize - src.as_ptr() as usize + lead,
+            first_line: first_len.unwrap_or(0).saturating_sub(lead),
+            keyword: 0,
+            text: 0,
+        };
+        let rest_off = logical_trim.len() - rest.len();
+        let instr = build_instruction(
+            &keyword, rest, rest_off, span, heredocs, escape, first.no, col, pos,
+        )?;
         instructions.push(instr);
     }
     Ok(Dockerfile {
@@ -508,14 +556,19 @@ fn perr(line: usize, column: usize, message: impl Into<String>) -> ParseError {
     }
 }
 
+/// Builds one instruction; `rest` (the text after the keyword) starts at logical offset
+/// `rest_off`, `pos` has the origin, first-line length and keyword offset.
+#[allow(clippy::too_many_arguments)]
 fn build_instruction(
     keyword: &str,
     rest: &str,
+    rest_off: usize,
     span: Span,
     heredocs: Vec<Heredoc>,
     escape: char,
     line: usize,
     col: usize,
+    mut pos: TextPos,
 ) -> Result<Instruction, ParseError> {
     if !KEYWORDS.contains(&keyword) {
         return Err(perr(
@@ -525,11 +578,15 @@ fn build_instruction(
         ));
     }
     let takes_flags = matches!(keyword, "RUN" | "COPY" | "ADD" | "FROM" | "HEALTHCHECK");
-    let (flags, text) = if takes_flags {
+    let (mut flags, text) = if takes_flags {
         parse_flags(rest)
     } else {
         (vec![], rest.to_string())
     };
+    for f in &mut flags {
+        f.offset += rest_off;
+    }
+    pos.text = rest_off + (rest.len() - text.len());
     let needs_args = !matches!(keyword, "HEALTHCHECK");
     if needs_args && text.trim().is_empty() && heredocs.is_empty() {
         return Err(perr(
@@ -554,14 +611,20 @@ fn build_instruction(
                     "chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed",
                 ));
             }
+            let t_off = pos.text + (text.len() - text.trim_start().len());
             let inner = build_instruction(
                 &kw.to_ascii_uppercase(),
                 r,
+                t_off + (t.len() - r.len()),
                 span,
                 heredocs.clone(),
                 escape,
                 line,
                 col + 8,
+                TextPos {
+                    keyword: t_off,
+                    ..pos
+                },
             )?;
             Args::Onbuild(Box::new(inner))
         }
@@ -576,6 +639,7 @@ fn build_instruction(
         text,
         heredocs,
         args,
+        pos,
     })
 }
 
@@ -612,7 +676,11 @@ fn parse_flags(rest: &str) -> (Vec<Flag>, String) {
             Some((n, v)) => (n.to_string(), Some(unquote(v))),
             None => (tok.to_string(), None),
         };
-        flags.push(Flag { name, value });
+        flags.push(Flag {
+            name,
+            value,
+            offset: rest.len() - s.len(),
+        });
         s = after[end..].trim_start();
     }
     (flags, s.to_string())

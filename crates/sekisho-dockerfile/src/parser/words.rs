@@ -45,6 +45,41 @@ pub fn split_words(s: &str) -> Vec<String> {
     out
 }
 
+/// Byte offsets where the words of [`split_words`] start (same splitting rules).
+pub fn word_offsets(s: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut in_word = false;
+    let mut chars = s.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match quote {
+            Some(q) => {
+                if c == q {
+                    quote = None;
+                } else if c == '\\' && q == '"' {
+                    chars.next();
+                }
+            }
+            None => {
+                if c.is_whitespace() {
+                    in_word = false;
+                    continue;
+                }
+                if !in_word {
+                    out.push(i);
+                    in_word = true;
+                }
+                if c == '"' || c == '\'' {
+                    quote = Some(c);
+                } else if c == '\\' {
+                    chars.next();
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Removes shell-style quotes and backslash escapes from a word.
 pub fn unquote(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -104,5 +139,11 @@ mod tests {
         );
         assert_eq!(unquote(r#""b \"c\"""#), "b \"c\"");
         assert_eq!(unquote("'a b'c"), "a bc");
+        let t = r#"a "b c" 'd e'f  g\ h"#;
+        let offs = word_offsets(t);
+        assert_eq!(offs.len(), split_words(t).len());
+        for (o, w) in offs.iter().zip(split_words(t)) {
+            assert!(t[*o..].starts_with(&w));
+        }
     }
 }

@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use brush_parser::word::{WordPiece, WordPieceWithSource};
 
-use super::{Item, Sink};
+use super::{Check, Item, Loc, RuleInfo, Sink};
 use crate::parser::Args;
 use crate::shell::{ParsedShell, WordCtx};
 use crate::Severity;
@@ -61,6 +61,17 @@ const DEFAULT_VARS: &[&str] = &[
     "no_proxy",
 ];
 
+/// The ShellCheck subset, registered as one rule (`SC`) that reports several codes.
+pub(crate) static SC: RuleInfo = RuleInfo {
+    code: "SC",
+    severity: Info,
+    message: "",
+    onbuild: true,
+    default_on: true,
+    doc: "ShellCheck findings on RUN bodies (see `sekisho explain SC2086`).",
+    check: Check::Fold(check),
+};
+
 /// Runs the ShellCheck subset.
 pub fn check(items: &[Item], s: &mut Sink) {
     let mut vars: HashSet<String> = HashSet::new();
@@ -108,16 +119,34 @@ pub fn check(items: &[Item], s: &mut Sink) {
                     continue;
                 }
                 let mut seen = BTreeSet::new();
-                for (code, _, _) in findings(sh, &vars, sh_mode) {
+                for (code, line, col) in findings(sh, &vars, sh_mode) {
                     if seen.insert(code) {
                         if let Some((_, sev, msg, _)) = SC_DOCS.iter().find(|d| d.0 == code) {
-                            s.fail_code(code.to_string(), *sev, it.line, msg.to_string());
+                            let at = finding_loc(it, sh, code, line, col);
+                            s.fail_code(code.to_string(), *sev, at, msg.to_string());
                         }
                     }
                 }
             }
             _ => {}
         }
+    }
+}
+
+/// Where a ShellCheck finding points: the word it is about when that word is at the top
+/// level of the script (not inside `$(...)`, whose positions are approximate) and on the
+/// RUN's first line; otherwise the RUN. SC2174/SC3037/SC3046 carry no position.
+fn finding_loc(it: &Item, sh: &ParsedShell, code: &str, line: usize, col: usize) -> Loc {
+    if matches!(code, "SC2174" | "SC3037" | "SC3046") {
+        return it.loc();
+    }
+    match sh
+        .words
+        .iter()
+        .find(|w| w.depth == 0 && w.line == line && w.column == col)
+    {
+        Some(w) => it.loc_script(Some((line, col)), &w.raw),
+        None => it.loc(),
     }
 }
 

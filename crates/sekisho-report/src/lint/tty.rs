@@ -56,8 +56,18 @@ pub fn render(reports: &[FileReport], color: bool) -> String {
                     "{} {bar} {text}\n",
                     st.paint("1;34", &f.line.to_string())
                 ));
-                let indent = text.len() - text.trim_start().len();
-                let word = text.split_whitespace().next().unwrap_or("").len().max(1);
+                // The caret goes under the flagged word: from the finding's column (in
+                // characters) to the next blank.
+                let indent = (f.column.max(1) - 1)
+                    .max(text.chars().take_while(|c| c.is_whitespace()).count());
+                let rest: String = text.chars().skip(indent).collect();
+                let word = rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .count()
+                    .max(1);
                 o.push_str(&format!(
                     "{pad} {bar} {}{}",
                     " ".repeat(indent),

@@ -1,0 +1,63 @@
+//! DL3044: Do not refer to an environment variable within the same `ENV` statement where it is
+//! defined.
+
+use crate::rules::prelude::*;
+
+/// DL3044's metadata and check.
+pub(crate) static DL3044: RuleInfo = RuleInfo {
+    code: "DL3044",
+    severity: Error,
+    message: "Do not refer to an environment variable within the same `ENV` statement where it is \
+              defined.",
+    onbuild: false,
+    default_on: true,
+    doc: "Within one ENV the new value is not yet visible to later pairs.",
+    check: Check::Fold(check),
+};
+
+/// DL3044: Do not refer to an environment variable within the same `ENV` statement...
+fn check(items: &[Item], s: &mut Sink) {
+    let mut defined: HashSet<String> = HashSet::new();
+    for it in items {
+        match it.args() {
+            Args::Env(pairs) => {
+                let bad = pairs.iter().enumerate().any(|(i, (k, _))| {
+                    !defined.contains(k)
+                        && pairs
+                            .iter()
+                            .enumerate()
+                            .any(|(j, (_, v))| j != i && references(k, v))
+                });
+                for (k, _) in pairs {
+                    defined.insert(k.clone());
+                }
+                if bad {
+                    s.fail(it);
+                }
+            }
+            Args::Arg(a) => {
+                for (k, _) in a {
+                    defined.insert(k.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn is_var_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+fn references(var: &str, text: &str) -> bool {
+    if text.contains(&format!("${{{var}}}")) {
+        return true;
+    }
+    let pat = format!("${var}");
+    if !text.contains(&pat) {
+        return false;
+    }
+    text.split(&pat)
+        .skip(1)
+        .any(|rest| rest.chars().next().is_none_or(|c| !is_var_char(c)))
+}

@@ -1,0 +1,49 @@
+//! SK1009: Piping a download straight into a shell
+
+use crate::rules::prelude::*;
+
+/// SK1009's metadata and check.
+pub(crate) static SK1009: RuleInfo = RuleInfo {
+    code: "SK1009",
+    severity: Error,
+    message: "Piping a download straight into a shell",
+    onbuild: true,
+    default_on: true,
+    doc: "`curl ... | sh` (or wget, into sh/bash/python...) runs unverified remote code. \
+          Download, verify a checksum or signature, then run.",
+    check: Check::Run(check),
+};
+
+/// SK1009: Piping a download straight into a shell
+fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
+    const SHELLS: &[&str] = &[
+        "sh", "bash", "zsh", "ash", "dash", "ksh", "python", "python3", "perl", "ruby", "node",
+    ];
+    // Look at pipelines textually through the command order: a downloader followed
+    // immediately by a shell that reads stdin.
+    let cmds = &sh.commands;
+    let piped = cmds
+        .windows(2)
+        .filter(|_| sh.has_pipes)
+        .find(|w| {
+            matches!(w[0].name.as_str(), "curl" | "wget")
+                && SHELLS.contains(&w[1].name.rsplit('/').next().unwrap_or(""))
+                && !w[1]
+                    .args
+                    .iter()
+                    .any(|a| !a.starts_with('-') && a != "-s" && a != "-")
+        })
+        .map(|w| &w[0]);
+    let subst = cmds.iter().find(|c| {
+        SHELLS.contains(&c.name.rsplit('/').next().unwrap_or(""))
+            && c.raw_args.iter().any(|a| {
+                a.contains("$(curl")
+                    || a.contains("$(wget")
+                    || a.contains("`curl")
+                    || a.contains("`wget")
+            })
+    });
+    if let Some(c) = piped.or(subst) {
+        s.fail_at(it.loc_cmd(c));
+    }
+}
