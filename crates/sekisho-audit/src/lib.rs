@@ -252,7 +252,7 @@ pub fn audit(
         let source = opts.source_path.clone().or_else(|| {
             sekisho_image::Source::parse(&scan.info.input)
                 .ok()
-                .map(|s| s.path)
+                .and_then(|s| s.path().map(std::path::Path::to_path_buf))
         });
         out.extend(checks::trust::check_trust(
             source.as_deref(),

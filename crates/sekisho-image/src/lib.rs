@@ -31,9 +31,9 @@ pub use metadata::{
     Platform, RootFs, RuntimeConfig,
 };
 pub use resolve::{ImageInfo, LayerInfo};
-pub use source::{Source, SourceKind};
+pub use source::{BlobStore, DirStore, Source, SourceKind};
 
-use source::{BlobStore, DirStore, MemStore, SeekTarStore};
+use source::{MemStore, SeekTarStore};
 
 /// How to scan.
 #[derive(Debug, Clone, Default)]
@@ -112,78 +112,114 @@ pub fn scan<V: LayerVisitor>(
     options: &ScanOptions,
     visitor: &V,
 ) -> Result<ImageScan<V::Output>, ImageError> {
-    let path = &source.path;
-    let meta = std::fs::metadata(path).map_err(|e| ImageError::io(path, e))?;
-    let input = source.input.as_str();
-    if meta.is_dir() {
-        let is_layout = path.join("index.json").exists() || path.join("oci-layout").exists();
-        let kind = source.kind.unwrap_or(if is_layout {
-            SourceKind::OciDir
-        } else {
-            SourceKind::Dir
-        });
-        return match kind {
-            SourceKind::Dir => rootfs::scan_dir(path, input, options, visitor),
-            SourceKind::OciDir => {
-                let store = DirStore { root: path.clone() };
-                let info = resolve::resolve_oci(
-                    &store,
-                    input,
-                    SourceKind::OciDir,
-                    source.tag.as_deref(),
-                    options.platform.as_ref(),
-                )?;
-                scan_layers(&store, info, options, visitor)
+    let input = source.input();
+    let not_a_dir = |path: &std::path::Path| ImageError::UnknownFormat {
+        path: path.to_path_buf(),
+        reason: "expected a directory".to_string(),
+    };
+    let is_dir = |path: &std::path::Path| {
+        std::fs::metadata(path)
+            .map(|m| m.is_dir())
+            .map_err(|e| ImageError::io(path, e))
+    };
+    match source {
+        Source::Rootfs { path, .. } => {
+            if !is_dir(path)? {
+                return Err(not_a_dir(path));
             }
-            other => Err(ImageError::UnknownFormat {
-                path: path.clone(),
-                reason: format!("a directory cannot be read as {}", other.prefix()),
-            }),
-        };
-    }
-    if source.kind == Some(SourceKind::Dir) || source.kind == Some(SourceKind::OciDir) {
-        return Err(ImageError::UnknownFormat {
-            path: path.clone(),
-            reason: "expected a directory".to_string(),
-        });
-    }
-    match source::sniff_compression(path)? {
-        Compression::None => {
-            let store = SeekTarStore::open(path)?;
-            let info = resolve_archive(&store, source, options)?;
+            rootfs::scan_dir(path, input, options, visitor)
+        }
+        Source::OciLayout { path, tag, .. } => {
+            if !is_dir(path)? {
+                return Err(not_a_dir(path));
+            }
+            let store = DirStore::new(path);
+            let info = resolve::resolve_oci(
+                &store,
+                input,
+                SourceKind::OciDir,
+                tag.as_deref(),
+                options.platform.as_ref(),
+            )?;
             scan_layers(&store, info, options, visitor)
         }
-        compression => scan_compressed_archive(source, compression, options, visitor),
+        Source::Store {
+            store, tag, kind, ..
+        } => {
+            let info = resolve::resolve_oci(
+                store.as_ref(),
+                input,
+                *kind,
+                tag.as_deref(),
+                options.platform.as_ref(),
+            )?;
+            scan_layers(store.as_ref(), info, options, visitor)
+        }
+        Source::Archive {
+            path, tag, format, ..
+        } => {
+            if is_dir(path)? {
+                return Err(ImageError::UnknownFormat {
+                    path: path.clone(),
+                    reason: format!(
+                        "a directory cannot be read as {}",
+                        format.unwrap_or(SourceKind::DockerArchive).prefix()
+                    ),
+                });
+            }
+            let archive = ArchiveRef {
+                input,
+                path,
+                tag: tag.as_deref(),
+                format: *format,
+            };
+            match source::sniff_compression(path)? {
+                Compression::None => {
+                    let store = SeekTarStore::open(path)?;
+                    let info = resolve_archive(&store, &archive, options)?;
+                    scan_layers(&store, info, options, visitor)
+                }
+                compression => scan_compressed_archive(&archive, compression, options, visitor),
+            }
+        }
     }
+}
+
+/// The parts of an [`Source::Archive`] the archive readers need.
+struct ArchiveRef<'a> {
+    input: &'a str,
+    path: &'a std::path::Path,
+    tag: Option<&'a str>,
+    format: Option<SourceKind>,
 }
 
 /// Decide docker-archive vs OCI archive by the members present, then resolve the image.
 fn resolve_archive(
     store: &dyn BlobStore,
-    source: &Source,
+    archive: &ArchiveRef<'_>,
     options: &ScanOptions,
 ) -> Result<ImageInfo, ImageError> {
-    let input = source.input.as_str();
+    let input = archive.input;
     let has_docker = store.contains("manifest.json");
     let has_oci = store.contains("index.json");
-    let kind = match source.kind {
+    let kind = match archive.format {
         Some(k) => k,
         None if has_docker => SourceKind::DockerArchive,
         None if has_oci => SourceKind::OciArchive,
         None => {
             return Err(ImageError::UnknownFormat {
-                path: source.path.clone(),
+                path: archive.path.to_path_buf(),
                 reason: "the tar has neither manifest.json nor index.json".to_string(),
             })
         }
     };
     match kind {
-        SourceKind::DockerArchive => resolve::resolve_docker(store, input, source.tag.as_deref()),
+        SourceKind::DockerArchive => resolve::resolve_docker(store, input, archive.tag),
         _ => resolve::resolve_oci(
             store,
             input,
             SourceKind::OciArchive,
-            source.tag.as_deref(),
+            archive.tag,
             options.platform.as_ref(),
         ),
     }
@@ -388,12 +424,12 @@ fn verify<O>(info: &ImageInfo, i: usize, scan: LayerScan<O>) -> Result<LayerScan
 /// A compressed archive cannot be read at random: one streaming pass keeps small members
 /// (metadata) in memory and scans every member that looks like a layer as it passes.
 fn scan_compressed_archive<V: LayerVisitor>(
-    source: &Source,
+    source: &ArchiveRef<'_>,
     compression: Compression,
     options: &ScanOptions,
     visitor: &V,
 ) -> Result<ImageScan<V::Output>, ImageError> {
-    let path = &source.path;
+    let path = source.path;
     let file = std::fs::File::open(path).map_err(|e| ImageError::io(path, e))?;
     let reader: Box<dyn std::io::Read> = match compression {
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(
@@ -402,7 +438,7 @@ fn scan_compressed_archive<V: LayerVisitor>(
         _ => Box::new(zstd::stream::read::Decoder::new(file).map_err(|e| ImageError::io(path, e))?),
     };
     let bad = |reason: String| ImageError::UnknownFormat {
-        path: path.clone(),
+        path: path.to_path_buf(),
         reason,
     };
     let mut archive = tar::Archive::new(reader);

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::error::ImageError;
 use crate::layer::normalize_path;
@@ -36,21 +37,68 @@ impl SourceKind {
     }
 }
 
-/// A parsed source argument.
-#[derive(Debug, Clone)]
-pub struct Source {
-    /// What the user typed.
-    pub input: String,
-    /// The format, if given by prefix or already detected.
-    pub kind: Option<SourceKind>,
-    /// The file or directory.
-    pub path: PathBuf,
-    /// The tag or reference selecting one image (`PATH:TAG`).
-    pub tag: Option<String>,
+/// Where an image comes from.
+#[derive(Clone)]
+pub enum Source {
+    /// A `docker save` tar or a tar of an OCI layout, optionally gzip or zstd compressed as a
+    /// whole. The format is forced by a prefix (`format`) or decided from the members.
+    Archive {
+        /// What the user typed.
+        input: String,
+        /// The file.
+        path: PathBuf,
+        /// The tag selecting one image (`PATH:TAG`).
+        tag: Option<String>,
+        /// [`SourceKind::DockerArchive`] or [`SourceKind::OciArchive`] when forced.
+        format: Option<SourceKind>,
+    },
+    /// An OCI image layout directory.
+    OciLayout {
+        /// What the user typed.
+        input: String,
+        /// The directory.
+        path: PathBuf,
+        /// The tag selecting one image (`org.opencontainers.image.ref.name`).
+        tag: Option<String>,
+    },
+    /// An unpacked root filesystem (one layer).
+    Rootfs {
+        /// What the user typed.
+        input: String,
+        /// The directory.
+        path: PathBuf,
+    },
+    /// Any store of blobs named as in an OCI image layout (`index.json`, `blobs/<alg>/<hex>`):
+    /// how a registry or a daemon export plugs in, its layers streamed straight into the same
+    /// scan without temporary files.
+    Store {
+        /// What the user typed (a reference).
+        input: String,
+        /// The blobs.
+        store: Arc<dyn BlobStore>,
+        /// The tag selecting one image of the store's index.
+        tag: Option<String>,
+        /// How the report names the source.
+        kind: SourceKind,
+    },
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Source")
+            .field("kind", &self.kind())
+            .field("input", &self.input())
+            .field("tag", &self.tag())
+            .finish()
+    }
 }
 
 impl Source {
-    /// Parse `[PREFIX:]PATH[:TAG]`. A path that exists as typed is never split at `:`.
+    /// Parse `[PREFIX:]PATH[:TAG]` (`docker-archive:`, `oci-dir:` or `oci:`, `oci-archive:`,
+    /// `dir:`, as Syft and skopeo users type them). A path that exists as typed is never
+    /// split at `:`. Without a prefix a directory must be an OCI layout (`index.json` or
+    /// `oci-layout`): a root filesystem is scanned only when asked for (`dir:`, `rootfs`), so
+    /// a mistyped layout path is an error, not an empty scan.
     pub fn parse(input: &str) -> Result<Source, ImageError> {
         let prefixes = [
             ("docker-archive:", SourceKind::DockerArchive),
@@ -63,28 +111,102 @@ impl Source {
             .iter()
             .find_map(|(p, k)| input.strip_prefix(p).map(|rest| (Some(*k), rest)))
             .unwrap_or((None, input));
-        if Path::new(rest).exists() || kind == Some(SourceKind::Dir) {
-            return Ok(Source {
-                input: input.to_string(),
-                kind,
-                path: PathBuf::from(rest),
-                tag: None,
-            });
-        }
-        if let Some((path, tag)) = rest.rsplit_once(':') {
-            if !tag.contains('/') && Path::new(path).exists() {
-                return Ok(Source {
-                    input: input.to_string(),
-                    kind,
-                    path: PathBuf::from(path),
-                    tag: Some(tag.to_string()),
-                });
+        let (path, tag) = if Path::new(rest).exists() || kind == Some(SourceKind::Dir) {
+            (PathBuf::from(rest), None)
+        } else {
+            match rest.rsplit_once(':') {
+                Some((path, tag)) if !tag.contains('/') && Path::new(path).exists() => {
+                    (PathBuf::from(path), Some(tag.to_string()))
+                }
+                _ => {
+                    return Err(ImageError::io(
+                        rest,
+                        std::io::Error::new(
+                            std::io::ErrorKind::NotFound,
+                            "no such file or directory",
+                        ),
+                    ))
+                }
             }
+        };
+        let input = input.to_string();
+        Ok(match kind {
+            Some(SourceKind::Dir) => Source::Rootfs { input, path },
+            Some(SourceKind::OciDir) => Source::OciLayout { input, path, tag },
+            Some(format) => Source::Archive {
+                input,
+                path,
+                tag,
+                format: Some(format),
+            },
+            None if path.is_dir() => {
+                if !(path.join("index.json").exists() || path.join("oci-layout").exists()) {
+                    return Err(ImageError::UnknownFormat {
+                        path,
+                        reason: "a directory without index.json or oci-layout is not an OCI \
+                                 image layout; to scan it as a root filesystem use `sekisho \
+                                 rootfs DIR` or `dir:DIR`"
+                            .to_string(),
+                    });
+                }
+                Source::OciLayout { input, path, tag }
+            }
+            None => Source::Archive {
+                input,
+                path,
+                tag,
+                format: None,
+            },
+        })
+    }
+
+    /// A root filesystem at `path` (what `sekisho rootfs` and `dir:` scan).
+    pub fn rootfs(input: &str, path: impl Into<PathBuf>) -> Source {
+        Source::Rootfs {
+            input: input.to_string(),
+            path: path.into(),
         }
-        Err(ImageError::io(
-            rest,
-            std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory"),
-        ))
+    }
+
+    /// What the user typed.
+    pub fn input(&self) -> &str {
+        match self {
+            Source::Archive { input, .. }
+            | Source::OciLayout { input, .. }
+            | Source::Rootfs { input, .. }
+            | Source::Store { input, .. } => input,
+        }
+    }
+
+    /// The file or directory on this machine, for sources that have one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Source::Archive { path, .. }
+            | Source::OciLayout { path, .. }
+            | Source::Rootfs { path, .. } => Some(path),
+            Source::Store { .. } => None,
+        }
+    }
+
+    /// The tag selecting one image, if given.
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Source::Archive { tag, .. }
+            | Source::OciLayout { tag, .. }
+            | Source::Store { tag, .. } => tag.as_deref(),
+            Source::Rootfs { .. } => None,
+        }
+    }
+
+    /// The kind as far as known before reading (an archive without a forced format is
+    /// reported as a docker archive until its members say otherwise).
+    pub fn kind(&self) -> SourceKind {
+        match self {
+            Source::Archive { format, .. } => format.unwrap_or(SourceKind::DockerArchive),
+            Source::OciLayout { .. } => SourceKind::OciDir,
+            Source::Rootfs { .. } => SourceKind::Dir,
+            Source::Store { kind, .. } => *kind,
+        }
     }
 }
 
@@ -116,8 +238,12 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 /// Largest metadata document (index, manifest, config) we read into memory.
 pub(crate) const MAX_METADATA: u64 = 16 << 20;
 
-/// Read access to the blobs and metadata files of an image, by archive-relative name.
-pub(crate) trait BlobStore: Sync {
+/// Read access to the blobs and metadata files of an image by layout-relative name
+/// (`index.json`, `blobs/sha256/<hex>`; `manifest.json` for docker archives). Directories,
+/// archives and (later) registries implement it; the scan reads metadata with
+/// [`BlobStore::read_small`] and streams layers with [`BlobStore::open`], several at once.
+/// Errors are short reasons; the scan adds the input and the layer.
+pub trait BlobStore: Send + Sync {
     /// Whether a member with this name exists.
     fn contains(&self, name: &str) -> bool;
     /// Read a small member (metadata) fully.
@@ -126,9 +252,16 @@ pub(crate) trait BlobStore: Sync {
     fn open(&self, name: &str) -> Result<Box<dyn Read + Send + '_>, String>;
 }
 
-/// An OCI layout directory (or any directory holding archive-relative names).
-pub(crate) struct DirStore {
-    pub(crate) root: PathBuf,
+/// An OCI layout directory (or any directory holding layout-relative names).
+pub struct DirStore {
+    root: PathBuf,
+}
+
+impl DirStore {
+    /// The store of the layout at `root`.
+    pub fn new(root: impl Into<PathBuf>) -> DirStore {
+        DirStore { root: root.into() }
+    }
 }
 
 impl DirStore {

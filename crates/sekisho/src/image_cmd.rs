@@ -8,7 +8,7 @@ use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 
 use sekisho_audit::AuditOptions;
-use sekisho_image::{Platform, Progress, ScanOptions, Source, SourceKind};
+use sekisho_image::{Platform, Progress, ScanOptions, Source};
 use sekisho_model::{DockleLevel, Report};
 use sekisho_scan::{DockerfileInput, ScanRequest, Scanners};
 
@@ -205,14 +205,14 @@ fn options(platform: &Option<String>) -> anyhow::Result<ScanOptions> {
 }
 
 fn parse_source(source: &str, force_dir: bool) -> anyhow::Result<Source> {
-    let mut src = Source::parse(source)?;
-    if force_dir {
-        if !src.path.is_dir() {
-            bail!("{}: not a directory", src.path.display());
-        }
-        src.kind = Some(SourceKind::Dir);
+    if !force_dir {
+        return Ok(Source::parse(source)?);
     }
-    Ok(src)
+    let path = source.strip_prefix("dir:").unwrap_or(source);
+    if !Path::new(path).is_dir() {
+        bail!("{path}: not a directory");
+    }
+    Ok(Source::rootfs(source, path))
 }
 
 fn render(report: &Report, format: Format, color: bool) -> anyhow::Result<String> {
@@ -241,7 +241,7 @@ pub fn run_image(args: &ImageArgs, force_dir: bool) -> anyhow::Result<u8> {
     request.audit = args
         .audit
         .to_options(Path::new("."), jiff::Timestamp::now())?;
-    request.audit.source_path = Some(request.source.path.clone());
+    request.audit.source_path = request.source.path().map(Path::to_path_buf);
     if let Some(path) = &args.audit.dockerfile {
         let text = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
         request.dockerfile = Some(DockerfileInput {

@@ -24,6 +24,10 @@ impl Analyzer for ImageAudit {
         let mut opts = ctx.request.audit.clone();
         opts.secret = false;
         opts.config = true;
+        if opts.source_path.is_none() {
+            // CIS-DI-0005 looks for signatures in and beside the source.
+            opts.source_path = ctx.request.source.path().map(|p| p.to_path_buf());
+        }
         let found = sekisho_audit::audit(
             ctx.scan,
             &ctx.report.packages,

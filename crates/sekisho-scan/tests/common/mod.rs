@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use sekisho_audit::{AuditOptions, AuditOutput};
-use sekisho_image::{ImageScan, Source, SourceKind};
+use sekisho_image::{ImageScan, Source};
 use sekisho_model::{Finding, Timestamp};
 use sekisho_scan::{ScanRequest, ScanVisitor, Scanners};
 
@@ -12,11 +12,11 @@ pub const IMAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/d
 /// A request for `path` (which need not exist for synthetic scans) with the scanners `opts`
 /// turns on and today's date set.
 pub fn request(path: &str, opts: &AuditOptions) -> ScanRequest {
-    let source = Source::parse(path).unwrap_or(Source {
+    let source = Source::parse(path).unwrap_or(Source::Archive {
         input: path.to_string(),
-        kind: Some(SourceKind::DockerArchive),
         path: path.into(),
         tag: None,
+        format: None,
     });
     let now = Timestamp::now();
     let mut request = ScanRequest::new(source, now);
