@@ -172,11 +172,7 @@ fn license_expression(licenses: &[String], refs: &mut BTreeMap<String, String>) 
                 out.push(t.to_string());
                 continue;
             }
-            let id = if spdx_ids::is_known(core) {
-                core.to_string()
-            } else {
-                license_ref(core, refs)
-            };
+            let id = spdx_ids::canonical(core).unwrap_or_else(|| license_ref(core, refs));
             out.push(format!("{}{id}{}", "(".repeat(open), ")".repeat(close)));
         }
         if out.is_empty() {

@@ -1,149 +1,56 @@
-//! Common SPDX licence identifiers (<https://spdx.org/licenses/>), used to decide whether a
-//! licence string from a package database can stand in an SPDX expression as is. Identifiers
-//! not listed here are written as `LicenseRef-...` with the original text, which is always
-//! valid SPDX; listing more IDs only makes documents more precise.
+//! SPDX licence and exception identifiers, from the `spdx` crate's copy of the SPDX licence
+//! list: whether a licence string from a package database can stand in an SPDX expression as
+//! is. Anything else is written as `LicenseRef-...` with the original text, which is always
+//! valid SPDX.
 
-/// Known identifiers, including the deprecated ones still common in package metadata.
-pub const KNOWN: &[&str] = &[
-    "0BSD",
-    "AFL-2.1",
-    "AFL-3.0",
-    "AGPL-3.0",
-    "AGPL-3.0-only",
-    "AGPL-3.0-or-later",
-    "Apache-1.0",
-    "Apache-1.1",
-    "Apache-2.0",
-    "APSL-2.0",
-    "Artistic-1.0",
-    "Artistic-1.0-Perl",
-    "Artistic-2.0",
-    "Beerware",
-    "BitTorrent-1.1",
-    "blessing",
-    "BlueOak-1.0.0",
-    "BSD-1-Clause",
-    "BSD-2-Clause",
-    "BSD-2-Clause-Patent",
-    "BSD-3-Clause",
-    "BSD-3-Clause-Clear",
-    "BSD-4-Clause",
-    "BSL-1.0",
-    "bzip2-1.0.6",
-    "CC-BY-3.0",
-    "CC-BY-4.0",
-    "CC-BY-SA-3.0",
-    "CC-BY-SA-4.0",
-    "CC0-1.0",
-    "CDDL-1.0",
-    "CDDL-1.1",
-    "CPL-1.0",
-    "curl",
-    "ECL-2.0",
-    "EPL-1.0",
-    "EPL-2.0",
-    "EUPL-1.1",
-    "EUPL-1.2",
-    "FSFAP",
-    "FSFUL",
-    "FSFULLR",
-    "FTL",
-    "GFDL-1.1-only",
-    "GFDL-1.2-only",
-    "GFDL-1.3-only",
-    "GFDL-1.3-or-later",
-    "GPL-1.0",
-    "GPL-1.0-only",
-    "GPL-1.0-or-later",
-    "GPL-1.0+",
-    "GPL-2.0",
-    "GPL-2.0-only",
-    "GPL-2.0-or-later",
-    "GPL-2.0+",
-    "GPL-2.0-with-classpath-exception",
-    "GPL-3.0",
-    "GPL-3.0-only",
-    "GPL-3.0-or-later",
-    "GPL-3.0+",
-    "HPND",
-    "IJG",
-    "ICU",
-    "ImageMagick",
-    "Info-ZIP",
-    "IPL-1.0",
-    "ISC",
-    "JSON",
-    "LGPL-2.0",
-    "LGPL-2.0-only",
-    "LGPL-2.0-or-later",
-    "LGPL-2.0+",
-    "LGPL-2.1",
-    "LGPL-2.1-only",
-    "LGPL-2.1-or-later",
-    "LGPL-2.1+",
-    "LGPL-3.0",
-    "LGPL-3.0-only",
-    "LGPL-3.0-or-later",
-    "LGPL-3.0+",
-    "Libpng",
-    "libpng-2.0",
-    "libtiff",
-    "LPL-1.02",
-    "LPPL-1.3c",
-    "MirOS",
-    "MIT",
-    "MIT-0",
-    "MIT-CMU",
-    "MPL-1.0",
-    "MPL-1.1",
-    "MPL-2.0",
-    "MPL-2.0-no-copyleft-exception",
-    "MS-PL",
-    "MS-RL",
-    "NCSA",
-    "OFL-1.1",
-    "OLDAP-2.8",
-    "OpenSSL",
-    "OSL-3.0",
-    "PHP-3.0",
-    "PHP-3.01",
-    "PostgreSQL",
-    "PSF-2.0",
-    "Python-2.0",
-    "Python-2.0.1",
-    "Qhull",
-    "Ruby",
-    "SGI-B-2.0",
-    "SISSL",
-    "Sleepycat",
-    "SMLNJ",
-    "TCL",
-    "Unicode-3.0",
-    "Unicode-DFS-2015",
-    "Unicode-DFS-2016",
-    "Unlicense",
-    "UPL-1.0",
-    "Vim",
-    "W3C",
-    "WTFPL",
-    "X11",
-    "XFree86-1.1",
-    "Zlib",
-    "zlib-acknowledgement",
-    "ZPL-2.0",
-    "ZPL-2.1",
-    "Classpath-exception-2.0",
-    "GCC-exception-3.1",
-    "LLVM-exception",
-    "OpenSSL-exception",
-    "Autoconf-exception-3.0",
-    "Bison-exception-2.2",
-    "Font-exception-2.0",
-    "Linux-syscall-note",
-];
+/// The identifier as the SPDX list spells it, for a licence or exception ID matched without
+/// regard to case (as the SPDX specification matches them); a trailing `+` is kept.
+pub fn canonical(text: &str) -> Option<String> {
+    let (base, plus) = match text.strip_suffix('+') {
+        Some(base) => (base, "+"),
+        None => (text, ""),
+    };
+    let licence = spdx::license_id(base).map(|id| id.name).or_else(|| {
+        spdx::identifiers::LICENSES
+            .iter()
+            .find(|l| l.name.eq_ignore_ascii_case(base))
+            .map(|l| l.name)
+    });
+    if let Some(name) = licence {
+        return Some(format!("{name}{plus}"));
+    }
+    if !plus.is_empty() {
+        return None;
+    }
+    spdx::exception_id(base)
+        .map(|e| e.name)
+        .or_else(|| {
+            spdx::identifiers::EXCEPTIONS
+                .iter()
+                .find(|e| e.name.eq_ignore_ascii_case(base))
+                .map(|e| e.name)
+        })
+        .map(str::to_string)
+}
 
-/// Whether `id` is a known SPDX licence or exception identifier (case-insensitive, as SPDX
-/// matching is).
-pub fn is_known(id: &str) -> bool {
-    KNOWN.iter().any(|k| k.eq_ignore_ascii_case(id))
+#[cfg(test)]
+mod tests {
+    use super::canonical;
+
+    #[test]
+    fn identifiers() {
+        assert_eq!(canonical("MIT").as_deref(), Some("MIT"));
+        assert_eq!(canonical("mit").as_deref(), Some("MIT"));
+        assert_eq!(canonical("GPL-2.0+").as_deref(), Some("GPL-2.0+"));
+        assert_eq!(
+            canonical("GPL-2.0-or-later").as_deref(),
+            Some("GPL-2.0-or-later")
+        );
+        assert_eq!(
+            canonical("Classpath-exception-2.0").as_deref(),
+            Some("Classpath-exception-2.0")
+        );
+        assert_eq!(canonical("public-domain"), None);
+        assert_eq!(canonical("GPL"), None);
+    }
 }
