@@ -243,88 +243,44 @@ fn run_edits(i: &Instruction, text: &str, out: &mut Vec<Edit>) {
     }
 }
 
-/// A unified diff of two texts (`---`/`+++` headers with `path`).
+/// A unified diff of two texts (`---`/`+++` headers with `path`, hunks with three lines of
+/// context), as `diff -u` and `git diff` print it.
 pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
     if old == new {
         return String::new();
     }
-    let a: Vec<&str> = old.split_inclusive('\n').collect();
-    let b: Vec<&str> = new.split_inclusive('\n').collect();
-    let mut pre = 0;
-    while pre < a.len() && pre < b.len() && a[pre] == b[pre] {
-        pre += 1;
-    }
-    let mut suf = 0;
-    while suf < a.len() - pre && suf < b.len() - pre && a[a.len() - 1 - suf] == b[b.len() - 1 - suf]
-    {
-        suf += 1;
-    }
-    let am = &a[pre..a.len() - suf];
-    let bm = &b[pre..b.len() - suf];
-    // LCS on the middle (small: only the edited region).
-    let (n, m) = (am.len(), bm.len());
-    let mut ops: Vec<(char, &str)> = Vec::new();
-    if n * m <= 4_000_000 {
-        let mut dp = vec![vec![0u32; m + 1]; n + 1];
-        for x in (0..n).rev() {
-            for y in (0..m).rev() {
-                dp[x][y] = if am[x] == bm[y] {
-                    dp[x + 1][y + 1] + 1
-                } else {
-                    dp[x + 1][y].max(dp[x][y + 1])
-                };
-            }
-        }
-        let (mut x, mut y) = (0, 0);
-        while x < n || y < m {
-            if x < n && y < m && am[x] == bm[y] {
-                ops.push((' ', am[x]));
-                x += 1;
-                y += 1;
-            } else if x < n && (y == m || dp[x + 1][y] >= dp[x][y + 1]) {
-                ops.push(('-', am[x]));
-                x += 1;
-            } else {
-                ops.push(('+', bm[y]));
-                y += 1;
-            }
-        }
-    } else {
-        ops.extend(am.iter().map(|l| ('-', *l)));
-        ops.extend(bm.iter().map(|l| ('+', *l)));
-    }
-    const CTX: usize = 3;
-    let ctx_before = pre.min(CTX);
-    let ctx_after = suf.min(CTX);
-    let old_start = pre - ctx_before + 1;
-    let new_start = pre - ctx_before + 1;
-    let old_len = ctx_before + n + ctx_after;
-    let new_len = ctx_before + m + ctx_after;
     let p = path.trim_start_matches('/');
-    let mut o =
-        format!("--- a/{p}\n+++ b/{p}\n@@ -{old_start},{old_len} +{new_start},{new_len} @@\n");
-    let push = |o: &mut String, c: char, l: &str| {
-        o.push(c);
-        o.push_str(l);
-        if !l.ends_with('\n') {
-            o.push_str("\n\\ No newline at end of file\n");
-        }
-    };
-    for l in &a[pre - ctx_before..pre] {
-        push(&mut o, ' ', l);
-    }
-    for (c, l) in ops {
-        push(&mut o, c, l);
-    }
-    for l in &a[a.len() - suf..a.len() - suf + ctx_after] {
-        push(&mut o, ' ', l);
-    }
-    o
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{p}"), &format!("b/{p}"))
+        .to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn diffs_have_one_hunk_per_change() {
+        let old: String = (1..=20).map(|i| format!("line {i}\n")).collect();
+        let new = old
+            .replace("line 2\n", "line two\n")
+            .replace("line 18\n", "line eighteen\n");
+        let d = unified_diff("/Dockerfile", &old, &new);
+        assert!(d.starts_with("--- a/Dockerfile\n+++ b/Dockerfile\n"), "{d}");
+        assert_eq!(
+            d.matches("\n@@ ").count() + usize::from(d.starts_with("@@")),
+            2,
+            "{d}"
+        );
+        assert!(
+            d.contains("@@ -1,5 +1,5 @@") && d.contains("@@ -15,6 +15,6 @@"),
+            "{d}"
+        );
+        assert!(unified_diff("x", "a", "b").contains("\\ No newline at end of file"));
+        assert_eq!(unified_diff("x", "same\n", "same\n"), "");
+    }
 
     #[test]
     fn fixes() {
