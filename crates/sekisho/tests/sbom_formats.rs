@@ -54,6 +54,39 @@ fn outputs_validate_against_their_schemas() {
             );
             files.push(file.to_string_lossy().into_owned());
         }
+        if kind == "report" {
+            // Reports with findings of every kind so far: config, secrets (deleted ones too)
+            // and Dockerfile lint findings with their spans.
+            let dockerfile = format!("{DATA}/../dockerfiles/corpus/0001.Dockerfile");
+            for (i, args) in [
+                vec![
+                    format!("{DATA}/built/bad-practices.docker.tar.gz"),
+                    "--dockerfile".into(),
+                    dockerfile,
+                ],
+                vec![format!("{DATA}/built/whiteout-layers.oci")],
+            ]
+            .iter()
+            .enumerate()
+            {
+                let file = out.join(format!("findings-{i}.json"));
+                let mut all = vec![
+                    "image",
+                    "--format",
+                    "json",
+                    "--output",
+                    file.to_str().unwrap(),
+                ];
+                all.extend(args.iter().map(String::as_str));
+                let result = sekisho(&all);
+                assert!(
+                    result.status.success(),
+                    "{args:?}: {}",
+                    String::from_utf8_lossy(&result.stderr)
+                );
+                files.push(file.to_string_lossy().into_owned());
+            }
+        }
         let check = Command::new(&python)
             .arg(Path::new(ROOT).join("scripts/validate_sbom.py"))
             .arg(kind)
