@@ -1,7 +1,7 @@
 //! What the audit reads from a layer while it streams: which files it needs, and what is kept
 //! of each file for it (the content, the secrets found in it).
 
-use sekisho_inventory::Captured;
+use sekisho_image::Captured;
 use sekisho_secret::SecretFinding;
 
 /// Largest file the audit's own checks capture (account databases, sudoers, tool configs).

@@ -60,6 +60,19 @@ impl std::fmt::Debug for Progress {
     }
 }
 
+/// Access to the file bytes a visitor kept, so analyzers after the merge can read captured files
+/// whatever else the visitor recorded with them.
+pub trait Captured {
+    /// The captured file content, if this output is one.
+    fn bytes(&self) -> Option<&[u8]>;
+}
+
+impl Captured for Vec<u8> {
+    fn bytes(&self) -> Option<&[u8]> {
+        Some(self)
+    }
+}
+
 /// What one layer contributed, kept after its entry list is merged and dropped.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct LayerSummary {

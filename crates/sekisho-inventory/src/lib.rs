@@ -6,11 +6,13 @@
 //! is attributed to the first layer whose copy of the database lists it at that version.
 
 pub mod apk;
+pub mod conda;
 pub mod dpkg;
 pub mod os;
 
 use std::collections::HashMap;
 
+pub use sekisho_image::Captured;
 use sekisho_image::{Entry, ImageScan, Interest, LayerVisitor};
 use sekisho_model::{purl, LayerRef, OsInfo, Package, PackageKind};
 
@@ -75,18 +77,6 @@ impl LayerVisitor for InventoryVisitor {
     }
     fn visit(&self, _: &Entry, content: &[u8]) -> Option<Vec<u8>> {
         Some(content.to_vec())
-    }
-}
-
-/// Access to the bytes a visitor captured, so a combined visitor can feed this crate.
-pub trait Captured {
-    /// The captured file content, if this output is one.
-    fn bytes(&self) -> Option<&[u8]>;
-}
-
-impl Captured for Vec<u8> {
-    fn bytes(&self) -> Option<&[u8]> {
-        Some(self)
     }
 }
 
@@ -170,6 +160,76 @@ pub fn read_database<O: Captured>(
         Database::Apk => ctx.apk(inv),
         Database::Dpkg => ctx.dpkg(inv),
         Database::Rpm => ctx.rpm(inv),
+    }
+}
+
+/// Read every conda environment's `conda-meta` records from the final filesystem, adding one
+/// package per record (attributed to the layer that wrote the record) to `inv`.
+pub fn read_conda<O: Captured>(scan: &ImageScan<O>, inv: &mut OsInventory) {
+    let layers = layer_refs(&scan.info);
+    // The records some layer captured (few), each read as the final filesystem has it.
+    let captured: std::collections::BTreeSet<&str> = scan
+        .outputs
+        .iter()
+        .flat_map(|outs| outs.keys().map(String::as_str))
+        .filter(|p| conda::is_record(p))
+        .collect();
+    for path in captured {
+        let Some((layer, stored, out)) = scan.final_output(path) else {
+            continue;
+        };
+        if stored != path {
+            continue;
+        }
+        let Some(bytes) = out.bytes() else { continue };
+        let p = match conda::parse(bytes) {
+            Ok(p) => p,
+            Err(e) => {
+                inv.warnings.push(format!("/{path}: {e}"));
+                continue;
+            }
+        };
+        let prefix = path
+            .strip_suffix(&format!(
+                "conda-meta/{}",
+                path.rsplit('/').next().unwrap_or("")
+            ))
+            .unwrap_or("");
+        let purl = purl::build(
+            "conda",
+            None,
+            &p.name,
+            &p.version,
+            &[
+                ("build", p.build.clone()),
+                ("channel", p.channel_name().to_string()),
+                ("subdir", p.subdir.clone()),
+                ("type", p.archive_type().to_string()),
+            ],
+        );
+        inv.packages.push(Package {
+            kind: PackageKind::Conda,
+            purl,
+            epoch: None,
+            arch: p.subdir.clone(),
+            source_name: String::new(),
+            source_version: String::new(),
+            licenses: if p.license.is_empty() {
+                vec![]
+            } else {
+                vec![p.license.clone()]
+            },
+            supplier: String::new(),
+            layer: layers.get(layer).cloned().unwrap_or(LayerRef {
+                index: layer,
+                ..Default::default()
+            }),
+            path: format!("/{path}"),
+            files: p.files.iter().map(|f| format!("/{prefix}{f}")).collect(),
+            dependencies: Vec::new(),
+            name: p.name,
+            version: p.version,
+        });
     }
 }
 

@@ -59,6 +59,7 @@ pub fn registry(request: &ScanRequest) -> Result<Vec<Box<dyn Analyzer>>, ScanErr
         Box::new(analyzers::packages::OsPackages::apk()),
         Box::new(analyzers::packages::OsPackages::dpkg()),
         Box::new(analyzers::packages::OsPackages::rpm()),
+        Box::new(analyzers::conda::Conda),
     ];
     if request.scanners.config {
         list.push(Box::new(analyzers::audit::ImageAudit));

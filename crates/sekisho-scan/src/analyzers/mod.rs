@@ -1,6 +1,7 @@
 //! The analyzers, one file each; [`crate::analyzer::registry`] lists them in run order.
 
 pub mod audit;
+pub mod conda;
 pub mod os;
 pub mod packages;
 pub mod secrets;
