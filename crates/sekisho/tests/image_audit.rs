@@ -123,3 +123,34 @@ fn dockerfile_findings_replace_image_checks_for_the_same_problem() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn every_reported_id_is_explainable() {
+    // The IDs `sekisho image` prints on the bad-practices image, each explained.
+    let image = format!("{DATA}/built/bad-practices.docker.tar.gz");
+    let ids: std::collections::BTreeSet<String> = findings(&["image", &image, "-f", "json"])
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        ids.contains("CIS-DI-0009") && ids.contains("aws-access-key-id"),
+        "{ids:?}"
+    );
+    for id in &ids {
+        let out = sekisho(&["explain", id]);
+        assert!(
+            out.status.success() && !out.stdout.is_empty(),
+            "explain {id}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let check = String::from_utf8(sekisho(&["explain", "SK-IMG-001"]).stdout).unwrap();
+    assert!(
+        check.starts_with("SK-IMG-001 (WARN, image check)"),
+        "{check}"
+    );
+    let rule = String::from_utf8(sekisho(&["explain", "DL3008"]).stdout).unwrap();
+    assert!(rule.contains("Pin versions"), "{rule}");
+    let unknown = sekisho(&["explain", "XX-9999"]);
+    assert!(!unknown.status.success());
+}
