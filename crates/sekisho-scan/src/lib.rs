@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use sekisho_audit::AuditOptions;
 use sekisho_image::{ImageScan, ScanOptions, Source};
-use sekisho_model::{DockleLevel, Finding, Report, SourceInfo, Timestamp};
+use sekisho_model::{DockleLevel, Finding, FindingKind, Report, SourceInfo, Timestamp};
 
 pub use analyzer::{Analysis, Analyzer, Interest, ScanVisitor};
 pub use dockerfile::DockerfileInput;
@@ -124,9 +124,29 @@ pub fn analyze(
         }
         findings.retain(|f| !request.audit.ignores(&f.id));
         sekisho_model::sort_findings(findings);
+        if let Ok(scanner) = request.audit.build_scanner() {
+            mask_quoted_secrets(findings, &scanner);
+        }
     }
     report.rules = describe_rules(report.findings(), request);
     report
+}
+
+/// The one masking step every output passes through: a finding that quotes text from the image
+/// (a history command, an ENV line, a Dockerfile line) shows any secret in it masked, as the
+/// secret finding itself does. Secret findings are masked where they are made.
+fn mask_quoted_secrets(findings: &mut [Finding], scanner: &sekisho_secret::Scanner) {
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.kind != FindingKind::Secret)
+    {
+        for text in [&mut f.title, &mut f.details, &mut f.location] {
+            let masked = scanner.mask_text(text);
+            if masked != *text {
+                *text = masked;
+            }
+        }
+    }
 }
 
 fn describe_rules(

@@ -227,3 +227,26 @@ fn signature_beside_the_archive_passes_cis_di_0005() {
     assert!(!audit(&scan, &opts).iter().any(|f| f.id == "CIS-DI-0005"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn secrets_quoted_by_other_findings_are_masked() {
+    let token = token();
+    let config: ImageConfig = serde_json::from_str(&format!(
+        r#"{{"history":[{{"created_by":"RUN /bin/sh -c curl -H 'Authorization: token {token}' https://example.invalid/i.sh | sh # buildkit"}},
+            {{"created_by":"ADD https://user:{token}@example.invalid/app.tgz /app # buildkit"}},
+            {{"created_by":"RUN /bin/sh -c GITHUB_TOKEN={token} apt-get upgrade -y # buildkit"}}]}}"#
+    ))
+    .unwrap();
+    let scan = build(vec![layer(vec![]), layer(vec![]), layer(vec![])], config);
+    let f = audit(&scan, &AuditOptions::default());
+    for id in ["SK-IMG-001", "CIS-DI-0009", "DKL-DI-0003"] {
+        assert!(f.iter().any(|x| x.id == id), "{id} missing: {f:#?}");
+    }
+    // The secret scanner reports the token (masked) and no output carries it in clear.
+    assert!(f.iter().any(|x| x.id == "github-pat"));
+    let text = format!("{f:?}");
+    assert!(!text.contains(&token), "{text}");
+    let json = sekisho_report::sarif::render(&f, &Default::default(), true)
+        + &sekisho_report::render_findings_table(&f, false);
+    assert!(!json.contains(&token));
+}

@@ -450,6 +450,37 @@ impl Scanner {
         self.find(None, text.as_bytes())
     }
 
+    /// `text` with every secret this scanner finds in it masked as findings show them
+    /// ([`crate::mask_secret`]): for any text a report quotes (a history command, an ENV line),
+    /// so no output carries a secret in clear.
+    pub fn mask_text(&self, text: &str) -> String {
+        let mut spans: Vec<(usize, usize)> = self
+            .scan_text(text)
+            .iter()
+            .map(|f| (f.start_offset, f.end_offset))
+            .filter(|&(a, b)| {
+                a < b && b <= text.len() && text.is_char_boundary(a) && text.is_char_boundary(b)
+            })
+            .collect();
+        if spans.is_empty() {
+            return text.to_string();
+        }
+        spans.sort_unstable();
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for (a, b) in spans {
+            let a = a.max(at);
+            if a >= b {
+                continue; // overlapping matches: already masked
+            }
+            out.push_str(&text[at..a]);
+            out.push_str(&crate::mask_secret(&text[a..b]));
+            at = b;
+        }
+        out.push_str(&text[at..]);
+        out
+    }
+
     fn find(&self, path: Option<&str>, content: &[u8]) -> Vec<SecretFinding> {
         let norm_path = path.map(normalize_path);
         // 1. Keyword prefilter: which rules run, and on which lines.
