@@ -1,8 +1,14 @@
 //! The findings table for people.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
+use crate::escape_control as clean;
+
 use sekisho_model::{DockleLevel as Level, FileState, Finding, FindingKind};
+
+/// A finding with its id, location and details made safe for a terminal.
+type Row<'a> = (&'a Finding, Cow<'a, str>, Cow<'a, str>, Cow<'a, str>);
 
 fn layer_text(f: &Finding) -> String {
     match (f.layer, f.state, f.deleted_in) {
@@ -49,16 +55,26 @@ pub fn render(findings: &[Finding], color: bool) -> String {
             count(Level::Warn),
             count(Level::Info)
         );
-        let id_w = rows.iter().map(|f| f.id.len()).max().unwrap_or(2).max(2);
+        // (finding, id, location, details) with image text made safe for a terminal.
+        let rows: Vec<Row> = rows
+            .into_iter()
+            .map(|f| (f, clean(&f.id), clean(&f.location), clean(&f.details)))
+            .collect();
+        let id_w = rows
+            .iter()
+            .map(|r| r.1.chars().count())
+            .max()
+            .unwrap_or(2)
+            .max(2);
         let layer_w = rows
             .iter()
-            .map(|f| layer_text(f).len())
+            .map(|r| layer_text(r.0).len())
             .max()
             .unwrap_or(5)
             .max(5);
         let loc_w = rows
             .iter()
-            .map(|f| f.location.chars().count())
+            .map(|r| r.2.chars().count())
             .max()
             .unwrap_or(8)
             .clamp(8, 48);
@@ -72,7 +88,7 @@ pub fn render(findings: &[Finding], color: bool) -> String {
             "{level_label:<8}  {:<id_w$}  {:<layer_w$}  {:<loc_w$}  DETAILS",
             "ID", "LAYER", "LOCATION"
         );
-        for f in rows {
+        for (f, id, location, details) in rows {
             let label = if category == FindingKind::Secret {
                 f.severity.as_str()
             } else {
@@ -83,10 +99,10 @@ pub fn render(findings: &[Finding], color: bool) -> String {
                 out,
                 "{}  {:<id_w$}  {:<layer_w$}  {:<loc_w$}  {}",
                 paint(&padded, f.severity.dockle(), color),
-                f.id,
+                id,
                 layer_text(f),
-                f.location,
-                f.details
+                location,
+                details
             );
         }
         out.push('\n');

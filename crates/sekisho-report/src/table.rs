@@ -4,6 +4,8 @@ use std::fmt::Write;
 
 use sekisho_model::Report;
 
+use crate::escape_control as clean;
+
 /// Render the inventory as text; `color` adds ANSI bold to headings.
 pub fn render(inv: &Report, color: bool) -> String {
     let (bold, reset) = if color {
@@ -12,13 +14,15 @@ pub fn render(inv: &Report, color: bool) -> String {
         ("", "")
     };
     let mut out = String::new();
-    let _ = writeln!(out, "{bold}Image{reset}  {}", inv.source.input);
+    let _ = writeln!(out, "{bold}Image{reset}  {}", clean(&inv.source.input));
     match &inv.os {
         Some(os) => {
             let _ = writeln!(
                 out,
                 "{bold}OS{reset}     {} {} ({})",
-                os.id, os.version, os.pretty_name
+                clean(&os.id),
+                clean(&os.version),
+                clean(&os.pretty_name)
             );
         }
         None => {
@@ -48,10 +52,10 @@ pub fn render(inv: &Report, color: bool) -> String {
                     format!("{} {}", p.source_name, p.source_version)
                 };
                 [
-                    p.name.clone(),
-                    p.version.clone(),
-                    source,
-                    p.arch.clone(),
+                    clean(&p.name).into_owned(),
+                    clean(&p.version).into_owned(),
+                    clean(&source).into_owned(),
+                    clean(&p.arch).into_owned(),
                     p.layer.index.to_string(),
                 ]
             })
@@ -85,7 +89,7 @@ pub fn render(inv: &Report, color: bool) -> String {
         }
     }
     for w in &inv.warnings {
-        let _ = writeln!(out, "warning: {w}");
+        let _ = writeln!(out, "warning: {}", clean(w));
     }
     out
 }

@@ -279,7 +279,7 @@ pub fn run_files(args: &FilesArgs) -> anyhow::Result<u8> {
     opts.hash_files = args.hash;
     let scan = sekisho_image::scan(&src, &opts, &sekisho_image::NoVisitor)?;
     for w in &scan.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", sekisho_report::escape_control(w));
     }
     crate::emit(&args.output, &scan.fs.to_tsv())?;
     Ok(0)

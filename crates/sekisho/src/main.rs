@@ -59,7 +59,11 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Messages quote names from the image; never let them drive the terminal.
+            eprintln!(
+                "error: {}",
+                sekisho_report::escape_control(&format!("{e:#}"))
+            );
             ExitCode::from(1)
         }
     }

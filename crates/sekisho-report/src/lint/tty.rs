@@ -1,6 +1,7 @@
 //! Human-readable output in the style of rustc diagnostics.
 
 use super::FileReport;
+use crate::escape_control as clean;
 use sekisho_model::LintLevel as Severity;
 
 struct Style {
@@ -37,14 +38,14 @@ pub fn render(reports: &[FileReport], color: bool) -> String {
             total += 1;
             let head = format!("{}[{}]", f.severity.as_str(), f.code);
             o.push_str(&st.paint(sev_color(f.severity), &head));
-            o.push_str(&st.paint("1", &format!(": {}", f.message)));
+            o.push_str(&st.paint("1", &format!(": {}", clean(f.message))));
             o.push('\n');
             let width = f.line.to_string().len();
             let pad = " ".repeat(width);
             o.push_str(&format!(
                 "{pad}{} {}:{}:{}\n",
                 st.paint("1;34", "-->"),
-                r.path,
+                clean(&r.path),
                 f.line,
                 f.column
             ));
@@ -53,8 +54,9 @@ pub fn render(reports: &[FileReport], color: bool) -> String {
                 let bar = st.paint("1;34", "|");
                 o.push_str(&format!("{pad} {bar}\n"));
                 o.push_str(&format!(
-                    "{} {bar} {text}\n",
-                    st.paint("1;34", &f.line.to_string())
+                    "{} {bar} {}\n",
+                    st.paint("1;34", &f.line.to_string()),
+                    clean(text)
                 ));
                 // The caret goes under the flagged word: from the finding's column (in
                 // characters) to the next blank.

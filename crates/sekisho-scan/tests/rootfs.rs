@@ -1,5 +1,6 @@
-//! The conda analyzer through the engine: records in every environment prefix, purls as the
-//! purl spec has them, installed files, and a clear warning for a broken record.
+//! Small root filesystems through the engine: the conda analyzer (records in every environment
+//! prefix, purls as the purl spec has them, installed files, a clear warning for a broken
+//! record) and terminal-safe tables.
 
 use sekisho_image::Source;
 use sekisho_model::{PackageKind, Timestamp};
@@ -78,4 +79,26 @@ fn conda_environments_are_inventoried() {
     );
     let table = sekisho_report::render_table(&report, false);
     assert!(table.contains("conda packages (2)"), "{table}");
+}
+
+#[test]
+fn names_from_the_image_cannot_drive_the_terminal() {
+    let root = std::env::temp_dir().join(format!("sekisho-escape-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    write(
+        &root,
+        "app/\u{1b}[2J\u{1b}]0;pwned\u{7}.env",
+        "AWS_ACCESS_KEY_ID=AKIAZ7VRSQ5TJN2XMY3P\n",
+    );
+    let mut request = ScanRequest::new(Source::rootfs("dir:escape", &root), Timestamp::UNIX_EPOCH);
+    request.scanners.secret = true;
+    let report = sekisho_scan::scan(&request).unwrap();
+    std::fs::remove_dir_all(&root).unwrap();
+    assert!(!report.findings().is_empty(), "{report:?}");
+    let table = sekisho_report::render_table(&report, false);
+    assert!(
+        !table.contains('\u{1b}') && !table.contains('\u{7}'),
+        "{table:?}"
+    );
+    assert!(table.contains("\\u{1b}[2J"), "{table}");
 }
