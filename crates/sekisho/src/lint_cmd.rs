@@ -5,40 +5,11 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use clap::builder::TypedValueParser as _;
+
 use sekisho_dockerfile::config::Config;
 use sekisho_dockerfile::{fix, lint_with, LintError, Severity};
-use sekisho_report::lint::{render, FileReport};
-
-/// Output format of `sekisho dockerfile`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// Human-readable, with the offending line and a caret.
-    Tty,
-    /// hadolint-compatible JSON array.
-    Json,
-    /// SARIF 2.1.0.
-    Sarif,
-    /// Checkstyle XML.
-    Checkstyle,
-    /// GitLab Code Quality (Code Climate) JSON.
-    Gitlab,
-    /// JUnit XML.
-    Junit,
-}
-
-impl From<Format> for sekisho_report::lint::Format {
-    fn from(f: Format) -> Self {
-        use sekisho_report::lint::Format as F;
-        match f {
-            Format::Tty => F::Tty,
-            Format::Json => F::Json,
-            Format::Sarif => F::Sarif,
-            Format::Checkstyle => F::Checkstyle,
-            Format::Gitlab => F::Gitlab,
-            Format::Junit => F::Junit,
-        }
-    }
-}
+use sekisho_report::lint::{render, FileReport, Format};
 
 /// Arguments of `sekisho dockerfile`.
 #[derive(Debug, Clone, clap::Args)]
@@ -47,7 +18,7 @@ pub struct LintArgs {
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
     /// Output format.
-    #[arg(short = 'f', long, value_enum, default_value_t = Format::Tty)]
+    #[arg(short = 'f', long, default_value = "tty", value_parser = format_parser())]
     pub format: Format,
     /// Write the report to this file instead of standard output.
     #[arg(short = 'o', long, value_name = "PATH")]
@@ -77,6 +48,12 @@ pub struct LintArgs {
     /// With --fix, print a unified diff instead of writing files.
     #[arg(long, requires = "fix")]
     pub diff: bool,
+}
+
+/// `--format`: the linter's formats by name, listed in `--help` and in errors.
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    clap::builder::PossibleValuesParser::new(Format::ALL.map(|(name, _)| name))
+        .map(|name| name.parse::<Format>().unwrap_or(Format::Tty))
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -174,7 +151,7 @@ pub fn run(args: &LintArgs) -> Result<i32, LintError> {
             }
         }
         render(
-            args.format.into(),
+            args.format,
             &reports,
             &rules,
             crate::use_color(&args.output),

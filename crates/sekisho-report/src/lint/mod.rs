@@ -28,6 +28,29 @@ pub enum Format {
     Junit,
 }
 
+impl Format {
+    /// Every format with the name users type (`--format NAME`).
+    pub const ALL: [(&'static str, Format); 6] = [
+        ("tty", Format::Tty),
+        ("json", Format::Json),
+        ("sarif", Format::Sarif),
+        ("checkstyle", Format::Checkstyle),
+        ("gitlab", Format::Gitlab),
+        ("junit", Format::Junit),
+    ];
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .iter()
+            .find(|(name, _)| *name == s)
+            .map(|(_, f)| *f)
+            .ok_or_else(|| format!("unknown format {s:?}"))
+    }
+}
+
 /// The findings for one linted file.
 #[derive(Debug, Clone)]
 pub struct FileReport {
