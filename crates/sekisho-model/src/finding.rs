@@ -98,7 +98,7 @@ pub struct Finding {
     /// What was found, for people.
     pub details: String,
     /// Where, for people: `config`, `config Env[KEY]`, `history[3]`, `image tag`, a path, or
-    /// `Dockerfile:12`.
+    /// `Dockerfile:12:5`.
     pub location: String,
     /// The file, for file-based findings (see `path_base` for what it is relative to).
     pub path: Option<String>,
@@ -166,9 +166,9 @@ impl Finding {
     }
 
     /// Attach a file of the user's project (as named) with a span; the location reads
-    /// `FILE:LINE`.
+    /// `FILE:LINE:COLUMN`, as compilers and linters print it.
     pub fn at_source(mut self, path: &str, region: Region) -> Finding {
-        self.location = format!("{path}:{}", region.line);
+        self.location = format!("{path}:{}:{}", region.line, region.column);
         self.path = Some(path.to_string());
         self.path_base = PathBase::Source;
         self.region = Some(region);

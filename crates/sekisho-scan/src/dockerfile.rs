@@ -26,15 +26,14 @@ pub const SAME_PROBLEM: &[(&str, &str)] = &[
 ];
 
 /// Lint the Dockerfile with the linter's defaults (no `.hadolint.yaml` discovery) and turn
-/// the findings into report findings located in that file. The details keep the
-/// `FILE:LINE: message` form, since the image table shows no separate file column.
+/// the findings into report findings located in that file. The details read
+/// `FILE:LINE:COLUMN: message`, since the image table shows no separate file column.
 pub fn lint(input: &DockerfileInput) -> Vec<Finding> {
     sekisho_dockerfile::lint(&input.text)
         .iter()
         .filter_map(|f| f.to_report(&input.name))
         .map(|mut f| {
-            let line = f.region.map_or(1, |r| r.line);
-            f.details = format!("{}:{line}: {}", input.name, f.details);
+            f.details = format!("{}: {}", f.location, f.details);
             f
         })
         .collect()

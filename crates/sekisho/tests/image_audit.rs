@@ -121,6 +121,41 @@ fn dockerfile_findings_replace_image_checks_for_the_same_problem() {
     for id in ["DKL-LI-0001", "DKL-LI-0002", "CIS-DI-0008"] {
         assert!(with.iter().any(|i| i == id), "{id}");
     }
+    // The Dockerfile findings carry file, line and column in every format. curl | sh is on
+    // line 4; the finding points at the `curl` command (column 5).
+    let json = findings(&with_args);
+    let curl = json.iter().find(|f| f["id"] == "SK1009").unwrap();
+    assert_eq!(curl["path"], path);
+    assert_eq!(
+        (curl["line"].as_u64(), curl["column"].as_u64()),
+        (Some(4), Some(5)),
+        "{curl}"
+    );
+    assert_eq!(curl["location"], format!("{path}:4:5"));
+    let mut sarif_args = with_args.clone();
+    sarif_args[3] = "sarif";
+    let sarif: serde_json::Value = serde_json::from_slice(&sekisho(&sarif_args).stdout).unwrap();
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "SK1009")
+        .unwrap();
+    let physical = &result["locations"][0]["physicalLocation"];
+    assert!(
+        physical["artifactLocation"].get("uriBaseId").is_none(),
+        "{physical}"
+    );
+    assert!(physical["artifactLocation"]["uri"]
+        .as_str()
+        .unwrap()
+        .ends_with("/Dockerfile"));
+    assert_eq!(physical["region"]["startLine"], 4);
+    assert_eq!(physical["region"]["startColumn"], 5);
+    let mut table_args = with_args.clone();
+    table_args[3] = "table";
+    let table = String::from_utf8(sekisho(&table_args).stdout).unwrap();
+    assert!(table.contains(&format!("{path}:4:5")), "{table}");
     std::fs::remove_dir_all(&dir).ok();
 }
 
