@@ -5,17 +5,17 @@ use std::path::PathBuf;
 /// Something went wrong while opening or reading an image.
 #[derive(Debug, thiserror::Error)]
 pub enum ImageError {
-    /// The source path could not be opened or read.
-    #[error("{path}: {source}")]
+    /// The source path could not be opened or read. (The OS error is part of the message, not
+    /// a separate cause, so a report of the error chain says it once.)
+    #[error("{path}: {error}")]
     Io {
         /// The file or directory that failed.
         path: PathBuf,
         /// The operating system error.
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The source exists but is not an image in any supported format.
-    #[error("{path}: not a docker-archive, OCI layout, OCI archive or directory ({reason})")]
+    #[error("{path}: not an image archive or layout: {reason}")]
     UnknownFormat {
         /// The input.
         path: PathBuf,
@@ -69,7 +69,7 @@ impl ImageError {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         ImageError::Io {
             path: path.into(),
-            source,
+            error: source,
         }
     }
 
@@ -85,9 +85,14 @@ impl ImageError {
 
 /// An error message from a parser, cut to its first line and 120 characters: the `tar` crate
 /// quotes raw header bytes in some messages, which must not flood the terminal.
+/// A short, single-line reason from a library error, without the bytes some errors quote: the
+/// tar reader puts header field contents after a `:` ("numeric field was not a number: <bytes>
+/// when getting cksum for <bytes>"), so only the text before the first `: ` is kept. Errors
+/// name their input and the kind of problem, never the input's bytes.
 pub(crate) fn brief(e: impl std::fmt::Display) -> String {
     let text = e.to_string();
     let line = text.lines().next().unwrap_or("");
+    let line = line.split(": ").next().unwrap_or(line);
     let clean: String = line
         .chars()
         .map(|c| if c.is_control() { '?' } else { c })

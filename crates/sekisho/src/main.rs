@@ -60,13 +60,24 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             // Messages quote names from the image; never let them drive the terminal.
-            eprintln!(
-                "error: {}",
-                sekisho_report::escape_control(&format!("{e:#}"))
-            );
+            eprintln!("error: {}", sekisho_report::escape_control(&message(&e)));
             ExitCode::from(1)
         }
     }
+}
+
+/// The error and its causes on one line, each said once: library errors often repeat their
+/// cause in their own message, which `{:#}` would print twice.
+fn message(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
 }
 
 /// The scan time: `SOURCE_DATE_EPOCH` when set (the reproducible-builds convention, so the same
