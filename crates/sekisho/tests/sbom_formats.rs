@@ -140,6 +140,45 @@ fn errors_name_the_input_and_never_panic() {
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(stderr.contains("/nonexistent/image.tar"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+    // Said once, not "no such file or directory: no such file or directory".
+    assert_eq!(
+        stderr.matches("o such file or directory").count(),
+        1,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn errors_never_quote_the_inputs_bytes() {
+    let dir = std::env::temp_dir().join(format!("sekisho-bytes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = dir.join("notes.md");
+    std::fs::write(&text, "# secret-plan-7f3a9c\n".repeat(40)).unwrap();
+    // Bytes that are not UTF-8 and look like nothing (a fixed pseudo-random sequence).
+    let noise = dir.join("noise.bin");
+    let mut x: u32 = 0x9e37_79b9;
+    let bytes: Vec<u8> = (0..4096)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            (x >> 24) as u8
+        })
+        .collect();
+    std::fs::write(&noise, bytes).unwrap();
+    for (input, leaked) in [(&text, "secret-plan"), (&noise, "\u{fffd}")] {
+        let result = sekisho(&["image", input.to_str().unwrap()]);
+        assert_eq!(result.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(stderr.contains(input.to_str().unwrap()), "{stderr}");
+        assert!(
+            stderr.contains("not an image archive or layout"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains(leaked), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
