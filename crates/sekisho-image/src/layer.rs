@@ -6,6 +6,8 @@ use std::io::{self, BufRead, BufReader, Read};
 
 use sha2::{Digest, Sha256};
 
+use crate::digest::{Algorithm, Hasher};
+
 /// What kind of filesystem object a layer entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -128,8 +130,12 @@ pub struct LayerScan<O> {
     pub whiteouts: Vec<Whiteout>,
     /// Visitor results, keyed by entry path.
     pub outputs: LayerOutputs<O>,
-    /// SHA-256 of the raw blob bytes as stored (compressed if the layer is compressed).
-    pub blob_sha256: String,
+    /// Digest of the raw blob bytes as stored (compressed if the layer is compressed), in the
+    /// algorithm asked for (`sha256:…` unless the layer's digest is `sha512:…`).
+    pub blob_digest: String,
+    /// Digest of the uncompressed tar stream (the diffID), when asked for and the layer is
+    /// compressed (for an uncompressed layer it is `blob_digest`).
+    pub diff_digest: Option<String>,
     /// Size of the raw blob.
     pub blob_size: u64,
     /// Bytes of uncompressed tar stream.
@@ -147,7 +153,8 @@ impl<O> LayerScan<O> {
             entries: Vec::new(),
             whiteouts: Vec::new(),
             outputs: LayerOutputs::new(),
-            blob_sha256: String::new(),
+            blob_digest: String::new(),
+            diff_digest: None,
             blob_size: 0,
             uncompressed_size: 0,
             compression: Compression::None,
@@ -161,7 +168,8 @@ impl<O> LayerScan<O> {
             entries: self.entries.clone(),
             whiteouts: self.whiteouts.clone(),
             outputs: LayerOutputs::new(),
-            blob_sha256: self.blob_sha256.clone(),
+            blob_digest: self.blob_digest.clone(),
+            diff_digest: self.diff_digest.clone(),
             blob_size: self.blob_size,
             uncompressed_size: self.uncompressed_size,
             compression: self.compression,
@@ -209,26 +217,23 @@ impl Default for Limits {
 /// Reads through to `inner`, hashing and counting every byte.
 pub(crate) struct HashingReader<R> {
     pub(crate) inner: R,
-    pub(crate) hasher: Sha256,
+    pub(crate) hasher: Hasher,
     pub(crate) count: u64,
 }
 
 impl<R: Read> HashingReader<R> {
-    pub(crate) fn new(inner: R) -> Self {
+    pub(crate) fn new(inner: R, algorithm: Algorithm) -> Self {
         HashingReader {
             inner,
-            hasher: Sha256::new(),
+            hasher: algorithm.hasher(),
             count: 0,
         }
     }
 
-    /// Read to the end and return `sha256:<hex>`.
+    /// Read to the end and return the digest (`algorithm:hex`) and the size.
     pub(crate) fn finish(mut self) -> io::Result<(String, u64)> {
         io::copy(&mut self, &mut io::sink())?;
-        Ok((
-            format!("sha256:{}", hex::encode(self.hasher.finalize())),
-            self.count,
-        ))
+        Ok((self.hasher.finish(), self.count))
     }
 }
 
@@ -311,6 +316,20 @@ fn join(dir: &str, name: &str) -> String {
     }
 }
 
+/// How to read one layer blob.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LayerOptions {
+    /// Safety limits.
+    pub limits: Limits,
+    /// Compute the SHA-256 of every regular file.
+    pub hash_files: bool,
+    /// The algorithm of the blob's digest (to verify it).
+    pub digest: Algorithm,
+    /// Also digest the uncompressed stream (to verify a diffID where nothing else covers the
+    /// content: compressed layers of a docker archive).
+    pub diff_digest: Option<Algorithm>,
+}
+
 /// Stream one layer blob. `raw` yields the blob bytes as stored.
 pub fn scan_layer<R: Read, V: LayerVisitor>(
     raw: R,
@@ -318,7 +337,22 @@ pub fn scan_layer<R: Read, V: LayerVisitor>(
     hash_files: bool,
     visitor: &V,
 ) -> Result<LayerScan<V::Output>, String> {
-    let mut hashing = HashingReader::new(raw);
+    let options = LayerOptions {
+        limits,
+        hash_files,
+        ..LayerOptions::default()
+    };
+    scan_layer_with(raw, &options, visitor)
+}
+
+/// Stream one layer blob with explicit options (digest algorithms).
+pub fn scan_layer_with<R: Read, V: LayerVisitor>(
+    raw: R,
+    options: &LayerOptions,
+    visitor: &V,
+) -> Result<LayerScan<V::Output>, String> {
+    let (limits, hash_files) = (options.limits, options.hash_files);
+    let mut hashing = HashingReader::new(raw, options.digest);
     let mut scan = LayerScan::empty();
     {
         let raw_count = std::cell::Cell::new(0u64);
@@ -345,6 +379,18 @@ pub fn scan_layer<R: Read, V: LayerVisitor>(
             ),
             Compression::None => Box::new(buffered),
         };
+        // The diffID covers the uncompressed stream; only worth computing for compressed
+        // layers (for the others it is the blob digest).
+        let diff_hasher = std::cell::RefCell::new(
+            options
+                .diff_digest
+                .filter(|_| scan.compression != Compression::None)
+                .map(Algorithm::hasher),
+        );
+        let decompressed = HashTap {
+            inner: decompressed,
+            hasher: &diff_hasher,
+        };
         let get_raw = || raw_count.get();
         let limited = LimitReader {
             inner: decompressed,
@@ -357,11 +403,30 @@ pub fn scan_layer<R: Read, V: LayerVisitor>(
         let mut rest = archive.into_inner();
         io::copy(&mut rest, &mut io::sink()).map_err(|e| format!("reading to end: {e}"))?;
         scan.uncompressed_size = rest.count;
+        drop(rest);
+        scan.diff_digest = diff_hasher.into_inner().map(Hasher::finish);
     }
     let (digest, size) = hashing.finish().map_err(|e| format!("reading blob: {e}"))?;
-    scan.blob_sha256 = digest;
+    scan.blob_digest = digest;
     scan.blob_size = size;
     Ok(scan)
+}
+
+/// Passes reads through and feeds them to a digest kept outside (so it can be read after the
+/// reader has been handed to the tar walker); `None`: no digest wanted.
+struct HashTap<'a, R> {
+    inner: R,
+    hasher: &'a std::cell::RefCell<Option<Hasher>>,
+}
+
+impl<R: Read> Read for HashTap<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(h) = self.hasher.borrow_mut().as_mut() {
+            h.update(&buf[..n]);
+        }
+        Ok(n)
+    }
 }
 
 /// Passes reads through and publishes the running byte count for the ratio check.
@@ -424,6 +489,20 @@ fn walk_tar<R: Read, V: LayerVisitor>(
             continue;
         }
         if let Some(hidden) = name.strip_prefix(WHITEOUT_PREFIX) {
+            if hidden.starts_with(WHITEOUT_PREFIX) {
+                // aufs metadata (`.wh..wh.plnk`, `.wh..wh.aufs`): no effect on the tree, as in
+                // Docker's and containerd's unpackers.
+                continue;
+            }
+            if matches!(hidden, "" | "." | "..") {
+                // containerd and Docker reject such a layer ("invalid whiteout name"); removing
+                // the directory or its parent here would hide files from the report. The marker
+                // is ignored, so nothing is hidden, and said.
+                scan.warnings.push(format!(
+                    "entry {raw_path:?}: invalid whiteout {name:?} ignored (container runtimes reject this layer)"
+                ));
+                continue;
+            }
             scan.whiteouts.push(Whiteout::Remove(join(dir, hidden)));
             continue;
         }

@@ -7,6 +7,7 @@
 //! [`LayerVisitor`] read the file contents it asks for, and applies the layers in order to a
 //! [`MergedFs`]. Nothing is extracted to disk.
 
+mod digest;
 mod error;
 mod layer;
 mod merge;
@@ -19,11 +20,12 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
+pub use digest::{Algorithm, Hasher};
 pub use error::ImageError;
 
 pub use layer::{
-    normalize_path, scan_layer, Compression, Entry, EntryKind, Interest, LayerOutputs, LayerScan,
-    LayerVisitor, Limits, NoVisitor, Whiteout,
+    normalize_path, scan_layer, scan_layer_with, Compression, Entry, EntryKind, Interest,
+    LayerOptions, LayerOutputs, LayerScan, LayerVisitor, Limits, NoVisitor, Whiteout,
 };
 pub use merge::{Deleted, MergedFs, Node};
 pub use metadata::{
@@ -281,7 +283,7 @@ fn scan_layers<V: LayerVisitor>(
                     .open(&layer.member)
                     .map_err(|e| layer_error(info_ref, i, e))
                     .and_then(|reader| {
-                        scan_layer(reader, options.limits, options.hash_files, visitor)
+                        scan_layer_with(reader, &layer_options(options, layer), visitor)
                             .map_err(|e| layer_error(info_ref, i, e))
                     })
                     .and_then(|scan| verify(info_ref, i, scan));
@@ -411,24 +413,46 @@ fn layer_error(info: &ImageInfo, i: usize, reason: String) -> ImageError {
     }
 }
 
-/// Check a scanned layer's digest against what the manifest or config promised.
+/// How to read layer `layer`: its digest's algorithm, and whether its diffID must be checked
+/// on the uncompressed stream (docker archives name layers by diffID, so a compressed layer
+/// there has nothing else covering its content).
+fn layer_options(options: &ScanOptions, layer: &LayerInfo) -> LayerOptions {
+    LayerOptions {
+        limits: options.limits,
+        hash_files: options.hash_files,
+        digest: layer
+            .expect_raw
+            .as_deref()
+            .and_then(|d| Algorithm::of(d).ok())
+            .unwrap_or_else(|| Algorithm::of_member(&layer.member)),
+        diff_digest: layer
+            .expect_if_plain
+            .as_deref()
+            .and_then(|d| Algorithm::of(d).ok()),
+    }
+}
+
+/// Check a scanned layer's digests against what the manifest or config promised: the blob
+/// digest when the manifest gives one, else the diffID on the uncompressed stream.
 fn verify<O>(info: &ImageInfo, i: usize, scan: LayerScan<O>) -> Result<LayerScan<O>, ImageError> {
     let layer = &info.layers[i];
-    let expected = layer
-        .expect_raw
-        .as_ref()
-        .or(if scan.compression == Compression::None {
-            layer.expect_if_plain.as_ref()
+    let mismatch = |expected: &String, actual: &String| ImageError::DigestMismatch {
+        input: info.input.clone(),
+        expected: expected.clone(),
+        actual: actual.clone(),
+    };
+    if let Some(expected) = &layer.expect_raw {
+        if *expected != scan.blob_digest {
+            return Err(mismatch(expected, &scan.blob_digest));
+        }
+    } else if let Some(expected) = &layer.expect_if_plain {
+        let actual = if scan.compression == Compression::None {
+            Some(&scan.blob_digest)
         } else {
-            None
-        });
-    if let Some(expected) = expected {
-        if expected.starts_with("sha256:") && *expected != scan.blob_sha256 {
-            return Err(ImageError::DigestMismatch {
-                input: info.input.clone(),
-                expected: expected.clone(),
-                actual: scan.blob_sha256,
-            });
+            scan.diff_digest.as_ref()
+        };
+        if let Some(actual) = actual.filter(|a| *a != expected) {
+            return Err(mismatch(expected, actual));
         }
     }
     Ok(scan)
@@ -502,7 +526,16 @@ fn scan_compressed_archive<V: LayerVisitor>(
         } else {
             // Layer index is not known yet: results are filed by member name.
             store.streamed.insert(name.clone());
-            match scan_layer(reader, options.limits, options.hash_files, visitor) {
+            // The layer's digest and diffID are not known before the index is read: the
+            // member name gives the algorithm, and the uncompressed stream is digested too in
+            // case the layer is compressed and named by its diffID.
+            let layer_options = LayerOptions {
+                limits: options.limits,
+                hash_files: options.hash_files,
+                digest: Algorithm::of_member(&name),
+                diff_digest: Some(Algorithm::Sha256),
+            };
+            match scan_layer_with(reader, &layer_options, visitor) {
                 Ok(scan) => {
                     scanned.insert(name, scan);
                 }

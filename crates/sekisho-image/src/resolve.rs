@@ -1,7 +1,7 @@
 //! Finding the one image to scan inside a source: OCI index walking (tags, nested indexes,
 //! platforms) and docker-archive `manifest.json`.
 
-use sha2::{Digest, Sha256};
+use crate::digest::Algorithm;
 
 use crate::error::ImageError;
 use crate::metadata::{
@@ -56,7 +56,7 @@ pub struct ImageInfo {
 }
 
 fn sha256_of(bytes: &[u8]) -> String {
-    format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
+    Algorithm::Sha256.digest(bytes)
 }
 
 fn blob_name(digest: &str) -> Result<String, String> {
@@ -81,8 +81,10 @@ fn read_blob(store: &dyn BlobStore, input: &str, d: &Descriptor) -> Result<Vec<u
     let bytes = store
         .read_small(&name)
         .map_err(|e| ImageError::meta(input, format!("blob {}", d.digest), e))?;
-    if d.digest.starts_with("sha256:") {
-        let actual = sha256_of(&bytes);
+    let algorithm =
+        Algorithm::of(&d.digest).map_err(|e| ImageError::meta(input, "descriptor", e))?;
+    {
+        let actual = algorithm.digest(&bytes);
         if actual != d.digest {
             return Err(ImageError::DigestMismatch {
                 input: input.to_string(),
@@ -182,6 +184,7 @@ pub(crate) fn resolve_oci(
     let mut layers = Vec::with_capacity(manifest.layers.len());
     for (d, diff_id) in manifest.layers.iter().zip(&config.rootfs.diff_ids) {
         let member = blob_name(&d.digest).map_err(|e| ImageError::meta(input, "manifest", e))?;
+        Algorithm::of(&d.digest).map_err(|e| ImageError::meta(input, "manifest", e))?;
         if !store.contains(&member) {
             return Err(ImageError::meta(
                 input,
@@ -196,7 +199,7 @@ pub(crate) fn resolve_oci(
             size: d.size,
             created_by: None,
             member,
-            expect_raw: d.digest.starts_with("sha256:").then(|| d.digest.clone()),
+            expect_raw: Some(d.digest.clone()),
             expect_if_plain: None,
         });
     }
@@ -390,6 +393,7 @@ pub(crate) fn resolve_docker(
     }
     let mut layers = Vec::with_capacity(entry.layers.len());
     for (member, diff_id) in entry.layers.iter().zip(&config.rootfs.diff_ids) {
+        Algorithm::of(diff_id).map_err(|e| ImageError::meta(input, "config diff_ids", e))?;
         if !store.contains(member) {
             return Err(ImageError::meta(
                 input,

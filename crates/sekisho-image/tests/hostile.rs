@@ -506,3 +506,87 @@ fn mutated_real_layers_never_panic() {
         }
     }
 }
+
+/// Keeps every file's bytes.
+struct KeepAll;
+
+impl sekisho_image::LayerVisitor for KeepAll {
+    type Output = Vec<u8>;
+    fn interest(&self, _: &sekisho_image::Entry) -> sekisho_image::Interest {
+        sekisho_image::Interest::Whole
+    }
+    fn visit(&self, _: &sekisho_image::Entry, content: &[u8]) -> Option<Vec<u8>> {
+        Some(content.to_vec())
+    }
+}
+
+#[test]
+fn duplicate_entries_in_one_layer_keep_the_last_copy() {
+    // tar and every runtime keep the last copy of a path; a decoy first copy must not win.
+    let dir = workdir("duplicates");
+    let l0 = finish_tar(
+        [
+            raw_entry("etc/os-release", tar::EntryType::Regular, "", b"ID=decoy\n"),
+            raw_entry(
+                "etc/os-release",
+                tar::EntryType::Regular,
+                "",
+                b"ID=debian\nVERSION_ID=\"12\"\n",
+            ),
+        ]
+        .concat(),
+    );
+    let path = dir.join("dup.tar");
+    std::fs::write(
+        &path,
+        docker_archive(&[("l0.tar", l0)], &["l0.tar"], vec![]),
+    )
+    .unwrap();
+    let source = Source::parse(path.to_str().unwrap()).unwrap();
+    let scan = scan(&source, &ScanOptions::default(), &KeepAll).unwrap();
+    let (_, _, bytes) = scan.final_output("etc/os-release").unwrap();
+    assert_eq!(bytes, b"ID=debian\nVERSION_ID=\"12\"\n");
+    assert_eq!(scan.fs.get("etc/os-release").unwrap().size, 26);
+}
+
+#[test]
+fn invalid_whiteouts_hide_nothing_and_are_reported() {
+    // `.wh.` (empty name) and `.wh...` would remove the directory or its parent; runtimes
+    // reject such layers. They are ignored with a warning, so the lower tree stays visible.
+    let dir = workdir("bad-whiteouts");
+    let l0 = finish_tar(
+        [
+            raw_entry("app/secret.env", tar::EntryType::Regular, "", b"TOKEN=x\n"),
+            raw_entry("app/sub/keep", tar::EntryType::Regular, "", b"x"),
+        ]
+        .concat(),
+    );
+    let l1 = finish_tar(
+        [
+            raw_entry("app/.wh.", tar::EntryType::Regular, "", b""),
+            raw_entry("app/sub/.wh...", tar::EntryType::Regular, "", b""),
+            raw_entry("app/.wh..wh.plnk", tar::EntryType::Regular, "", b""),
+        ]
+        .concat(),
+    );
+    let path = dir.join("wh.tar");
+    std::fs::write(
+        &path,
+        docker_archive(
+            &[("l0.tar", l0), ("l1.tar", l1)],
+            &["l0.tar", "l1.tar"],
+            vec![],
+        ),
+    )
+    .unwrap();
+    let scan = run(&path).unwrap();
+    assert!(scan.fs.get("app/secret.env").is_some());
+    assert!(scan.fs.get("app/sub/keep").is_some());
+    let invalid: Vec<_> = scan
+        .warnings
+        .iter()
+        .filter(|w| w.contains("invalid whiteout"))
+        .collect();
+    assert_eq!(invalid.len(), 2, "{:?}", scan.warnings);
+    assert!(scan.fs.get("app/.wh..wh.plnk").is_none());
+}
