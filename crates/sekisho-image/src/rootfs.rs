@@ -22,11 +22,22 @@ pub(crate) fn scan_dir<V: LayerVisitor>(
 ) -> Result<ImageScan<V::Output>, ImageError> {
     let mut scan = LayerScan::empty();
     let mut inodes: HashMap<(u64, u64), String> = HashMap::new();
+    // The running system's own root: its kernel and device trees are not files of an image
+    // (and /proc/kcore alone would claim terabytes), as Syft and Trivy skip them.
+    let host_root = std::fs::canonicalize(root).is_ok_and(|p| p == Path::new("/"));
     let mut stack = vec![String::new()];
     while let Some(dir) = stack.pop() {
         let host_dir = root.join(&dir);
-        let mut names: Vec<_> = std::fs::read_dir(&host_dir)
-            .map_err(|e| ImageError::io(&host_dir, e))?
+        let listing = match std::fs::read_dir(&host_dir) {
+            Ok(listing) => listing,
+            Err(e) if dir.is_empty() => return Err(ImageError::io(&host_dir, e)),
+            Err(e) => {
+                // An unreadable directory is reported and the walk goes on.
+                scan.warnings.push(format!("{dir}: not read: {e}"));
+                continue;
+            }
+        };
+        let mut names: Vec<_> = listing
             .filter_map(|e| e.ok())
             .map(|e| e.file_name())
             .collect();
@@ -59,6 +70,13 @@ pub(crate) fn scan_dir<V: LayerVisitor>(
             };
             if ft.is_dir() {
                 entry.kind = EntryKind::Dir;
+                if host_root && matches!(rel.as_str(), "proc" | "sys" | "dev") {
+                    scan.warnings.push(format!(
+                        "{rel}: skipped (the running system's kernel and device tree)"
+                    ));
+                    scan.entries.push(entry);
+                    continue;
+                }
                 stack.push(rel);
             } else if ft.is_symlink() {
                 entry.kind = EntryKind::Symlink;
@@ -136,7 +154,12 @@ fn read_file<V: LayerVisitor>(
         return;
     }
     let content = if wanted {
-        std::fs::read(host)
+        // Bounded even if the file grows while it is read.
+        std::fs::File::open(host).and_then(|f| {
+            let mut bytes = Vec::new();
+            f.take(options.limits.max_content).read_to_end(&mut bytes)?;
+            Ok(bytes)
+        })
     } else {
         let mut hasher = Sha256::new();
         std::fs::File::open(host)

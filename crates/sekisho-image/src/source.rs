@@ -265,35 +265,53 @@ impl DirStore {
 }
 
 impl DirStore {
-    fn member(&self, name: &str) -> Result<PathBuf, String> {
+    /// The file behind `name`: it must resolve (symlinks followed) to a regular file inside the
+    /// layout. A FIFO, a device (`/dev/zero`) or a link out of the layout (to a host file) would
+    /// hang the scan, never end, or put the host's files into the report.
+    fn member(&self, name: &str) -> Result<(PathBuf, std::fs::Metadata), String> {
         let clean = normalize_path(name)?;
-        Ok(self.root.join(clean))
+        let path = self.root.join(&clean);
+        let meta = std::fs::metadata(&path).map_err(|e| format!("{name}: {e}"))?;
+        if meta.is_dir() {
+            return Err(format!("{name} is a directory"));
+        }
+        if !meta.is_file() {
+            return Err(format!("{name} is not a regular file"));
+        }
+        let real = std::fs::canonicalize(&path).map_err(|e| format!("{name}: {e}"))?;
+        let root = std::fs::canonicalize(&self.root).map_err(|e| format!("layout root: {e}"))?;
+        if !real.starts_with(&root) {
+            return Err(format!("{name} links outside the layout"));
+        }
+        Ok((real, meta))
     }
 }
 
 impl BlobStore for DirStore {
     fn contains(&self, name: &str) -> bool {
-        self.member(name).map(|p| p.exists()).unwrap_or(false)
+        normalize_path(name)
+            .map(|clean| self.root.join(clean).exists())
+            .unwrap_or(false)
     }
 
     fn read_small(&self, name: &str) -> Result<Vec<u8>, String> {
-        let path = self.member(name)?;
-        let meta = std::fs::metadata(&path).map_err(|e| format!("{name}: {e}"))?;
-        if meta.is_dir() {
-            return Err(format!("{name} is a directory"));
-        }
+        let (path, meta) = self.member(name)?;
         if meta.len() > MAX_METADATA {
             return Err(format!("{name} is {} bytes, too large", meta.len()));
         }
-        std::fs::read(&path).map_err(|e| format!("{name}: {e}"))
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        File::open(&path)
+            .and_then(|f| f.take(MAX_METADATA + 1).read_to_end(&mut bytes))
+            .map_err(|e| format!("{name}: {e}"))?;
+        if bytes.len() as u64 > MAX_METADATA {
+            return Err(format!("{name} grew past {MAX_METADATA} bytes while read"));
+        }
+        Ok(bytes)
     }
 
     fn open(&self, name: &str) -> Result<Box<dyn Read + Send + '_>, String> {
-        let path = self.member(name)?;
+        let (path, _) = self.member(name)?;
         let file = File::open(&path).map_err(|e| format!("{name}: {e}"))?;
-        if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-            return Err(format!("{name} is a directory"));
-        }
         Ok(Box::new(file))
     }
 }

@@ -153,3 +153,40 @@ fn compressed_docker_archive_layers_are_checked_against_their_diff_ids() {
     let err = run(&bad_gz).unwrap_err().to_string();
     assert!(err.contains("digest mismatch"), "{err}");
 }
+
+#[test]
+fn special_files_in_a_layout_are_refused_not_read() {
+    let layer = layer_tar("hello", b"hi\n");
+    // index.json a FIFO: reading it would block forever.
+    let fifo = workdir("fifo");
+    layout(&fifo, Algorithm::Sha256, &layer, None);
+    std::fs::remove_file(fifo.join("index.json")).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(fifo.join("index.json"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let err = run(&fifo).unwrap_err().to_string();
+    assert!(err.contains("index.json is not a regular file"), "{err}");
+
+    // A layer blob that is a link to /dev/zero (endless) or to a host file (a leak).
+    let outside = workdir("outside").join("id_rsa");
+    std::fs::write(&outside, b"host secret").unwrap();
+    for (name, target) in [
+        ("zero", Path::new("/dev/zero")),
+        ("host", outside.as_path()),
+    ] {
+        let dir = workdir(name);
+        layout(&dir, Algorithm::Sha256, &layer, None);
+        let blob = dir
+            .join("blobs/sha256")
+            .join(&Algorithm::Sha256.digest(&layer)[7..]);
+        std::fs::remove_file(&blob).unwrap();
+        std::os::unix::fs::symlink(target, &blob).unwrap();
+        let err = run(&dir).unwrap_err().to_string();
+        assert!(
+            err.contains("not a regular file") || err.contains("links outside the layout"),
+            "{name}: {err}"
+        );
+    }
+}
