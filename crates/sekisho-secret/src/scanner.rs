@@ -685,8 +685,9 @@ impl Scanner {
             line_starts.partition_point(|&s| s <= off) - 1
         };
         let spans: Vec<(usize, usize)> = raw.iter().map(|r| (r.start, r.end)).collect();
+        let columns = columns(content, &line_starts, &raw);
         let mut out = Vec::with_capacity(raw.len());
-        for r in &raw {
+        for (r, column) in raw.iter().zip(columns) {
             let cr = &self.rules[r.rule];
             let secret_bytes = &content[r.start..r.end];
             let secret = String::from_utf8_lossy(secret_bytes);
@@ -695,11 +696,11 @@ impl Scanner {
             let l1 = line_of(r.end.saturating_sub(1).max(r.start));
             let ls = line_starts[l0];
             let le = memchr::memchr(b'\n', &content[ls..]).map_or(content.len(), |i| ls + i);
+            // The shown line is a window around the secret (see `mask_line`); on a long line
+            // (minified code) only a slice wide enough for that window is masked, so the work
+            // per finding does not grow with the line.
+            let (ls, le) = window(content, ls, le, r.start, r.end);
             let line = &content[ls..le];
-            let column = String::from_utf8_lossy(&content[ls..r.start])
-                .chars()
-                .count()
-                + 1;
             let masked = mask_secret(&secret);
             let first_masked_line = masked.lines().next().unwrap_or("").to_string();
             let own = (r.start - ls, r.end.min(le) - ls);
@@ -1058,6 +1059,51 @@ fn verify_url_password(v: &[u8]) -> bool {
         return false;
     }
     !is_placeholder(v)
+}
+
+/// Bytes of context kept on each side of a secret before masking a line: enough for the
+/// 100-character window `mask_line` shows (4 bytes per character at most), with margin.
+const LINE_WINDOW_BYTES: usize = 1040;
+
+/// The part of the line `[ls, le)` to mask for the secret `[start, end)`: the whole line when it
+/// is short, else `LINE_WINDOW_BYTES` on each side of the secret, on character boundaries.
+fn window(content: &[u8], ls: usize, le: usize, start: usize, end: usize) -> (usize, usize) {
+    if le - ls <= 2 * LINE_WINDOW_BYTES + (end - start) {
+        return (ls, le);
+    }
+    let is_continuation = |i: usize| i < content.len() && content[i] & 0xC0 == 0x80;
+    let mut ws = start.saturating_sub(LINE_WINDOW_BYTES).max(ls);
+    while ws > ls && is_continuation(ws) {
+        ws -= 1;
+    }
+    let mut we = (end + LINE_WINDOW_BYTES).min(le);
+    while we < le && is_continuation(we) {
+        we += 1;
+    }
+    (ws, we)
+}
+
+/// The 1-based column (in characters) of each secret on its line, counting every line once
+/// however many secrets it holds (findings in offset order share a running count).
+fn columns(content: &[u8], line_starts: &[usize], raw: &[Raw]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..raw.len()).collect();
+    order.sort_by_key(|&i| raw[i].start);
+    let mut columns = vec![1; raw.len()];
+    // (line start, byte position, characters from the line start to it)
+    let mut cursor = (usize::MAX, 0usize, 0usize);
+    for i in order {
+        let start = raw[i].start;
+        let ls = line_starts[line_starts.partition_point(|&s| s <= start) - 1];
+        if cursor.0 != ls || cursor.1 > start {
+            cursor = (ls, ls, 0);
+        }
+        cursor.2 += String::from_utf8_lossy(&content[cursor.1..start])
+            .chars()
+            .count();
+        cursor.1 = start;
+        columns[i] = cursor.2 + 1;
+    }
+    columns
 }
 
 #[cfg(test)]

@@ -544,3 +544,30 @@ fn many_secrets_in_one_file() {
     );
     assert_eq!(f[19_999].start_line, 10_000);
 }
+
+#[test]
+fn long_lines_full_of_secrets_stay_linear_and_windowed() {
+    // Minified code: one 1.5 MB line holding 20,000 tokens. Each finding shows a window of the
+    // line around its secret, not the whole line, and the work per finding does not grow with
+    // the line (a quadratic scan would take minutes here).
+    let s = Scanner::builtin();
+    let token = expand("ghp_{an:36}", 11);
+    let mut line = String::new();
+    for i in 0..20_000 {
+        line.push_str(&format!("var t{i}=\"{token}\";"));
+    }
+    let f = s.scan("app/bundle.min.js", line.as_bytes());
+    assert_eq!(f.len(), 20_000);
+    let last = f.last().unwrap();
+    assert_eq!(last.start_line, 1);
+    assert_eq!(last.column, line.rfind("ghp_").unwrap() + 1);
+    for x in [&f[0], &f[10_000], last] {
+        let shown = x.line_masked.chars().count();
+        assert!(shown <= 2 * 100 + 40 + 2, "{shown}: {}", x.line_masked);
+        assert!(!x.line_masked.contains(&token));
+    }
+    assert!(
+        f[10_000].line_masked.starts_with('\u{2026}')
+            && f[10_000].line_masked.ends_with('\u{2026}')
+    );
+}
