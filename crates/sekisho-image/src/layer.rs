@@ -201,7 +201,17 @@ pub struct Limits {
     pub max_ratio: u64,
     /// Uncompressed bytes allowed before the ratio check starts.
     pub ratio_floor: u64,
+    /// Longest path of an entry, in bytes (Linux's `PATH_MAX`: a runtime cannot create
+    /// longer ones). Longer entries are skipped with a warning.
+    pub max_path_len: usize,
+    /// Most directory levels in a path. Deeper entries are skipped with a warning: each level
+    /// is a node of the merged tree, so unbounded depth would let a small layer claim
+    /// gigabytes.
+    pub max_depth: usize,
 }
+
+/// Most layers an image may have (Docker's overlay2 stops at 125; OCI sets no limit).
+pub const MAX_LAYERS: usize = 1000;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -210,6 +220,8 @@ impl Default for Limits {
             max_layer_size: 64 << 30,
             max_ratio: 1000,
             ratio_floor: 256 << 20,
+            max_path_len: 4096,
+            max_depth: 256,
         }
     }
 }
@@ -459,6 +471,16 @@ fn walk_tar<R: Read, V: LayerVisitor>(
             item.map_err(|e| format!("tar entry #{n}: {}", crate::error::brief(e)))?;
         let raw_path = String::from_utf8_lossy(&tar_entry.path_bytes()).into_owned();
         let path = normalize_path(&raw_path)?;
+        if path.len() > limits.max_path_len || path.matches('/').count() >= limits.max_depth {
+            scan.warnings.push(format!(
+                "entry #{n}: a path of {} bytes and {} levels is over the limits ({} bytes, {} levels); skipped",
+                path.len(),
+                path.matches('/').count() + 1,
+                limits.max_path_len,
+                limits.max_depth
+            ));
+            continue;
+        }
         let header = tar_entry.header();
         let kind = match header.entry_type() {
             tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => {

@@ -100,6 +100,24 @@ fn parse_config(input: &str, what: &str, bytes: &[u8]) -> Result<ImageConfig, Im
     serde_json::from_slice(bytes).map_err(|e| ImageError::meta(input, what, e))
 }
 
+fn check_layer_count(input: &str, n: usize) -> Result<(), ImageError> {
+    if n > crate::layer::MAX_LAYERS {
+        return Err(ImageError::meta(
+            input,
+            "manifest",
+            format!(
+                "{n} layers, more than {} (no runtime unpacks that many)",
+                crate::layer::MAX_LAYERS
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Most descriptors read while walking nested indexes (a small index listing thousands of
+/// nested indexes, each listing thousands more, must not take hours).
+const MAX_INDEX_DESCRIPTORS: usize = 10_000;
+
 fn attach_history(config: &ImageConfig, layers: &mut [LayerInfo]) {
     let mut with_layer = config.history.iter().filter(|h| !h.empty_layer);
     for layer in layers.iter_mut() {
@@ -159,7 +177,8 @@ pub(crate) fn resolve_oci(
         });
     }
     let tags: Vec<String> = candidates.iter().filter_map(|d| ref_name(d)).collect();
-    let chosen = choose_manifest(store, input, &candidates, platform, 0)?;
+    let mut budget = MAX_INDEX_DESCRIPTORS;
+    let chosen = choose_manifest(store, input, &candidates, platform, 0, &mut budget)?;
     let manifest_bytes = read_blob(store, input, &chosen)?;
     let manifest: Manifest = serde_json::from_slice(&manifest_bytes).map_err(|e| {
         ImageError::meta(
@@ -181,6 +200,7 @@ pub(crate) fn resolve_oci(
             ),
         ));
     }
+    check_layer_count(input, manifest.layers.len())?;
     let mut layers = Vec::with_capacity(manifest.layers.len());
     for (d, diff_id) in manifest.layers.iter().zip(&config.rootfs.diff_ids) {
         let member = blob_name(&d.digest).map_err(|e| ImageError::meta(input, "manifest", e))?;
@@ -248,6 +268,7 @@ fn choose_manifest(
     candidates: &[&Descriptor],
     platform: Option<&Platform>,
     depth: usize,
+    budget: &mut usize,
 ) -> Result<Descriptor, ImageError> {
     if depth > 4 {
         return Err(ImageError::meta(
@@ -256,6 +277,13 @@ fn choose_manifest(
             "indexes nested too deeply",
         ));
     }
+    *budget = budget.checked_sub(candidates.len()).ok_or_else(|| {
+        ImageError::meta(
+            input,
+            "index",
+            format!("indexes list more than {MAX_INDEX_DESCRIPTORS} manifests in all"),
+        )
+    })?;
     // Expand indexes into their manifests.
     let mut manifests: Vec<Descriptor> = Vec::new();
     for d in candidates {
@@ -264,7 +292,14 @@ fn choose_manifest(
             let nested: Index = serde_json::from_slice(&bytes)
                 .map_err(|e| ImageError::meta(input, format!("index {}", d.digest), e))?;
             let refs: Vec<&Descriptor> = nested.manifests.iter().collect();
-            manifests.push(choose_manifest(store, input, &refs, platform, depth + 1)?);
+            manifests.push(choose_manifest(
+                store,
+                input,
+                &refs,
+                platform,
+                depth + 1,
+                budget,
+            )?);
         } else if media::is_manifest(&d.media_type) || d.media_type.is_empty() {
             manifests.push((*d).clone());
         } else if d.media_type.contains("attestation")
@@ -391,6 +426,7 @@ pub(crate) fn resolve_docker(
             ),
         ));
     }
+    check_layer_count(input, entry.layers.len())?;
     let mut layers = Vec::with_capacity(entry.layers.len());
     for (member, diff_id) in entry.layers.iter().zip(&config.rootfs.diff_ids) {
         Algorithm::of(diff_id).map_err(|e| ImageError::meta(input, "config diff_ids", e))?;

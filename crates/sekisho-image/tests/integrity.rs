@@ -190,3 +190,61 @@ fn special_files_in_a_layout_are_refused_not_read() {
         );
     }
 }
+
+#[test]
+fn deep_and_long_paths_are_bounded() {
+    // One entry 3000 levels deep: every level would become a node of the merged tree.
+    let deep = "a/".repeat(3000) + "f";
+    let mut b = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_gnu();
+    h.set_size(1);
+    h.set_mode(0o644);
+    b.append_data(&mut h, &deep, &b"x"[..]).unwrap();
+    let mut h = tar::Header::new_gnu();
+    h.set_size(1);
+    h.set_mode(0o644);
+    b.append_data(&mut h, "ok", &b"y"[..]).unwrap();
+    let layer = b.into_inner().unwrap();
+    let dir = workdir("deep");
+    layout(&dir, Algorithm::Sha256, &layer, None);
+    let scan = run(&dir).unwrap();
+    assert!(scan.fs.get("ok").is_some());
+    assert!(
+        scan.fs.get("a").is_none(),
+        "the deep entry must not create its parents"
+    );
+    assert!(
+        scan.warnings.iter().any(|w| w.contains("over the limits")),
+        "{:?}",
+        scan.warnings
+    );
+}
+
+#[test]
+fn index_fan_out_is_bounded() {
+    // Four levels of nested indexes, each listing the next 60 times: 216,000 descriptors from
+    // four small blobs. Rejected after a bounded number instead of read 216,000 times.
+    let dir = workdir("fanout");
+    let layer = layer_tar("hello", b"hi\n");
+    layout(&dir, Algorithm::Sha256, &layer, None);
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("index.json")).unwrap()).unwrap();
+    let mut entry = index["manifests"][0].clone();
+    entry["platform"] = serde_json::json!({"os": "linux", "architecture": "amd64"});
+    let mut copies = 1;
+    for _ in 0..4 {
+        let nested = serde_json::to_vec(&serde_json::json!({"schemaVersion": 2,
+            "mediaType": "application/vnd.oci.image.index.v1+json",
+            "manifests": vec![entry.clone(); copies]}))
+        .unwrap();
+        let digest = Algorithm::Sha256.digest(&nested);
+        std::fs::write(dir.join("blobs/sha256").join(&digest[7..]), &nested).unwrap();
+        entry = serde_json::json!({"mediaType": "application/vnd.oci.image.index.v1+json",
+            "digest": digest, "size": nested.len()});
+        copies = 60;
+    }
+    let top = serde_json::json!({"schemaVersion": 2, "manifests": [entry]});
+    std::fs::write(dir.join("index.json"), serde_json::to_vec(&top).unwrap()).unwrap();
+    let err = run(&dir).unwrap_err().to_string();
+    assert!(err.contains("more than 10000 manifests"), "{err}");
+}
