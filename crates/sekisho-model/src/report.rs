@@ -117,3 +117,45 @@ pub struct SourceInfo {
     /// Layers, base first.
     pub layers: Vec<crate::LayerRef>,
 }
+
+impl SourceInfo {
+    /// A name for the image in documents others read (SBOMs): its first tag, else the file or
+    /// directory name the user gave (never a local absolute path).
+    pub fn name(&self) -> String {
+        if let Some(tag) = self.tags.first() {
+            return tag.clone();
+        }
+        let input = match self.input.split_once(':') {
+            Some(("docker-archive" | "oci-dir" | "oci" | "oci-archive" | "dir", rest)) => rest,
+            _ => self.input.as_str(),
+        };
+        let trimmed = input.trim_end_matches('/');
+        trimmed
+            .rsplit('/')
+            .next()
+            .filter(|n| !n.is_empty())
+            .unwrap_or(trimmed)
+            .to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SourceInfo;
+
+    #[test]
+    fn names() {
+        let named = |input: &str, tags: &[&str]| {
+            SourceInfo {
+                input: input.into(),
+                tags: tags.iter().map(|t| t.to_string()).collect(),
+                ..Default::default()
+            }
+            .name()
+        };
+        assert_eq!(named("/home/me/images/app.tar", &["app:1.0"]), "app:1.0");
+        assert_eq!(named("/home/me/images/app.tar", &[]), "app.tar");
+        assert_eq!(named("oci-dir:/srv/layout/", &[]), "layout");
+        assert_eq!(named("app.tar", &[]), "app.tar");
+    }
+}

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crate::escape_control as clean;
 
-use sekisho_model::{DockleLevel as Level, FileState, Finding, FindingKind};
+use sekisho_model::{DockleLevel as Level, FileState, Finding, FindingKind, Severity};
 
 /// A finding with its id, location and details made safe for a terminal.
 type Row<'a> = (&'a Finding, Cow<'a, str>, Cow<'a, str>, Cow<'a, str>);
@@ -46,14 +46,39 @@ pub fn render(findings: &[Finding], color: bool) -> String {
         if rows.is_empty() {
             continue;
         }
-        let count = |l: Level| rows.iter().filter(|f| f.severity.dockle() == l).count();
+        // The header counts what the rows show: Dockle levels, or severities for secrets.
+        let counts = if category == FindingKind::Secret {
+            [
+                Severity::Critical,
+                Severity::High,
+                Severity::Medium,
+                Severity::Low,
+            ]
+            .iter()
+            .map(|s| {
+                let n = rows.iter().filter(|f| f.severity == *s).count();
+                format!("{s} {n}")
+            })
+            .collect::<Vec<_>>()
+        } else {
+            [Level::Fatal, Level::Warn, Level::Info]
+                .iter()
+                .map(|l| {
+                    let n = rows.iter().filter(|f| f.severity.dockle() == *l).count();
+                    format!("{l} {n}")
+                })
+                .collect()
+        };
+        let noun = if rows.len() == 1 {
+            "finding"
+        } else {
+            "findings"
+        };
         let _ = writeln!(
             out,
-            "{heading} ({} findings: FATAL {}, WARN {}, INFO {})",
+            "{heading} ({} {noun}: {})",
             rows.len(),
-            count(Level::Fatal),
-            count(Level::Warn),
-            count(Level::Info)
+            counts.join(", ")
         );
         // (finding, id, location, details) with image text made safe for a terminal.
         let rows: Vec<Row> = rows
@@ -109,6 +134,8 @@ pub fn render(findings: &[Finding], color: bool) -> String {
     }
     if out.is_empty() {
         out.push_str("No findings.\n");
+    } else {
+        out.push_str("`sekisho explain ID` describes any ID above.\n");
     }
     out
 }

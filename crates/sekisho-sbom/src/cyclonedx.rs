@@ -35,7 +35,7 @@ pub fn render(inv: &Report) -> Value {
     let mut image = json!({
         "bom-ref": image_ref,
         "type": "container",
-        "name": inv.source.input,
+        "name": inv.source.name(),
     });
     if !image_version.is_empty() {
         image["version"] = json!(image_version);

@@ -19,7 +19,7 @@ pub fn render(inv: &Report) -> Value {
         "relatedSpdxElement": "SPDXRef-Image",
     })];
     let mut image = json!({
-        "name": inv.source.input,
+        "name": inv.source.name(),
         "SPDXID": "SPDXRef-Image",
         "downloadLocation": "NOASSERTION",
         "filesAnalyzed": false,
@@ -77,7 +77,7 @@ pub fn render(inv: &Report) -> Value {
         "spdxVersion": "SPDX-2.3",
         "dataLicense": "CC0-1.0",
         "SPDXID": "SPDXRef-DOCUMENT",
-        "name": inv.source.input,
+        "name": inv.source.name(),
         "documentNamespace": format!("https://sekisho.invalid/spdx/{}", stable_uuid(inv)),
         "creationInfo": {
             "created": inv.created.to_string(),

@@ -1,9 +1,15 @@
 //! Masking: findings never carry a secret in clear.
 
-/// How many characters to leave visible at each end of a secret of `n` characters: at most 4,
-/// and never more than a fifth of the secret per side (so at most 40% is shown, never all of it).
+/// How many characters to leave visible at each end of a secret of `n` characters: none for
+/// secrets under 20 characters (passwords: every revealed character makes guessing easier),
+/// else at most 4 and never more than a fifth per side, enough to recognise a token's kind
+/// (`AKIA…`, `ghp_…`) without giving it away.
 fn visible(n: usize) -> usize {
-    (n / 5).min(4)
+    if n < 20 {
+        0
+    } else {
+        (n / 5).min(4)
+    }
 }
 
 /// Mask a secret: keep the first and last few characters, replace the middle with `*`
@@ -126,7 +132,8 @@ mod tests {
     #[test]
     fn masks() {
         assert_eq!(mask_secret("AKIAIOSFODNN7EXAMPLE"), "AKIA************MPLE");
-        assert_eq!(mask_secret("hunter2"), "h*****2");
+        assert_eq!(mask_secret("hunter2"), "*******");
+        assert_eq!(mask_secret("correct-horse-batt"), "******************");
         assert_eq!(mask_secret("abcd"), "****");
         assert_eq!(mask_secret(""), "");
         let pem = "-----BEGIN RSA PRIVATE KEY-----\nbm90IGEgcmVhbCBrZXksIGp1c3QgYSBtYXNraW5nIHRlc3QgYm9keSBmb3IgdGhl\n-----END RSA PRIVATE KEY-----";

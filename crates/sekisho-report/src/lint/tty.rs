@@ -86,5 +86,34 @@ pub fn render(reports: &[FileReport], color: bool) -> String {
     if total == 0 {
         return String::new();
     }
+    o.push_str(&summary(reports));
     o
+}
+
+/// `3 findings (1 error, 2 warnings) in 2 files`.
+fn summary(reports: &[FileReport]) -> String {
+    let mut counts = Vec::new();
+    for (level, one, many) in [
+        (Severity::Error, "error", "errors"),
+        (Severity::Warning, "warning", "warnings"),
+        (Severity::Info, "info", "info"),
+        (Severity::Style, "style", "style"),
+    ] {
+        let n = reports
+            .iter()
+            .flat_map(|r| r.rows())
+            .filter(|f| f.severity == level)
+            .count();
+        if n > 0 {
+            counts.push(format!("{n} {}", if n == 1 { one } else { many }));
+        }
+    }
+    let total: usize = reports.iter().map(|r| r.findings.len()).sum();
+    let files = reports.iter().filter(|r| !r.findings.is_empty()).count();
+    format!(
+        "{total} {} ({}) in {files} {}\n",
+        if total == 1 { "finding" } else { "findings" },
+        counts.join(", "),
+        if files == 1 { "file" } else { "files" }
+    )
 }
