@@ -119,12 +119,19 @@ pub struct SourceInfo {
 }
 
 impl SourceInfo {
-    /// A name for the image in documents others read (SBOMs): its first tag, else the file or
-    /// directory name the user gave (never a local absolute path).
+    /// A name for the image in documents others read (SBOMs): its first tag (`repo:tag`; an
+    /// OCI layout's bare ref name is joined to the layout's name, `app.oci:1.0`), else the file
+    /// or directory name the user gave (never a local absolute path).
     pub fn name(&self) -> String {
-        if let Some(tag) = self.tags.first() {
-            return tag.clone();
+        let base = self.base_name();
+        match self.tags.first() {
+            Some(tag) if tag.contains(':') || tag.contains('/') => tag.clone(),
+            Some(tag) => format!("{base}:{tag}"),
+            None => base,
         }
+    }
+
+    fn base_name(&self) -> String {
         let input = match self.input.split_once(':') {
             Some(("docker-archive" | "oci-dir" | "oci" | "oci-archive" | "dir", rest)) => rest,
             _ => self.input.as_str(),
@@ -156,6 +163,7 @@ mod tests {
         assert_eq!(named("/home/me/images/app.tar", &["app:1.0"]), "app:1.0");
         assert_eq!(named("/home/me/images/app.tar", &[]), "app.tar");
         assert_eq!(named("oci-dir:/srv/layout/", &[]), "layout");
+        assert_eq!(named("/srv/app.oci", &["1.0"]), "app.oci:1.0");
         assert_eq!(named("app.tar", &[]), "app.tar");
     }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{json, Value};
 
 use crate::spdx_ids;
@@ -9,87 +10,152 @@ use crate::spdx_ids;
 use crate::{stable_uuid, TOOL_NAME, TOOL_VERSION};
 use sekisho_model::{Package, Report};
 
-/// Render the inventory as an SPDX 2.3 JSON document.
-pub fn render(inv: &Report) -> Value {
-    let mut packages = Vec::new();
+/// Write the report as an SPDX 2.3 JSON document (pretty-printed, keys sorted). Packages and
+/// relationships are made one at a time while they are written, so memory does not grow with a
+/// JSON tree of the whole document.
+pub fn write(inv: &Report, out: impl std::io::Write) -> serde_json::Result<()> {
+    // Licence references are listed before the packages (keys are sorted), so they are
+    // collected first; writing the packages then finds every reference already named.
     let mut refs = BTreeMap::new();
-    let mut relationships = vec![json!({
-        "spdxElementId": "SPDXRef-DOCUMENT",
-        "relationshipType": "DESCRIBES",
-        "relatedSpdxElement": "SPDXRef-Image",
-    })];
-    let mut image = json!({
-        "name": inv.source.name(),
-        "SPDXID": "SPDXRef-Image",
-        "downloadLocation": "NOASSERTION",
-        "filesAnalyzed": false,
-        "licenseConcluded": "NOASSERTION",
-        "licenseDeclared": "NOASSERTION",
-        "copyrightText": "NOASSERTION",
-        "primaryPackagePurpose": "CONTAINER",
-    });
-    if let Some(id) = inv
-        .source
-        .manifest_digest
-        .as_ref()
-        .or(inv.source.image_id.as_ref())
-    {
-        image["versionInfo"] = json!(id);
+    for pkg in &inv.packages {
+        license_expression(&pkg.licenses, &mut refs);
     }
-    packages.push(image);
-    if let Some(os) = &inv.os {
-        packages.push(json!({
-            "name": os.id,
-            "SPDXID": "SPDXRef-OperatingSystem",
-            "versionInfo": os.version,
+    serde_json::to_writer_pretty(out, &Document { inv, refs })
+}
+
+/// The document as a string (tests, small reports).
+pub fn render(inv: &Report) -> String {
+    let mut buf = Vec::new();
+    // Writing JSON of in-memory data to a Vec cannot fail.
+    let _ = write(inv, &mut buf);
+    String::from_utf8(buf).unwrap_or_default() + "\n"
+}
+
+struct Document<'a> {
+    inv: &'a Report,
+    refs: BTreeMap<String, String>,
+}
+
+impl Serialize for Document<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let inv = self.inv;
+        // Keys in sorted order (upper case first), as a JSON map with sorted keys writes them.
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("SPDXID", "SPDXRef-DOCUMENT")?;
+        m.serialize_entry(
+            "creationInfo",
+            &json!({
+                "created": inv.created.to_string(),
+                "creators": [format!("Tool: {TOOL_NAME}-{TOOL_VERSION}")],
+            }),
+        )?;
+        m.serialize_entry("dataLicense", "CC0-1.0")?;
+        m.serialize_entry(
+            "documentNamespace",
+            &format!("https://sekisho.invalid/spdx/{}", stable_uuid(inv)),
+        )?;
+        if !self.refs.is_empty() {
+            let extracted: Vec<Value> = self
+                .refs
+                .iter()
+                .map(|(id, text)| json!({"licenseId": id, "extractedText": text, "name": text}))
+                .collect();
+            m.serialize_entry("hasExtractedLicensingInfos", &extracted)?;
+        }
+        m.serialize_entry("name", &inv.source.name())?;
+        m.serialize_entry(
+            "packages",
+            &Packages {
+                inv,
+                refs: std::cell::RefCell::new(self.refs.clone()),
+            },
+        )?;
+        m.serialize_entry("relationships", &Relationships(inv))?;
+        m.serialize_entry("spdxVersion", "SPDX-2.3")?;
+        m.end()
+    }
+}
+
+fn package_id(i: usize, pkg: &Package) -> String {
+    format!(
+        "SPDXRef-Package-{}-{}-{i}",
+        pkg.kind.as_str(),
+        sanitize_id(&pkg.name)
+    )
+}
+
+/// The image, the OS and every package, each made when it is written.
+struct Packages<'a> {
+    inv: &'a Report,
+    refs: std::cell::RefCell<BTreeMap<String, String>>,
+}
+
+impl Serialize for Packages<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let inv = self.inv;
+        let mut seq = s.serialize_seq(None)?;
+        let mut image = json!({
+            "name": inv.source.name(),
+            "SPDXID": "SPDXRef-Image",
             "downloadLocation": "NOASSERTION",
             "filesAnalyzed": false,
             "licenseConcluded": "NOASSERTION",
             "licenseDeclared": "NOASSERTION",
             "copyrightText": "NOASSERTION",
-            "primaryPackagePurpose": "OPERATING-SYSTEM",
-            "description": os.pretty_name,
-        }));
-        relationships.push(json!({
-            "spdxElementId": "SPDXRef-Image",
-            "relationshipType": "CONTAINS",
-            "relatedSpdxElement": "SPDXRef-OperatingSystem",
-        }));
+            "primaryPackagePurpose": "CONTAINER",
+        });
+        if let Some(id) = inv
+            .source
+            .manifest_digest
+            .as_ref()
+            .or(inv.source.image_id.as_ref())
+        {
+            image["versionInfo"] = json!(id);
+        }
+        seq.serialize_element(&image)?;
+        if let Some(os) = &inv.os {
+            seq.serialize_element(&json!({
+                "name": os.id,
+                "SPDXID": "SPDXRef-OperatingSystem",
+                "versionInfo": os.version,
+                "downloadLocation": "NOASSERTION",
+                "filesAnalyzed": false,
+                "licenseConcluded": "NOASSERTION",
+                "licenseDeclared": "NOASSERTION",
+                "copyrightText": "NOASSERTION",
+                "primaryPackagePurpose": "OPERATING-SYSTEM",
+                "description": os.pretty_name,
+            }))?;
+        }
+        let mut refs = self.refs.borrow_mut();
+        for (i, pkg) in inv.packages.iter().enumerate() {
+            seq.serialize_element(&package(pkg, &package_id(i, pkg), &mut refs))?;
+        }
+        seq.end()
     }
-    for (i, pkg) in inv.packages.iter().enumerate() {
-        let id = format!(
-            "SPDXRef-Package-{}-{}-{i}",
-            pkg.kind.as_str(),
-            sanitize_id(&pkg.name)
-        );
-        relationships.push(json!({
-            "spdxElementId": "SPDXRef-Image",
-            "relationshipType": "CONTAINS",
-            "relatedSpdxElement": id,
-        }));
-        packages.push(package(pkg, &id, &mut refs));
+}
+
+/// The document describes the image; the image contains the OS and every package.
+struct Relationships<'a>(&'a Report);
+
+impl Serialize for Relationships<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let inv = self.0;
+        let relation = |from: &str, kind: &str, to: &str| json!({"spdxElementId": from, "relationshipType": kind, "relatedSpdxElement": to});
+        let mut seq = s.serialize_seq(None)?;
+        seq.serialize_element(&relation("SPDXRef-DOCUMENT", "DESCRIBES", "SPDXRef-Image"))?;
+        if inv.os.is_some() {
+            seq.serialize_element(&relation(
+                "SPDXRef-Image",
+                "CONTAINS",
+                "SPDXRef-OperatingSystem",
+            ))?;
+        }
+        for (i, pkg) in inv.packages.iter().enumerate() {
+            seq.serialize_element(&relation("SPDXRef-Image", "CONTAINS", &package_id(i, pkg)))?;
+        }
+        seq.end()
     }
-    let extracted: Vec<Value> = refs
-        .into_iter()
-        .map(|(id, text)| json!({"licenseId": id, "extractedText": text, "name": text}))
-        .collect();
-    let mut doc = json!({
-        "spdxVersion": "SPDX-2.3",
-        "dataLicense": "CC0-1.0",
-        "SPDXID": "SPDXRef-DOCUMENT",
-        "name": inv.source.name(),
-        "documentNamespace": format!("https://sekisho.invalid/spdx/{}", stable_uuid(inv)),
-        "creationInfo": {
-            "created": inv.created.to_string(),
-            "creators": [format!("Tool: {TOOL_NAME}-{TOOL_VERSION}")],
-        },
-        "packages": packages,
-        "relationships": relationships,
-    });
-    if !extracted.is_empty() {
-        doc["hasExtractedLicensingInfos"] = Value::Array(extracted);
-    }
-    doc
 }
 
 fn package(pkg: &Package, id: &str, refs: &mut BTreeMap<String, String>) -> Value {

@@ -216,14 +216,11 @@ fn parse_source(source: &str, force_dir: bool) -> anyhow::Result<Source> {
 }
 
 fn render(report: &Report, format: Format, color: bool) -> anyhow::Result<String> {
-    let pretty = |v: serde_json::Value| -> anyhow::Result<String> {
-        Ok(serde_json::to_string_pretty(&v)? + "\n")
-    };
     match format {
         Format::Table => Ok(sekisho_report::render_table(report, color)),
         Format::Json => Ok(sekisho_report::render_json(report)?),
-        Format::Cyclonedx => pretty(sekisho_sbom::cyclonedx::render(report)),
-        Format::SpdxJson => pretty(sekisho_sbom::spdx::render(report)),
+        Format::Cyclonedx => Ok(sekisho_sbom::cyclonedx::render(report)),
+        Format::SpdxJson => Ok(sekisho_sbom::spdx::render(report)),
         Format::Sarif if report.findings.is_none() => {
             bail!("--format sarif reports findings: enable --scanners config or secret")
         }
