@@ -273,7 +273,7 @@ impl Item<'_> {
     /// `args_no_flags*` helpers return them) is unpinned, where `pinned` judges a word.
     /// Variables are read with BuildKit's scoping ([`scope::Scope::resolve`]): a word
     /// using a variable declared in the file but not in scope here is unpinned; a word
-    /// whose variables are all in scope is expanded and each of its words judged; other
+    /// whose variables are all in scope is expanded and each resulting word judged; other
     /// words are judged as written.
     pub fn unpinned(
         &self,
@@ -288,7 +288,7 @@ impl Item<'_> {
             .and_then(|i| c.raw_args.get(i));
         match raw.map(|r| self.scope.resolve(r)) {
             Some(scope::Resolved::OutOfScope) => true,
-            Some(scope::Resolved::Expanded(e)) => e.split_whitespace().any(|w| !pinned(w)),
+            Some(scope::Resolved::Expanded(words)) => words.iter().any(|w| !pinned(w)),
             _ => !pinned(p),
         }
     }
@@ -530,8 +530,25 @@ fn items_for<'a>(
 ) -> Vec<Item<'a>> {
     scopes.reverse();
     instrs
-        .map(|(line, instr)| Item {
-            scope: scopes.pop().unwrap_or_default(),
+        .map(|(line, instr)| (line, instr, scopes.pop().unwrap_or_default()))
+        .map(|(line, instr, mut scope)| {
+            let shell = match &instr.args {
+                Args::Run(r) => Some(parse_shell(&r.script)),
+                _ => None,
+            };
+            if let Some(sh) = &shell {
+                scope.shadowed = sh
+                    .assignments
+                    .iter()
+                    .map(|a| a.0.clone())
+                    .chain(sh.loop_vars.iter().cloned())
+                    .collect();
+            }
+            (line, instr, scope, shell)
+        })
+        .map(|(line, instr, scope, shell)| Item {
+            scope,
+            shell,
             line,
             column: instr
                 .pos
@@ -541,10 +558,6 @@ fn items_for<'a>(
                 .unwrap_or(1),
             src,
             instr,
-            shell: match &instr.args {
-                Args::Run(r) => Some(parse_shell(&r.script)),
-                _ => None,
-            },
         })
         .collect()
 }

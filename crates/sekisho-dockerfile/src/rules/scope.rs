@@ -22,7 +22,8 @@ use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use brush_parser::word::{WordPiece, WordPieceWithSource};
+use sekisho_shell::brush_parser;
+use sekisho_shell::brush_parser::word::{WordPiece, WordPieceWithSource};
 
 use crate::parser::{expand, Args, Dockerfile, Instruction};
 
@@ -35,6 +36,9 @@ pub struct Scope {
     pub vars: HashMap<String, Option<String>>,
     /// Every `ARG`/`ENV` name declared anywhere in the file (top level).
     pub declared: Rc<HashSet<String>>,
+    /// Variables the `RUN` body assigns itself (`V=$(...)`, `export V=...`, `for V in`,
+    /// `read V`): their value there is the shell's, so words using them are unknown.
+    pub shadowed: HashSet<String>,
 }
 
 /// How a shell word reads with the variables in scope (see [`Scope::resolve`]).
@@ -43,8 +47,9 @@ pub enum Resolved {
     /// No variable in the word: judge it as written.
     Literal,
     /// Every variable is in scope with a known value: the word after expansion (quotes
-    /// removed).
-    Expanded(String),
+    /// removed), split into several words at whitespace when an expansion was unquoted
+    /// (the shell's field splitting); no word when it expanded to nothing.
+    Expanded(Vec<String>),
     /// The word uses a variable declared in the file but not in scope here (so it is
     /// empty when the command runs), without a default.
     OutOfScope,
@@ -77,8 +82,10 @@ impl Scope {
             Resolved::OutOfScope
         } else if st.unknown {
             Resolved::Unknown
+        } else if st.unquoted {
+            Resolved::Expanded(out.split_whitespace().map(str::to_string).collect())
         } else {
-            Resolved::Expanded(out)
+            Resolved::Expanded(vec![out])
         }
     }
 
@@ -94,11 +101,16 @@ impl Scope {
                 WordPiece::Text(t) | WordPiece::SingleQuotedText(t) => out.push_str(t),
                 WordPiece::AnsiCQuotedText(t) => out.push_str(t),
                 WordPiece::DoubleQuotedSequence(inner)
-                | WordPiece::GettextDoubleQuotedSequence(inner) => self.pieces(raw, inner, out, st),
+                | WordPiece::GettextDoubleQuotedSequence(inner) => {
+                    st.quoted += 1;
+                    self.pieces(raw, inner, out, st);
+                    st.quoted -= 1;
+                }
                 WordPiece::TildeExpansion(_) => out.push('~'),
                 WordPiece::EscapeSequence(e) => out.push_str(e.strip_prefix('\\').unwrap_or(e)),
                 WordPiece::ParameterExpansion(_) => {
                     st.params = true;
+                    st.unquoted |= st.quoted == 0;
                     let src = raw.get(p.start_index..p.end_index).unwrap_or("");
                     self.parameter(src, out, st);
                 }
@@ -129,6 +141,10 @@ impl Scope {
             st.unknown = true;
             return;
         }
+        if self.shadowed.contains(name) {
+            st.unknown = true;
+            return;
+        }
         let has_default = op.starts_with(":-") || op.starts_with('-');
         if !self.vars.contains_key(name) && self.declared.contains(name) && !has_default {
             st.out_of_scope = true;
@@ -136,6 +152,10 @@ impl Scope {
         }
         let unknown = Cell::new(false);
         let lookup = |n: &str| -> Option<String> {
+            if self.shadowed.contains(n) {
+                unknown.set(true);
+                return None;
+            }
             match self.vars.get(n) {
                 Some(Some(v)) => Some(v.clone()),
                 Some(None) => {
@@ -161,6 +181,10 @@ impl Scope {
 #[derive(Default)]
 struct ResolveState {
     params: bool,
+    /// Inside double quotes (depth).
+    quoted: usize,
+    /// An expansion outside double quotes (its value is split at whitespace).
+    unquoted: bool,
     out_of_scope: bool,
     unknown: bool,
 }
@@ -179,6 +203,7 @@ impl StageVars {
         Scope {
             vars,
             declared: declared.clone(),
+            shadowed: HashSet::new(),
         }
     }
 
@@ -221,8 +246,8 @@ pub fn scopes(df: &Dockerfile, instrs: &[&Instruction]) -> Vec<Scope> {
         out.push(match &i.args {
             Args::Run(_) => cur.scope(&declared),
             _ => Scope {
-                vars: HashMap::new(),
                 declared: declared.clone(),
+                ..Default::default()
             },
         });
         match &i.args {
@@ -318,19 +343,39 @@ mod tests {
 
     #[test]
     fn resolve_words() {
-        let s = run_scopes("ARG A=9\nFROM a\nARG V=1.2\nARG U\nRUN x\nENV LATE=1\n");
+        let s =
+            run_scopes("ARG A=9\nFROM a\nARG V=1.2\nARG U\nENV S=\"x=1 y\"\nRUN x\nENV LATE=1\n");
         let s = &s[0];
         assert_eq!(s.resolve("curl"), Resolved::Literal);
         assert_eq!(
             s.resolve("\"git-${V}\""),
-            Resolved::Expanded("git-1.2".into())
+            Resolved::Expanded(vec!["git-1.2".into()])
         );
-        assert_eq!(s.resolve("git-$V"), Resolved::Expanded("git-1.2".into()));
+        assert_eq!(
+            s.resolve("git-$V"),
+            Resolved::Expanded(vec!["git-1.2".into()])
+        );
+        // field splitting only for unquoted expansions
+        assert_eq!(
+            s.resolve("\"a == ${V}\""),
+            Resolved::Expanded(vec!["a == 1.2".into()])
+        );
+        assert_eq!(
+            s.resolve("${S}"),
+            Resolved::Expanded(vec!["x=1".into(), "y".into()])
+        );
         // global ARG not re-declared, ENV declared later: out of scope
         assert_eq!(s.resolve("git-${A}"), Resolved::OutOfScope);
         assert_eq!(s.resolve("git-${LATE}"), Resolved::OutOfScope);
         // a default applies when the variable is unset
-        assert_eq!(s.resolve("git-${A:-3}"), Resolved::Expanded("git-3".into()));
+        assert_eq!(
+            s.resolve("git-${A:-3}"),
+            Resolved::Expanded(vec!["git-3".into()])
+        );
+        // assigned by the RUN body itself: unknown
+        let mut shadowing = s.clone();
+        shadowing.shadowed.insert("V".into());
+        assert_eq!(shadowing.resolve("git-${V}"), Resolved::Unknown);
         // declared nowhere, no value, command substitution: unknown
         assert_eq!(s.resolve("git-${NOPE}"), Resolved::Unknown);
         assert_eq!(s.resolve("git-${U}"), Resolved::Unknown);
