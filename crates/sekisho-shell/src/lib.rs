@@ -361,7 +361,9 @@ pub fn parse_or_fallback(text: &str) -> Script {
     parse(text).unwrap_or_else(|_| fallback(text))
 }
 
-/// Whether brackets nest deeper than [`MAX_NESTING`] (checked before brush runs).
+/// Whether brackets (`(`, `{`, `[`, anywhere) or compound commands (`if`, `while`, `until`,
+/// `for`, `select`, `case`, as unquoted words) nest deeper than [`MAX_NESTING`]; checked
+/// before brush runs, whose recursive descent would otherwise overflow the stack.
 fn too_deep(text: &str) -> bool {
     let mut depth: usize = 0;
     let mut max = 0;
@@ -375,7 +377,78 @@ fn too_deep(text: &str) -> bool {
             _ => {}
         }
     }
-    max > MAX_NESTING
+    max > MAX_NESTING || keyword_depth(text) > MAX_NESTING
+}
+
+/// The deepest nesting of compound-command keywords among the unquoted words of `text`, or
+/// the number of `!`, `&&`, `||` operators inside one `[[ … ]]` (which nest as an
+/// expression tree), whichever is larger.
+fn keyword_depth(text: &str) -> usize {
+    #[derive(Default)]
+    struct Depth {
+        depth: usize,
+        max: usize,
+        /// operators of the current `[[ … ]]`, if in one
+        test: Option<usize>,
+        word: String,
+    }
+    impl Depth {
+        fn test_op(&mut self) {
+            if let Some(n) = self.test.as_mut() {
+                *n += 1;
+                self.max = self.max.max(*n);
+            }
+        }
+        fn end_word(&mut self) {
+            match self.word.as_str() {
+                "[[" => self.test = Some(0),
+                "]]" => self.test = None,
+                "!" => self.test_op(),
+                "if" | "while" | "until" | "for" | "select" | "case" => {
+                    self.depth += 1;
+                    self.max = self.max.max(self.depth);
+                }
+                "fi" | "done" | "esac" => self.depth = self.depth.saturating_sub(1),
+                _ => {}
+            }
+            self.word.clear();
+        }
+    }
+    let mut d = Depth::default();
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in text.chars() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match quote {
+            Some(q) => {
+                if c == q {
+                    quote = None;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                }
+            }
+            None => match c {
+                '\'' | '"' => {
+                    d.end_word();
+                    quote = Some(c);
+                }
+                '\\' => escaped = true,
+                c if c.is_whitespace() || ";&|()<>`".contains(c) => {
+                    d.end_word();
+                    if c == '&' || c == '|' {
+                        d.test_op();
+                    }
+                }
+                c if d.word.len() < 8 => d.word.push(c),
+                _ => {}
+            },
+        }
+    }
+    d.end_word();
+    d.max
 }
 
 fn parse_at(text: &str, depth: usize) -> Result<Script, ShellError> {
@@ -793,9 +866,12 @@ impl Walker<'_> {
 }
 
 /// The command substitutions in a shell word (`$(…)` and backquotes, also inside double
-/// quotes), as the text they run.
+/// quotes), as the text they run; none for a word nested deeper than [`MAX_NESTING`].
 pub fn substitutions(raw: &str) -> Vec<String> {
     let mut out = Vec::new();
+    if too_deep(raw) {
+        return out;
+    }
     if let Ok(pieces) = brush_parser::word::parse(raw, &options()) {
         collect_substitutions(&pieces, &mut out);
     }
@@ -815,10 +891,13 @@ fn collect_substitutions(pieces: &[WordPieceWithSource], out: &mut Vec<String>) 
 }
 
 /// A word with its quoting removed and expansions kept as written (`"a $x"` → `a $x`,
-/// `'b'\&c` → `b&c`).
+/// `'b'\&c` → `b&c`). A word nested deeper than [`MAX_NESTING`] is only unquoted.
 pub fn unquote_word(raw: &str) -> String {
     if !raw.contains(['$', '\'', '"', '\\', '`']) {
         return raw.to_string();
+    }
+    if too_deep(raw) {
+        return unquote(raw);
     }
     match brush_parser::word::parse(raw, &options()) {
         Ok(pieces) => {
@@ -851,10 +930,14 @@ fn unquote_pieces(raw: &str, pieces: &[WordPieceWithSource], out: &mut String) {
 }
 
 /// ShellCheck's `oversimplify`: quotes removed, every expansion (`$x`, `$(…)`, `$((…))`)
-/// replaced by `${VAR}`, `~…` by `~`.
+/// replaced by `${VAR}`, `~…` by `~`. A word nested deeper than [`MAX_NESTING`] (or one
+/// brush rejects) is only unquoted.
 pub fn simplify_word(word: &str) -> String {
     if !word.contains(['$', '\'', '"', '\\', '`', '~']) {
         return word.to_string();
+    }
+    if too_deep(word) {
+        return unquote(word);
     }
     match brush_parser::word::parse(word, &options()) {
         Ok(pieces) => {

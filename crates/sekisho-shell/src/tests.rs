@@ -176,3 +176,47 @@ fn words_helpers() {
     assert_eq!(split_words(r#"a "b c" 'd e'f"#), ["a", "\"b c\"", "'d e'f"]);
     assert_eq!(unquote(r#""b \"c\"""#), "b \"c\"");
 }
+
+#[test]
+fn deep_keyword_nesting_fails_cleanly() {
+    let n = 3000;
+    for (open, close) in [
+        ("if true; then ", "fi; "),
+        ("while true; do ", "done; "),
+        ("for x in a; do ", "done; "),
+        ("case a in a) ", ";; esac; "),
+        ("! ", ""),
+        ("{ ", "; } "),
+        ("( ", ") "),
+        ("echo \"$(", ")\""),
+        ("echo `", "`"),
+    ] {
+        let body = format!("{}true; {}", open.repeat(n), close.repeat(n));
+        let _ = parse(&body);
+        let _ = parse_or_fallback(&body);
+    }
+    // deep words through the word helpers
+    let word = format!("{}x{}", "${a:-".repeat(n), "}".repeat(n));
+    let _ = simplify_word(&word);
+    let _ = unquote_word(&word);
+    assert!(substitutions(&format!("{}x{}", "$(".repeat(n), ")".repeat(n))).is_empty());
+    // long chains inside `[[ ]]` build deep expression trees
+    for body in [
+        format!("[[ {}-f a ]]", "! ".repeat(n)),
+        format!("[[ {}-f a ]]", "-f a && ".repeat(n)),
+        format!("[[ {}-f a ]]", "-f a || ".repeat(n)),
+    ] {
+        let _ = parse(&body);
+        let _ = parse_or_fallback(&body);
+    }
+}
+
+#[test]
+fn long_flat_bodies_parse() {
+    let body = "a && ".repeat(5000) + "a";
+    let s = parse(&body).expect("a long list is not deep");
+    assert_eq!(s.pipelines.len(), 5001);
+    let body = "a | ".repeat(5000) + "a";
+    let s = parse(&body).expect("a long pipeline is not deep");
+    assert_eq!(s.pipelines[0].elements.len(), 5001);
+}
