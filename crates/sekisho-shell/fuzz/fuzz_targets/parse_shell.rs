@@ -14,9 +14,14 @@ fuzz_target!(|data: &[u8]| {
                 let _ = c.unwrap_wrappers();
             }
         }
+        for c in &script.commands {
+            for w in &c.words {
+                let _ = sekisho_shell::substitutions(&w.raw);
+            }
+        }
         for w in &script.words {
-            let _ = sekisho_shell::simplify_word(&w.word.raw);
-            let _ = sekisho_shell::unquote_word(&w.word.raw);
+            let _ = sekisho_shell::simplify_word(&w.raw);
+            let _ = sekisho_shell::unquote_word(&w.raw);
         }
     }
 });
