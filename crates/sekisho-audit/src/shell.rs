@@ -1,12 +1,13 @@
 //! History `created_by` parsing: which Dockerfile instruction made a step, and for `RUN`, the
 //! shell commands it ran.
 //!
-//! The shell part is a small tokenizer, not a full shell parser: it respects single and double
-//! quotes, backslash escapes, comments, `$(...)`/backticks (kept inside one word), and splits
-//! command lists on `&&`, `||`, `;`, `&`, newlines and pipelines on `|`. `sh -c 'script'` is
-//! parsed recursively. It should move to the Dockerfile linter's shell parser
-//! (`sekisho-dockerfile::shell`) once that exposes pipelines, so both tools see commands alike.
-//! It never panics and works in linear time (the recursion depth is bounded).
+//! This module recognises the history forms (classic `/bin/sh -c #(nop) …`, BuildKit
+//! `RUN … # buildkit`, `RUN |N A=b …`); the shell body itself is parsed by the shared shell
+//! model, `sekisho-shell` (brush-parser, with its quote-aware splitter for bodies brush
+//! rejects), the same parser the Dockerfile linter uses. Its pipelines are kept (`curl … |
+//! sh` is one pipeline of two commands); commands inside `$(…)` are pipelines of their own;
+//! wrappers (`sudo`, `env`, `nohup`, …) are also listed unwrapped; `sh -c 'script'` is
+//! parsed recursively, to a bounded depth. Nothing here panics.
 
 /// One simple command: its words with quotes removed.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -52,34 +53,44 @@ impl SimpleCommand {
     /// The command this one runs, for wrappers (`sudo X`, `env A=b X`, `nice X`, `exec X`,
     /// `command X`, `time X`, `nohup X`); `None` when this is not a wrapper.
     pub fn unwrap_wrapper(&self) -> Option<SimpleCommand> {
-        let name = self.name();
-        if !matches!(
-            name,
-            "sudo" | "env" | "nice" | "exec" | "command" | "time" | "nohup" | "doas" | "stdbuf"
-        ) {
-            return None;
-        }
-        let mut i = 1;
-        while i < self.words.len() {
-            let w = &self.words[i];
-            if w.starts_with('-') || (name == "env" && w.contains('=')) {
-                // `sudo -u user X`: flags with a value
-                if name == "sudo"
-                    && matches!(w.as_str(), "-u" | "-g" | "-C" | "-D" | "-h" | "-p" | "-U")
-                {
-                    i += 1;
-                }
-                i += 1;
-                continue;
-            }
-            break;
-        }
-        if i >= self.words.len() {
-            return None;
-        }
+        let model = sekisho_shell::SimpleCommand {
+            words: self
+                .words
+                .iter()
+                .zip(self.raw.iter().map(Some).chain(std::iter::repeat(None)))
+                .map(|(text, raw)| sekisho_shell::Word {
+                    text: text.clone(),
+                    raw: raw.cloned().unwrap_or_default(),
+                    ..Default::default()
+                })
+                .collect(),
+            name_index: Some(0),
+            ..Default::default()
+        };
+        let inner = model.unwrap_wrapper()?;
+        let skipped = self.words.len() - inner.words.len();
         Some(SimpleCommand {
-            words: self.words[i..].to_vec(),
-            raw: self.raw[i.min(self.raw.len())..].to_vec(),
+            words: inner.words.into_iter().map(|w| w.text).collect(),
+            raw: self.raw[skipped.min(self.raw.len())..].to_vec(),
+        })
+    }
+
+    /// The history view of a command of the shared shell model: its words with quoting
+    /// removed (leading assignments are the model's, not words), then its process
+    /// substitutions as written (`<(curl …)`); `None` for an assignment-only command.
+    fn from_model(c: &sekisho_shell::SimpleCommand) -> Option<SimpleCommand> {
+        if c.words.is_empty() {
+            return None;
+        }
+        let subs = c.process_substitutions.iter().cloned();
+        Some(SimpleCommand {
+            words: c
+                .words
+                .iter()
+                .map(|w| w.text.clone())
+                .chain(subs.clone())
+                .collect(),
+            raw: c.words.iter().map(|w| w.raw.clone()).chain(subs).collect(),
         })
     }
 }
@@ -111,59 +122,16 @@ pub fn parse_script(text: &str) -> Script {
 }
 
 fn parse_into(text: &str, depth: usize, final_out: &mut Script) {
-    let tokens = tokenize(text);
+    let model = sekisho_shell::parse_or_fallback(text);
     let mut local = Script::default();
-    let out = &mut local;
-    let mut pipeline: Pipeline = Vec::new();
-    let mut current = SimpleCommand::default();
-    let flush_cmd = |current: &mut SimpleCommand, pipeline: &mut Pipeline| {
-        // Drop leading assignments (`DEBIAN_FRONTEND=noninteractive apt-get ...`) and
-        // grouping words.
-        let mut start = 0;
-        while start < current.words.len() {
-            let w = &current.words[start];
-            let is_assign = current.raw[start]
-                .split_once('=')
-                .is_some_and(|(k, _)| is_identifier(k));
-            // Grouping words and the keywords that can start a command list
-            // (`if apt-get update; then ...`).
-            let keyword = matches!(
-                w.as_str(),
-                "{" | "}" | "!" | "if" | "then" | "else" | "elif" | "do" | "while" | "until"
-            ) && current.raw[start] == *w;
-            if is_assign || keyword {
-                start += 1;
-            } else {
-                break;
-            }
+    for i in 0..model.pipelines.len() {
+        let pipeline: Pipeline = model
+            .pipeline_commands(i)
+            .filter_map(SimpleCommand::from_model)
+            .collect();
+        if !pipeline.is_empty() {
+            local.pipelines.push(pipeline);
         }
-        if start < current.words.len() {
-            let cmd = SimpleCommand {
-                words: current.words[start..].to_vec(),
-                raw: current.raw[start..].to_vec(),
-            };
-            pipeline.push(cmd);
-        }
-        *current = SimpleCommand::default();
-    };
-    for token in tokens {
-        match token {
-            Token::Word { text, raw } => {
-                current.words.push(text);
-                current.raw.push(raw);
-            }
-            Token::Pipe => flush_cmd(&mut current, &mut pipeline),
-            Token::Sep => {
-                flush_cmd(&mut current, &mut pipeline);
-                if !pipeline.is_empty() {
-                    out.pipelines.push(std::mem::take(&mut pipeline));
-                }
-            }
-        }
-    }
-    flush_cmd(&mut current, &mut pipeline);
-    if !pipeline.is_empty() {
-        out.pipelines.push(pipeline);
     }
     if depth >= MAX_DEPTH {
         final_out.pipelines.extend(local.pipelines);
@@ -171,7 +139,7 @@ fn parse_into(text: &str, depth: usize, final_out: &mut Script) {
     }
     // Wrappers' inner commands (`sudo -u app sh -c ...` -> `sh -c ...`).
     let mut unwrapped: Vec<Pipeline> = Vec::new();
-    for c in out.pipelines.iter().flatten() {
+    for c in local.pipelines.iter().flatten() {
         let mut inner = c.unwrap_wrapper();
         let mut hops = 0;
         while let Some(cmd) = inner {
@@ -186,7 +154,7 @@ fn parse_into(text: &str, depth: usize, final_out: &mut Script) {
     }
     // Nested scripts: `sh -c '...'`.
     let mut nested: Vec<String> = Vec::new();
-    for c in out.pipelines.iter().chain(unwrapped.iter()).flatten() {
+    for c in local.pipelines.iter().chain(unwrapped.iter()).flatten() {
         if is_shell(c.name()) {
             if let Some(pos) = c
                 .words
@@ -212,177 +180,6 @@ pub fn is_shell(name: &str) -> bool {
         name,
         "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh" | "mksh" | "busybox"
     )
-}
-
-fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-#[derive(Debug)]
-enum Token {
-    Word { text: String, raw: String },
-    Pipe,
-    Sep,
-}
-
-fn tokenize(text: &str) -> Vec<Token> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    let mut word = String::new();
-    let mut raw = String::new();
-    let mut in_word = false;
-    let push_word =
-        |tokens: &mut Vec<Token>, word: &mut String, raw: &mut String, in_word: &mut bool| {
-            if *in_word {
-                tokens.push(Token::Word {
-                    text: std::mem::take(word),
-                    raw: std::mem::take(raw),
-                });
-                *in_word = false;
-            }
-        };
-    while i < chars.len() {
-        let c = chars[i];
-        match c {
-            ' ' | '\t' | '\r' => {
-                push_word(&mut tokens, &mut word, &mut raw, &mut in_word);
-                i += 1;
-            }
-            '\n' | ';' => {
-                push_word(&mut tokens, &mut word, &mut raw, &mut in_word);
-                tokens.push(Token::Sep);
-                i += 1;
-            }
-            '&' => {
-                push_word(&mut tokens, &mut word, &mut raw, &mut in_word);
-                // `&&`, `&`, but `&>` / `>&` are redirections: treat `&>` as part of nothing.
-                if chars.get(i + 1) == Some(&'>') {
-                    i += 2;
-                    continue;
-                }
-                tokens.push(Token::Sep);
-                i += if chars.get(i + 1) == Some(&'&') { 2 } else { 1 };
-            }
-            '|' => {
-                push_word(&mut tokens, &mut word, &mut raw, &mut in_word);
-                if chars.get(i + 1) == Some(&'|') {
-                    tokens.push(Token::Sep);
-                    i += 2;
-                } else {
-                    tokens.push(Token::Pipe);
-                    i += if chars.get(i + 1) == Some(&'&') { 2 } else { 1 };
-                }
-            }
-            '(' | ')' if !in_word => {
-                tokens.push(Token::Sep);
-                i += 1;
-            }
-            '#' if !in_word => {
-                while i < chars.len() && chars[i] != '\n' {
-                    i += 1;
-                }
-            }
-            '\\' => {
-                in_word = true;
-                raw.push(c);
-                if let Some(&next) = chars.get(i + 1) {
-                    raw.push(next);
-                    if next != '\n' {
-                        word.push(next);
-                    }
-                    i += 2;
-                } else {
-                    i += 1;
-                }
-            }
-            '\'' => {
-                in_word = true;
-                raw.push(c);
-                i += 1;
-                while i < chars.len() && chars[i] != '\'' {
-                    word.push(chars[i]);
-                    raw.push(chars[i]);
-                    i += 1;
-                }
-                if i < chars.len() {
-                    raw.push('\'');
-                    i += 1;
-                }
-            }
-            '"' => {
-                in_word = true;
-                raw.push(c);
-                i += 1;
-                while i < chars.len() && chars[i] != '"' {
-                    if chars[i] == '\\'
-                        && i + 1 < chars.len()
-                        && matches!(chars[i + 1], '"' | '\\' | '$' | '`' | '\n')
-                    {
-                        raw.push(chars[i]);
-                        raw.push(chars[i + 1]);
-                        if chars[i + 1] != '\n' {
-                            word.push(chars[i + 1]);
-                        }
-                        i += 2;
-                        continue;
-                    }
-                    word.push(chars[i]);
-                    raw.push(chars[i]);
-                    i += 1;
-                }
-                if i < chars.len() {
-                    raw.push('"');
-                    i += 1;
-                }
-            }
-            '$' if chars.get(i + 1) == Some(&'(') => {
-                // Command substitution: keep balanced parentheses inside the word.
-                in_word = true;
-                let mut depth = 0usize;
-                while i < chars.len() {
-                    let ch = chars[i];
-                    word.push(ch);
-                    raw.push(ch);
-                    i += 1;
-                    if ch == '(' {
-                        depth += 1;
-                    } else if ch == ')' {
-                        depth = depth.saturating_sub(1);
-                        if depth == 0 {
-                            break;
-                        }
-                    }
-                }
-            }
-            '`' => {
-                in_word = true;
-                word.push(c);
-                raw.push(c);
-                i += 1;
-                while i < chars.len() && chars[i] != '`' {
-                    word.push(chars[i]);
-                    raw.push(chars[i]);
-                    i += 1;
-                }
-                if i < chars.len() {
-                    word.push('`');
-                    raw.push('`');
-                    i += 1;
-                }
-            }
-            _ => {
-                in_word = true;
-                word.push(c);
-                raw.push(c);
-                i += 1;
-            }
-        }
-    }
-    push_word(&mut tokens, &mut word, &mut raw, &mut in_word);
-    tokens
 }
 
 /// What a history step was.
@@ -579,6 +376,27 @@ mod tests {
         }
         // A quoted keyword is a command name like any other word.
         assert_eq!(parse_script("'if' x").pipelines[0][0].name(), "if");
+    }
+
+    #[test]
+    fn shared_model_view() {
+        // redirections are not words, case patterns and keywords are not commands, and
+        // commands in `$(...)` are seen
+        let s = parse_script(
+            "echo 'hosts: files dns' > /etc/nsswitch.conf; case $a in x) apt-get upgrade;; esac; \
+             v=$(apt-get update)",
+        );
+        let all: Vec<&str> = s.commands().map(|c| c.name()).collect();
+        assert_eq!(all, ["echo", "apt-get", "apt-get"]);
+        assert_eq!(s.pipelines[0][0].words, ["echo", "hosts: files dns"]);
+        let s = parse_script("bash <(curl -fsSL https://x)");
+        assert!(s.pipelines[0][0]
+            .args()
+            .iter()
+            .any(|a| a.starts_with("<(curl")));
+        // bodies brush rejects go through the splitter
+        let s = parse_script("if ($x) { Invoke-WebRequest $u | Out-Null }");
+        assert!(s.pipelines.iter().any(|p| p.len() == 2));
     }
 
     #[test]

@@ -1,13 +1,13 @@
-//! Shell analysis of `RUN` bodies.
+//! Shell analysis of `RUN` bodies: hadolint's view of the shared shell model.
 //!
-//! Scripts are parsed with [`brush_parser`]; when it rejects a script (for example a
-//! PowerShell body), a small quote-aware splitter is used instead so rules still see
-//! commands. The command model mirrors hadolint's: a command name, its arguments with
-//! quotes removed and expansions simplified to `${VAR}`, and the flags derived from them.
+//! Bodies are parsed once by [`sekisho_shell`] (brush-parser; its quote-aware splitter when
+//! brush rejects a body, for example PowerShell). This module turns that model into the
+//! command model hadolint and ShellCheck use: a command name (after `command`/`builtin`/
+//! `busybox`/`exec` unwrapping), its arguments with quotes removed and expansions simplified
+//! to `${VAR}`, the flags derived from them, words with context, assignments and the
+//! structural facts the ShellCheck subset reports.
 
-use brush_parser::ast;
-use brush_parser::word::{WordPiece, WordPieceWithSource};
-use brush_parser::ParserOptions;
+use sekisho_shell::{Element, Role, Script};
 
 /// Where a word appeared.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,6 +186,10 @@ pub struct ParsedShell {
     pub loop_vars: Vec<String>,
     /// Structural facts for the ShellCheck-style rules: (code, line, column).
     pub facts: Vec<(&'static str, usize, usize)>,
+    /// Pipelines the shell parser recognised, as indexes in `commands` of their simple
+    /// commands in order (compound commands and `[` tests left out); empty when the body
+    /// was not parsed.
+    pub pipelines: Vec<Vec<usize>>,
 }
 
 impl ParsedShell {
@@ -210,574 +214,237 @@ impl ParsedShell {
     }
 }
 
-fn options() -> ParserOptions {
-    ParserOptions::default()
-}
-
 /// Parses a script. Never panics.
 pub fn parse_shell(text: &str) -> ParsedShell {
-    if too_deep(text) {
-        return fallback(text);
-    }
-    let attempt = std::panic::catch_unwind(|| parse_with_brush(text, 0));
-    match attempt {
-        Ok(Some(p)) => p,
-        _ => fallback(text),
-    }
-}
-
-/// Guards the recursive-descent parser against pathological nesting.
-fn too_deep(text: &str) -> bool {
-    let mut depth: usize = 0;
-    let mut max = 0;
-    for b in text.bytes() {
-        match b {
-            b'(' | b'{' | b'[' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b')' | b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    max > 64
-}
-
-fn parse_program(text: &str) -> Option<ast::Program> {
-    let mut parser = brush_parser::Parser::new(std::io::Cursor::new(text.as_bytes()), &options());
-    parser.parse_program().ok()
-}
-
-fn parse_with_brush(text: &str, depth: usize) -> Option<ParsedShell> {
-    if depth > 8 {
-        return None;
-    }
-    let prog = parse_program(text)?;
-    let mut w = Walker {
-        out: ParsedShell {
-            original: text.to_string(),
-            parsed: true,
-            ..Default::default()
-        },
-        depth,
-        line_off: 0,
-        col_off: 0,
-        cond: 0,
-    };
-    for cc in &prog.complete_commands {
-        w.compound_list(cc);
-    }
-    Some(w.out)
-}
-
-struct Walker {
-    out: ParsedShell,
-    depth: usize,
-    line_off: usize,
-    col_off: usize,
-    /// >0 while walking an if/while condition or an and-or list that checks status.
-    cond: usize,
-}
-
-impl Walker {
-    fn compound_list(&mut self, l: &ast::CompoundList) {
-        for item in &l.0 {
-            self.and_or(&item.0);
-        }
-    }
-
-    fn and_or(&mut self, l: &ast::AndOrList) {
-        // The status of every pipeline but the last is checked by `&&`/`||`.
-        let n = l.additional.len();
-        self.pipeline(&l.first, n > 0);
-        for (i, a) in l.additional.iter().enumerate() {
-            match a {
-                ast::AndOr::And(p) | ast::AndOr::Or(p) => self.pipeline(p, i + 1 < n),
-            }
-        }
-    }
-
-    fn pipeline(&mut self, p: &ast::Pipeline, checked: bool) {
-        if p.seq.len() > 1 {
-            self.out.has_pipes = true;
-        }
-        let checked = checked || self.cond > 0;
-        if let Some(pos) = p.seq.first().and_then(|c| self.command_pos(c)) {
-            if p.bang && !checked {
-                self.out.facts.push(("SC2251", pos.0, pos.1));
-            }
-            if p.seq.len() == 1 && !checked {
-                if let Some(ast::Command::Simple(s)) = p.seq.first() {
-                    if s.word_or_name.as_ref().is_some_and(|w| w.value == "cd") {
-                        self.out.facts.push(("SC2164", pos.0, pos.1));
-                    }
-                }
-            }
-        }
-        // Adjacent simple commands in a pipeline: `grep | wc -l` (SC2126), `ls | ...`
-        // (SC2012).
-        for pair in p.seq.windows(2) {
-            if let (ast::Command::Simple(a), ast::Command::Simple(b)) = (&pair[0], &pair[1]) {
-                let name = |s: &ast::SimpleCommand| {
-                    s.word_or_name
-                        .as_ref()
-                        .map(|w| w.value.clone())
-                        .unwrap_or_default()
-                };
-                let words = |s: &ast::SimpleCommand| -> Vec<String> {
-                    s.suffix
-                        .iter()
-                        .flat_map(|x| x.0.iter())
-                        .filter_map(|i| match i {
-                            ast::CommandPrefixOrSuffixItem::Word(w) => Some(w.value.clone()),
-                            _ => None,
-                        })
-                        .collect()
-                };
-                if let Some(w) = &a.word_or_name {
-                    let (l, c) = self.pos(w);
-                    if name(a) == "grep" && name(b) == "wc" && words(b) == ["-l"] {
-                        self.out.facts.push(("SC2126", l, c));
-                    }
-                    if name(a) == "ls" {
-                        self.out.facts.push(("SC2012", l, c));
-                    }
-                }
-            }
-        }
-        if p.seq.len() > 1 {
-            if let Some(ast::Command::Simple(s)) = p.seq.first() {
-                let is_cat = s.word_or_name.as_ref().is_some_and(|w| w.value == "cat");
-                let args: Vec<&ast::Word> = s
-                    .suffix
-                    .iter()
-                    .flat_map(|x| x.0.iter())
-                    .filter_map(|i| match i {
-                        ast::CommandPrefixOrSuffixItem::Word(w) => Some(w),
-                        _ => None,
-                    })
-                    .collect();
-                if is_cat && args.len() == 1 && !args[0].value.starts_with('-') {
-                    if let Some(w) = &s.word_or_name {
-                        let (l, c) = self.pos(w);
-                        self.out.facts.push(("SC2002", l, c));
-                    }
-                }
-            }
-        }
-        for c in &p.seq {
-            self.command(c);
-        }
-    }
-
-    fn command_pos(&self, c: &ast::Command) -> Option<(usize, usize)> {
-        match c {
-            ast::Command::Simple(s) => s
-                .word_or_name
-                .as_ref()
-                .map(|w| self.pos(w))
-                .or(Some((self.line_off + 1, self.col_off + 1))),
-            other => {
-                use brush_parser::ast::SourceLocation;
-                other
-                    .location()
-                    .map(|l| (l.start.line + self.line_off, l.start.column + self.col_off))
-            }
-        }
-    }
-
-    fn pos(&self, w: &ast::Word) -> (usize, usize) {
-        match &w.loc {
-            Some(l) => (l.start.line + self.line_off, l.start.column + self.col_off),
-            None => (self.line_off + 1, self.col_off + 1),
-        }
-    }
-
-    fn push_word(&mut self, w: &ast::Word, ctx: WordCtx) {
-        let (line, column) = self.pos(w);
-        self.out.words.push(ShWord {
-            raw: w.value.clone(),
-            ctx,
-            line,
-            column,
-            depth: self.depth,
-        });
-    }
-
-    fn command(&mut self, c: &ast::Command) {
-        match c {
-            ast::Command::Simple(s) => self.simple(s),
-            ast::Command::Compound(cc, redirs) => {
-                self.compound(cc);
-                if let Some(r) = redirs {
-                    for io in &r.0 {
-                        self.redirect(io);
-                    }
-                }
-            }
-            ast::Command::Function(f) => self.compound(&f.body.0),
-            ast::Command::ExtendedTest(t, _) => self.ext_test(&t.expr),
-        }
-    }
-
-    fn ext_test(&mut self, e: &ast::ExtendedTestExpr) {
-        match e {
-            ast::ExtendedTestExpr::And(a, b) | ast::ExtendedTestExpr::Or(a, b) => {
-                self.ext_test(a);
-                self.ext_test(b);
-            }
-            ast::ExtendedTestExpr::Not(a) | ast::ExtendedTestExpr::Parenthesized(a) => {
-                self.ext_test(a)
-            }
-            ast::ExtendedTestExpr::UnaryTest(_, w) => {
-                self.push_word(w, WordCtx::Test);
-                self.nested(w);
-            }
-            ast::ExtendedTestExpr::BinaryTest(_, a, b) => {
-                self.push_word(a, WordCtx::Test);
-                self.push_word(b, WordCtx::Test);
-                self.nested(a);
-                self.nested(b);
-            }
-        }
-    }
-
-    fn compound(&mut self, c: &ast::CompoundCommand) {
-        match c {
-            ast::CompoundCommand::Arithmetic(_) => {}
-            ast::CompoundCommand::ArithmeticForClause(f) => self.compound_list(&f.body.list),
-            ast::CompoundCommand::BraceGroup(b) => self.compound_list(&b.list),
-            ast::CompoundCommand::Subshell(s) => self.compound_list(&s.list),
-            ast::CompoundCommand::ForClause(f) => {
-                self.out.loop_vars.push(f.variable_name.clone());
-                if let Some(vals) = &f.values {
-                    for v in vals {
-                        self.push_word(v, WordCtx::ForValue);
-                        self.nested(v);
-                    }
-                }
-                self.compound_list(&f.body.list);
-            }
-            ast::CompoundCommand::CaseClause(cc) => {
-                self.push_word(&cc.value, WordCtx::Case);
-                self.nested(&cc.value);
-                for item in &cc.cases {
-                    if let Some(cmd) = &item.cmd {
-                        self.compound_list(cmd);
-                    }
-                }
-            }
-            ast::CompoundCommand::IfClause(i) => {
-                self.cond += 1;
-                self.compound_list(&i.condition);
-                self.cond -= 1;
-                self.compound_list(&i.then);
-                if let Some(elses) = &i.elses {
-                    for e in elses {
-                        if let Some(c) = &e.condition {
-                            self.cond += 1;
-                            self.compound_list(c);
-                            self.cond -= 1;
-                        }
-                        self.compound_list(&e.body);
-                    }
-                }
-            }
-            ast::CompoundCommand::WhileClause(w) | ast::CompoundCommand::UntilClause(w) => {
-                self.cond += 1;
-                self.compound_list(&w.0);
-                self.cond -= 1;
-                self.compound_list(&w.1.list);
-            }
-            ast::CompoundCommand::Coprocess(c) => self.command(&c.body),
-        }
-    }
-
-    fn redirect(&mut self, io: &ast::IoRedirect) {
-        match io {
-            ast::IoRedirect::File(_, _, target) => match target {
-                ast::IoFileRedirectTarget::Filename(w)
-                | ast::IoFileRedirectTarget::Duplicate(w) => {
-                    self.push_word(w, WordCtx::Redirect);
-                    self.nested(w);
-                }
-                ast::IoFileRedirectTarget::ProcessSubstitution(_, s) => self.compound_list(&s.list),
-                ast::IoFileRedirectTarget::Fd(_) => {}
-            },
-            ast::IoRedirect::HereString(_, w) => {
-                self.push_word(w, WordCtx::Redirect);
-                self.nested(w);
-            }
-            ast::IoRedirect::OutputAndError(w, _) => {
-                self.push_word(w, WordCtx::Redirect);
-            }
-            ast::IoRedirect::HereDocument(_, _) => {}
-        }
-    }
-
-    fn simple(&mut self, s: &ast::SimpleCommand) {
-        let mut words: Vec<&ast::Word> = Vec::new();
-        let mut assigns: Vec<String> = Vec::new();
-        let mut nested_words: Vec<&ast::Word> = Vec::new();
-        let mut later: Vec<&ast::CommandPrefixOrSuffixItem> = Vec::new();
-        if let Some(p) = &s.prefix {
-            for item in &p.0 {
-                match item {
-                    ast::CommandPrefixOrSuffixItem::AssignmentWord(a, w) => {
-                        let name = a.name.to_string();
-                        let val = match &a.value {
-                            ast::AssignmentValue::Scalar(v) => v.value.clone(),
-                            ast::AssignmentValue::Array(_) => "(array)".to_string(),
-                        };
-                        self.out.assignments.push((name.clone(), val));
-                        if let ast::AssignmentValue::Scalar(v) = &a.value {
-                            let (line, column) = self.pos(w);
-                            self.out.words.push(ShWord {
-                                raw: v.value.clone(),
-                                ctx: WordCtx::Assign(name.clone()),
-                                line,
-                                column,
-                                depth: self.depth,
-                            });
-                            nested_words.push(v);
-                        }
-                        assigns.push(name);
-                    }
-                    ast::CommandPrefixOrSuffixItem::Word(w) => words.push(w),
-                    other => later.push(other),
-                }
-            }
-        }
-        if let Some(w) = &s.word_or_name {
-            words.push(w);
-        }
-        if let Some(sfx) = &s.suffix {
-            for item in &sfx.0 {
-                match item {
-                    ast::CommandPrefixOrSuffixItem::Word(w) => words.push(w),
-                    ast::CommandPrefixOrSuffixItem::AssignmentWord(_, w) => words.push(w),
-                    other => later.push(other),
-                }
-            }
-        }
-        if let Some((first, rest)) = words.split_first() {
-            let simple: Vec<String> = rest.iter().map(|w| oversimplify(&w.value)).collect();
-            let raw: Vec<String> = rest.iter().map(|w| w.value.clone()).collect();
-            let mut name = oversimplify(&first.value);
-            let mut name_word = *first;
-            if matches!(name.as_str(), "command" | "builtin" | "busybox" | "exec")
-                && simple.first().is_some_and(|a| !a.starts_with('-'))
-            {
-                name = simple[0].clone();
-                name_word = rest[0];
-            }
-            self.push_word(first, WordCtx::Name);
-            for w in rest {
-                self.push_word(w, WordCtx::Arg(name.clone()));
-            }
-            // export/declare/local/readonly assignments
-            if matches!(
-                name.as_str(),
-                "export" | "declare" | "local" | "readonly" | "typeset"
-            ) {
-                for r in &raw {
-                    if let Some((n, v)) = r.split_once('=') {
-                        if !n.starts_with('-') {
-                            self.out.assignments.push((n.to_string(), v.to_string()));
-                        }
-                    } else if !r.starts_with('-') {
-                        // `export x` / `local x`: declared, value unknown
-                        self.out
-                            .assignments
-                            .push((r.to_string(), "$(unknown)".into()));
-                    }
-                }
-            }
-            if name == "read" {
-                for a in simple.iter().filter(|a| !a.starts_with('-')) {
-                    self.out.assignments.push((a.clone(), "$(read)".into()));
-                }
-            }
-            // `[ ... ]` is a test expression, not a command, for ShellCheck (and so for
-            // hadolint's command counts).
-            if name != "[" {
-                let mut cmd = Command::new(name, raw, simple);
-                cmd.prefix_assigns = assigns;
-                // positions are exact at the top level only (substitutions are parsed
-                // from their own text)
-                if self.depth == 0 {
-                    cmd.name_pos = name_word.loc.as_ref().map(|_| self.pos(name_word));
-                    cmd.arg_pos = rest
-                        .iter()
-                        .map(|w| w.loc.as_ref().map(|_| self.pos(w)))
-                        .collect();
-                }
-                self.out.commands.push(cmd);
-            }
-        }
-        for w in nested_words {
-            self.nested(w);
-        }
-        for w in &words {
-            self.nested(w);
-        }
-        for item in later {
-            match item {
-                ast::CommandPrefixOrSuffixItem::IoRedirect(io) => self.redirect(io),
-                ast::CommandPrefixOrSuffixItem::ProcessSubstitution(_, sub) => {
-                    self.compound_list(&sub.list)
-                }
-                _ => {}
-            }
-        }
-    }
-
-    /// Walks command substitutions inside a word.
-    fn nested(&mut self, w: &ast::Word) {
-        if !w.value.contains('$') && !w.value.contains('`') {
-            return;
-        }
-        let (line, col) = self.pos(w);
-        let Ok(pieces) = brush_parser::word::parse(&w.value, &options()) else {
-            return;
-        };
-        let mut subs = Vec::new();
-        collect_substitutions(&pieces, &mut subs);
-        for s in subs {
-            match parse_with_brush(&s, self.depth + 1) {
-                Some(mut inner) => {
-                    for word in &mut inner.words {
-                        if word.line == 1 {
-                            word.column += col;
-                        }
-                        word.line += line - 1;
-                    }
-                    self.out.has_pipes |= inner.has_pipes;
-                    self.out.commands.extend(inner.commands);
-                    self.out.words.extend(inner.words);
-                    self.out
-                        .facts
-                        .extend(inner.facts.into_iter().map(|(c, l, col2)| {
-                            (c, l + line - 1, if l == 1 { col2 + col } else { col2 })
-                        }));
-                    self.out.assignments.extend(inner.assignments);
-                    self.out.loop_vars.extend(inner.loop_vars);
-                }
-                None => {
-                    let inner = fallback(&s);
-                    self.out.has_pipes |= inner.has_pipes;
-                    self.out.commands.extend(inner.commands);
-                }
-            }
-        }
-    }
-}
-
-fn collect_substitutions(pieces: &[WordPieceWithSource], out: &mut Vec<String>) {
-    for p in pieces {
-        match &p.piece {
-            WordPiece::CommandSubstitution(s) => out.push(s.clone()),
-            WordPiece::BackquotedCommandSubstitution(s) => out.push(s.replace("\\`", "`")),
-            WordPiece::DoubleQuotedSequence(inner)
-            | WordPiece::GettextDoubleQuotedSequence(inner) => collect_substitutions(inner, out),
-            _ => {}
-        }
+    match sekisho_shell::parse(text) {
+        Ok(script) => from_script(text, &script),
+        Err(_) => from_script(text, &sekisho_shell::fallback(text)),
     }
 }
 
 /// ShellCheck's `oversimplify`: quotes removed, expansions become `${VAR}`.
 pub fn oversimplify(word: &str) -> String {
-    if !word.contains(['$', '\'', '"', '\\', '`', '~']) {
-        return word.to_string();
-    }
-    match brush_parser::word::parse(word, &options()) {
-        Ok(pieces) => {
-            let mut s = String::new();
-            simplify_pieces(&pieces, &mut s);
-            s
-        }
-        Err(_) => crate::parser::unquote(word),
+    sekisho_shell::simplify_word(word)
+}
+
+/// hadolint's command name of a model command: `command`/`builtin`/`busybox`/`exec`
+/// unwrapped as ShellCheck does. Returns (name, index of the name word).
+fn hadolint_name(c: &sekisho_shell::SimpleCommand, simple: &[String]) -> (String, usize) {
+    let name = oversimplify(&c.words[0].raw);
+    if matches!(name.as_str(), "command" | "builtin" | "busybox" | "exec")
+        && simple.first().is_some_and(|a| !a.starts_with('-'))
+    {
+        (simple[0].clone(), 1)
+    } else {
+        (name, 0)
     }
 }
 
-fn simplify_pieces(pieces: &[WordPieceWithSource], out: &mut String) {
-    for p in pieces {
-        match &p.piece {
-            WordPiece::Text(t) => out.push_str(t),
-            WordPiece::SingleQuotedText(t) | WordPiece::AnsiCQuotedText(t) => out.push_str(t),
-            WordPiece::DoubleQuotedSequence(inner)
-            | WordPiece::GettextDoubleQuotedSequence(inner) => simplify_pieces(inner, out),
-            WordPiece::TildeExpansion(_) => out.push('~'),
-            WordPiece::EscapeSequence(e) => out.push_str(e.strip_prefix('\\').unwrap_or(e)),
-            WordPiece::ParameterExpansion(_)
-            | WordPiece::CommandSubstitution(_)
-            | WordPiece::BackquotedCommandSubstitution(_)
-            | WordPiece::ArithmeticExpression(_) => out.push_str("${VAR}"),
-        }
-    }
-}
-
-/// Splits a script into commands without a real parser (used when parsing fails).
-fn fallback(text: &str) -> ParsedShell {
+fn from_script(text: &str, s: &Script) -> ParsedShell {
     let mut out = ParsedShell {
         original: text.to_string(),
+        parsed: s.parsed,
+        has_pipes: s.has_pipes(),
+        loop_vars: s.loop_vars.clone(),
         ..Default::default()
     };
-    let chars: Vec<char> = text.chars().collect();
-    let mut segs: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    let mut quote: Option<char> = None;
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if let Some(q) = quote {
-            cur.push(c);
-            if c == q {
-                quote = None;
-            } else if c == '\\' && q == '"' && i + 1 < chars.len() {
-                cur.push(chars[i + 1]);
-                i += 1;
+    // Commands that came from the fallback splitter (the whole body, or a substitution
+    // brush rejected) carry no assignments.
+    let mut from_fallback = vec![!s.parsed; s.commands.len()];
+    for p in s.pipelines.iter().filter(|p| !p.parsed) {
+        for e in &p.elements {
+            if let Element::Simple(i) = e {
+                if let Some(f) = from_fallback.get_mut(*i) {
+                    *f = true;
+                }
             }
-            i += 1;
-            continue;
         }
-        match c {
-            '\'' | '"' | '`' => {
-                quote = Some(c);
-                cur.push(c);
-            }
-            '\\' if i + 1 < chars.len() => {
-                cur.push(c);
-                cur.push(chars[i + 1]);
-                i += 1;
-            }
-            // Pipes are not recorded: like hadolint, only a parsed script has pipelines.
-            '|' | '&' | ';' | '\n' | '(' | ')' | '{' | '}' => {
-                segs.push(std::mem::take(&mut cur));
-            }
-            _ => cur.push(c),
-        }
-        i += 1;
     }
-    segs.push(cur);
-    for s in segs {
-        let words = crate::parser::split_words(&s);
-        let mut it = words.into_iter().skip_while(|w| {
-            w.contains('=') && !w.starts_with('-') && !w.starts_with('=') && {
-                let n = w.split('=').next().unwrap_or("");
-                !n.is_empty() && n.chars().all(|c| c.is_alphanumeric() || c == '_')
+    // model command index -> (hadolint name, index in `out.commands`)
+    let mut names: Vec<String> = Vec::with_capacity(s.commands.len());
+    let mut index: Vec<Option<usize>> = Vec::with_capacity(s.commands.len());
+    for (i, c) in s.commands.iter().enumerate() {
+        if from_fallback[i] {
+            index.push(None);
+            names.push(String::new());
+            if let Some((first, rest)) = c.words.split_first() {
+                index[i] = Some(out.commands.len());
+                names[i] = first.text.clone();
+                out.commands.push(Command::new(
+                    first.text.clone(),
+                    rest.iter().map(|w| w.raw.clone()).collect(),
+                    rest.iter().map(|w| w.text.clone()).collect(),
+                ));
             }
-        });
-        let Some(name) = it.next() else { continue };
-        if matches!(name.as_str(), "then" | "do" | "else" | "fi" | "done" | "!") {
             continue;
         }
-        let raw: Vec<String> = it.collect();
-        let simple = raw.iter().map(|w| crate::parser::unquote(w)).collect();
-        out.commands
-            .push(Command::new(crate::parser::unquote(&name), raw, simple));
+        for a in &c.assignments {
+            let val = match &a.value {
+                Some(v) => v.raw.clone(),
+                None => "(array)".to_string(),
+            };
+            out.assignments.push((a.name.clone(), val));
+        }
+        let Some((_, rest)) = c.words.split_first() else {
+            index.push(None);
+            names.push(String::new());
+            continue;
+        };
+        let simple: Vec<String> = rest.iter().map(|w| oversimplify(&w.raw)).collect();
+        let raw: Vec<String> = rest.iter().map(|w| w.raw.clone()).collect();
+        let (name, name_at) = hadolint_name(c, &simple);
+        // export/declare/local/readonly assignments
+        if matches!(
+            name.as_str(),
+            "export" | "declare" | "local" | "readonly" | "typeset"
+        ) {
+            for r in &raw {
+                if let Some((n, v)) = r.split_once('=') {
+                    if !n.starts_with('-') {
+                        out.assignments.push((n.to_string(), v.to_string()));
+                    }
+                } else if !r.starts_with('-') {
+                    // `export x` / `local x`: declared, value unknown
+                    out.assignments.push((r.to_string(), "$(unknown)".into()));
+                }
+            }
+        }
+        if name == "read" {
+            for a in simple.iter().filter(|a| !a.starts_with('-')) {
+                out.assignments.push((a.clone(), "$(read)".into()));
+            }
+        }
+        names.push(name.clone());
+        // `[ ... ]` is a test expression, not a command, for ShellCheck (and so for
+        // hadolint's command counts).
+        if name == "[" {
+            index.push(None);
+            continue;
+        }
+        let mut cmd = Command::new(name, raw, simple);
+        cmd.prefix_assigns = c.assignments.iter().map(|a| a.name.clone()).collect();
+        // positions are exact at the top level only (substitutions are parsed from their
+        // own text)
+        if c.depth == 0 {
+            cmd.name_pos = c.words[name_at].pos;
+            cmd.arg_pos = rest.iter().map(|w| w.pos).collect();
+        }
+        index.push(Some(out.commands.len()));
+        out.commands.push(cmd);
+    }
+    out.words = s
+        .words
+        .iter()
+        .map(|w| ShWord {
+            raw: w.raw.clone(),
+            ctx: match &w.role {
+                Role::Name => WordCtx::Name,
+                Role::Arg(i) => WordCtx::Arg(names.get(*i).cloned().unwrap_or_default()),
+                Role::Assign(n) => WordCtx::Assign(n.clone()),
+                Role::ForValue => WordCtx::ForValue,
+                Role::Case => WordCtx::Case,
+                Role::Redirect => WordCtx::Redirect,
+                Role::Test => WordCtx::Test,
+            },
+            line: w.line,
+            column: w.column,
+            depth: w.depth,
+        })
+        .collect();
+    for p in s.pipelines.iter().filter(|p| p.parsed) {
+        facts(s, p, &mut out.facts);
+        out.pipelines.push(
+            p.elements
+                .iter()
+                .filter_map(|e| match e {
+                    Element::Simple(i) => index.get(*i).copied().flatten(),
+                    Element::Compound => None,
+                })
+                .collect(),
+        );
     }
     out
+}
+
+type ModelCommand = sekisho_shell::SimpleCommand;
+
+/// The word brush took as the command name.
+fn name_word(c: &ModelCommand) -> Option<&sekisho_shell::Word> {
+    c.name_index.and_then(|i| c.words.get(i))
+}
+
+/// The name word as written (empty when none).
+fn name(c: &ModelCommand) -> &str {
+    name_word(c).map_or("", |w| w.raw.as_str())
+}
+
+fn name_pos(c: &ModelCommand) -> (usize, usize) {
+    name_word(c).and_then(|w| w.pos).unwrap_or((1, 1))
+}
+
+/// The plain words after the name, as written (suffix assignments left out).
+fn suffix(c: &ModelCommand) -> Vec<&str> {
+    match c.name_index {
+        Some(i) => c
+            .words
+            .get(i + 1..)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|w| !w.assignment)
+            .map(|w| w.raw.as_str())
+            .collect(),
+        None => vec![],
+    }
+}
+
+/// The ShellCheck facts of one pipeline: SC2251 (`!` whose status nobody checks), SC2164
+/// (an unchecked lone `cd`), SC2126 (`grep | wc -l`), SC2012 (`ls | ...`), SC2002 (`cat
+/// file | ...`).
+fn facts(s: &Script, p: &sekisho_shell::Pipeline, out: &mut Vec<(&'static str, usize, usize)>) {
+    let simple = |e: &Element| match e {
+        Element::Simple(i) => s.commands.get(*i),
+        Element::Compound => None,
+    };
+    if let Some(pos) = p.first_pos {
+        if p.bang && !p.checked {
+            out.push(("SC2251", pos.0, pos.1));
+        }
+        if p.elements.len() == 1 && !p.checked {
+            if let Some(c) = p.elements.first().and_then(simple) {
+                if name(c) == "cd" {
+                    out.push(("SC2164", pos.0, pos.1));
+                }
+            }
+        }
+    }
+    // Adjacent simple commands in a pipeline: `grep | wc -l` (SC2126), `ls | ...`
+    // (SC2012).
+    for pair in p.elements.windows(2) {
+        if let (Some(a), Some(b)) = (simple(&pair[0]), simple(&pair[1])) {
+            if name_word(a).is_some() {
+                let (l, c) = name_pos(a);
+                if name(a) == "grep" && name(b) == "wc" && suffix(b) == ["-l"] {
+                    out.push(("SC2126", l, c));
+                }
+                if name(a) == "ls" {
+                    out.push(("SC2012", l, c));
+                }
+            }
+        }
+    }
+    if p.elements.len() > 1 {
+        if let Some(a) = p.elements.first().and_then(simple) {
+            let args = suffix(a);
+            if name(a) == "cat"
+                && args.len() == 1
+                && !args[0].starts_with('-')
+                && name_word(a).is_some()
+            {
+                let (l, c) = name_pos(a);
+                out.push(("SC2002", l, c));
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -802,7 +469,7 @@ mod tests {
 
     #[test]
     fn fallback_splits() {
-        let p = fallback("foo a | bar -x && baz");
+        let p = from_script("", &sekisho_shell::fallback("foo a | bar -x && baz"));
         assert_eq!(p.commands.len(), 3);
         assert!(!p.parsed);
     }

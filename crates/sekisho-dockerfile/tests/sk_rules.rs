@@ -172,6 +172,8 @@ fn sk1009_curl_pipe_sh() {
         &[
             "FROM a:1\nRUN curl -fsSL https://x/install.sh -o i.sh && sha256sum -c s && sh i.sh\n",
             "FROM a:1\nRUN curl -fsSL https://x/k.gpg | gpg --dearmor -o /k.gpg\n",
+            // the shell reads a file, not the download: they are not in one pipeline
+            "FROM a:1\nRUN curl -fsSLo i.sh https://x && bash -s < i.sh | tee log\n",
         ],
     );
 }

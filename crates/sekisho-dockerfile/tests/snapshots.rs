@@ -107,3 +107,21 @@ fn render_formats() {
         });
     }
 }
+
+/// BuildKit variable scoping in the pinning rules (`tests/fixtures/scope.Dockerfile`): the
+/// findings of every rule that judges a package word.
+#[test]
+fn variable_scope() {
+    const PINNING: &[&str] = &[
+        "DL3008", "DL3013", "DL3016", "DL3018", "DL3028", "DL3033", "DL3037", "DL3041", "DL3062",
+    ];
+    let path = format!("{FIXTURES}/scope.Dockerfile");
+    let src = std::fs::read_to_string(&path).expect("fixture");
+    let findings: Vec<Finding> = lint_with(&src, &Config::default())
+        .into_iter()
+        .filter(|f| PINNING.contains(&f.code.as_str()))
+        .collect();
+    settings(&src, "snapshots/scope").bind(|| {
+        insta::assert_yaml_snapshot!("scope", findings);
+    });
+}

@@ -14,6 +14,7 @@
 
 mod dl;
 mod prelude;
+pub mod scope;
 pub mod shellcheck;
 mod sk;
 mod util;
@@ -154,6 +155,10 @@ pub struct Item<'a> {
     pub shell: Option<ParsedShell>,
     /// The whole source text (for columns).
     pub src: &'a str,
+    /// The build variables in scope (BuildKit rules, see [`scope`]); filled for top-level
+    /// `RUN`s, empty (nothing declared) elsewhere and in the ONBUILD stream, whose
+    /// variables are the child build's.
+    pub scope: scope::Scope,
 }
 
 /// The 1-based column (in characters) of source byte `byte`; a leading BOM does not
@@ -261,6 +266,30 @@ impl Item<'_> {
         match c.args.iter().position(|a| std::ptr::eq(a.as_str(), arg)) {
             Some(i) => self.loc_arg(c, i),
             None => self.loc_cmd(c),
+        }
+    }
+
+    /// Whether package word `p` (a slice of one of `c`'s arguments, as the
+    /// `args_no_flags*` helpers return them) is unpinned, where `pinned` judges a word.
+    /// Variables are read with BuildKit's scoping ([`scope::Scope::resolve`]): a word
+    /// using a variable declared in the file but not in scope here is unpinned; a word
+    /// whose variables are all in scope is expanded and each resulting word judged; other
+    /// words are judged as written.
+    pub fn unpinned(
+        &self,
+        c: &crate::shell::Command,
+        p: &str,
+        pinned: impl Fn(&str) -> bool,
+    ) -> bool {
+        let raw = c
+            .args
+            .iter()
+            .position(|a| std::ptr::eq(a.as_str(), p))
+            .and_then(|i| c.raw_args.get(i));
+        match raw.map(|r| self.scope.resolve(r)) {
+            Some(scope::Resolved::OutOfScope) => true,
+            Some(scope::Resolved::Expanded(words)) => words.iter().any(|w| !pinned(w)),
+            _ => !pinned(p),
         }
     }
 
@@ -497,9 +526,29 @@ fn dispatch(check: Check, items: &[Item], s: &mut Sink) {
 fn items_for<'a>(
     src: &'a str,
     instrs: impl Iterator<Item = (usize, &'a Instruction)>,
+    mut scopes: Vec<scope::Scope>,
 ) -> Vec<Item<'a>> {
+    scopes.reverse();
     instrs
-        .map(|(line, instr)| Item {
+        .map(|(line, instr)| (line, instr, scopes.pop().unwrap_or_default()))
+        .map(|(line, instr, mut scope)| {
+            let shell = match &instr.args {
+                Args::Run(r) => Some(parse_shell(&r.script)),
+                _ => None,
+            };
+            if let Some(sh) = &shell {
+                scope.shadowed = sh
+                    .assignments
+                    .iter()
+                    .map(|a| a.0.clone())
+                    .chain(sh.loop_vars.iter().cloned())
+                    .collect();
+            }
+            (line, instr, scope, shell)
+        })
+        .map(|(line, instr, scope, shell)| Item {
+            scope,
+            shell,
             line,
             column: instr
                 .pos
@@ -509,10 +558,6 @@ fn items_for<'a>(
                 .unwrap_or(1),
             src,
             instr,
-            shell: match &instr.args {
-                Args::Run(r) => Some(parse_shell(&r.script)),
-                _ => None,
-            },
         })
         .collect()
 }
@@ -552,12 +597,18 @@ pub fn parse_ignore_pragma(comment: &str, global: bool) -> Option<Vec<String>> {
 
 /// Runs all enabled rules on a parsed file and applies ignores and overrides.
 pub fn run(df: &Dockerfile, src: &str, cfg: &Config) -> Vec<Finding> {
-    let top = items_for(src, df.instructions.iter().map(|i| (i.span.line, i)));
+    let instrs: Vec<&Instruction> = df.instructions.iter().collect();
+    let top = items_for(
+        src,
+        instrs.iter().map(|i| (i.span.line, *i)),
+        scope::scopes(df, &instrs),
+    );
     let onbuild = items_for(
         src,
         df.instructions
             .iter()
             .filter_map(|i| i.onbuild_inner().map(|x| (i.span.line, x))),
+        vec![],
     );
     let mut raw = Vec::new();
     for rule in all_rules() {

@@ -9,7 +9,8 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use brush_parser::word::{WordPiece, WordPieceWithSource};
+use sekisho_shell::brush_parser;
+use sekisho_shell::brush_parser::word::{WordPiece, WordPieceWithSource};
 
 use super::{Check, Item, Loc, RuleInfo, Sink};
 use crate::parser::Args;

@@ -22,7 +22,9 @@ pub(crate) static DL3008: RuleInfo = RuleInfo {
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
     for c in &sh.commands {
         let unpinned = apt_packages(c).into_iter().find(|p| {
-            !(p.contains('=') || p.contains('/') || p.ends_with(".deb") || is_dynamic(p))
+            it.unpinned(c, p, |p| {
+                p.contains('=') || p.contains('/') || p.ends_with(".deb") || is_dynamic(p)
+            })
         });
         if let Some(p) = unpinned {
             s.fail_at(it.loc_pkg(c, p));

@@ -27,9 +27,13 @@ fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
         is_pip_install(c)
             && !constraint
             && !reqs
-            && !pip_packages(c).iter().all(|p| pip_version_fixed(p))
+            && pip_packages(c)
+                .iter()
+                .any(|p| it.unpinned(c, p, pip_version_fixed))
     }) {
-        let first = pip_packages(c).into_iter().find(|p| !pip_version_fixed(p));
+        let first = pip_packages(c)
+            .into_iter()
+            .find(|p| it.unpinned(c, p, pip_version_fixed));
         s.fail_at(first.map_or(it.loc_cmd(c), |p| it.loc_pkg(c, p)));
     }
 }

@@ -26,10 +26,12 @@ fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
             return false;
         }
         let pkgs = strip_install_prefix(nf);
-        !pkgs.iter().all(|p| npm_version_fixed(p))
+        pkgs.iter().any(|p| it.unpinned(c, p, npm_version_fixed))
     }) {
         let pkgs = strip_install_prefix(c.args_no_flags_dropping(NPM_VALUE_FLAGS));
-        let first = pkgs.into_iter().find(|p| !npm_version_fixed(p));
+        let first = pkgs
+            .into_iter()
+            .find(|p| it.unpinned(c, p, npm_version_fixed));
         s.fail_at(first.map_or(it.loc_cmd(c), |p| it.loc_pkg(c, p)));
     }
 }

@@ -20,11 +20,13 @@ pub(crate) static DL3018: RuleInfo = RuleInfo {
 fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
     for c in &sh.commands {
         let unpinned = apk_packages(c).into_iter().find(|p| {
-            !(p.contains('=')
-                || p.contains('~')
-                || p.contains('<')
-                || p.contains('>')
-                || p.ends_with(".apk"))
+            it.unpinned(c, p, |p| {
+                p.contains('=')
+                    || p.contains('~')
+                    || p.contains('<')
+                    || p.contains('>')
+                    || p.ends_with(".apk")
+            })
         });
         if let Some(p) = unpinned {
             s.fail_at(it.loc_pkg(c, p));

@@ -30,7 +30,7 @@ fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
             .into_iter()
             .take_while(|a| *a != "--")
             .filter(|a| !matches!(*a, "install" | "i" | "true" | "false"))
-            .find(|a| !a.contains(':'));
+            .find(|a| it.unpinned(c, a, |a| a.contains(':')));
         if let Some(p) = unpinned {
             s.fail_at(it.loc_pkg(c, p));
             return;

@@ -9,7 +9,9 @@ pub(crate) static DL3033: RuleInfo = RuleInfo {
     message: "Specify version with `yum install -y <package>-<version>`.",
     onbuild: true,
     default_on: true,
-    doc: "Unpinned yum packages make builds irreproducible.",
+    doc: "Unpinned yum packages make builds irreproducible. Variables in a package word follow \
+          BuildKit scoping: one declared in the file but not in scope at that RUN (an ARG of an \
+          earlier stage, say) leaves the package unpinned.",
     check: Check::Run(check),
 };
 
@@ -18,11 +20,13 @@ fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
     for c in &sh.commands {
         let module = c.has_args("yum", &["module"]);
         let unpinned = install_filter(c, &["yum"]).into_iter().find(|p| {
-            if module {
-                !p.contains(':')
-            } else {
-                !(p.contains('-') || p.ends_with(".rpm"))
-            }
+            it.unpinned(c, p, |p| {
+                if module {
+                    p.contains(':')
+                } else {
+                    p.contains('-') || p.ends_with(".rpm")
+                }
+            })
         });
         if let Some(p) = unpinned {
             s.fail_at(it.loc_pkg(c, p));

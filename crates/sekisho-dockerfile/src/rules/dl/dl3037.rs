@@ -24,7 +24,9 @@ fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
             .into_iter()
             .filter(|a| *a != "install" && *a != "in")
             .find(|p| {
-                !(p.contains('=') || p.contains('>') || p.contains('<') || p.ends_with(".rpm"))
+                it.unpinned(c, p, |p| {
+                    p.contains('=') || p.contains('>') || p.contains('<') || p.ends_with(".rpm")
+                })
             });
         if let Some(p) = unpinned {
             s.fail_at(it.loc_pkg(c, p));

@@ -21,8 +21,8 @@ fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
         let nf = c.args_no_flags();
         let Some(sub) = nf.first() else { continue };
         let unpinned = match *sub {
-            "install" | "get" => nf[1..].iter().find(|p| !go_pinned(p)),
-            "run" => nf.get(1).filter(|p| !go_pinned(p)),
+            "install" | "get" => nf[1..].iter().find(|p| it.unpinned(c, p, go_pinned)),
+            "run" => nf.get(1).filter(|p| it.unpinned(c, p, go_pinned)),
             _ => None,
         };
         if let Some(p) = unpinned {

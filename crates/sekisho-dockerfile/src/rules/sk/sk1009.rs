@@ -19,21 +19,23 @@ fn check(it: &Item, sh: &ParsedShell, s: &mut Sink) {
     const SHELLS: &[&str] = &[
         "sh", "bash", "zsh", "ash", "dash", "ksh", "python", "python3", "perl", "ruby", "node",
     ];
-    // Look at pipelines textually through the command order: a downloader followed
-    // immediately by a shell that reads stdin.
+    // A downloader whose output a shell reads: the next command of the same pipeline,
+    // with no script operand.
     let cmds = &sh.commands;
-    let piped = cmds
-        .windows(2)
-        .filter(|_| sh.has_pipes)
-        .find(|w| {
-            matches!(w[0].name.as_str(), "curl" | "wget")
-                && SHELLS.contains(&w[1].name.rsplit('/').next().unwrap_or(""))
-                && !w[1]
+    let piped = sh
+        .pipelines
+        .iter()
+        .flat_map(|p| p.windows(2))
+        .filter_map(|w| Some((cmds.get(w[0])?, cmds.get(w[1])?)))
+        .find(|(a, b)| {
+            matches!(a.name.as_str(), "curl" | "wget")
+                && SHELLS.contains(&b.name.rsplit('/').next().unwrap_or(""))
+                && !b
                     .args
                     .iter()
                     .any(|a| !a.starts_with('-') && a != "-s" && a != "-")
         })
-        .map(|w| &w[0]);
+        .map(|(a, _)| a);
     let subst = cmds.iter().find(|c| {
         SHELLS.contains(&c.name.rsplit('/').next().unwrap_or(""))
             && c.raw_args.iter().any(|a| {

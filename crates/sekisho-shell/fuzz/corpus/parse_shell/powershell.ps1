@@ -1,0 +1,1 @@
+$ErrorActionPreference = 'Stop'; if ($a) { Invoke-WebRequest -Uri $u | Out-Null }

