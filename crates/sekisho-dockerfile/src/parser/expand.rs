@@ -1,8 +1,13 @@
 //! Dockerfile variable expansion: `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`,
 //! `${VAR:+alt}`, `${VAR+alt}`, with the file's escape character protecting `$`.
 
+/// Longest expansion kept, in bytes. `ARG B=$A$A` doubles per line: a few dozen such lines
+/// of a hostile Dockerfile would need gigabytes. Past this, the value is cut (no real build
+/// argument comes near it).
+pub const MAX_EXPANSION: usize = 64 << 10;
+
 /// Expands variables in `s`; unknown variables expand to the empty string, as BuildKit
-/// does for unset build arguments.
+/// does for unset build arguments. The result is at most [`MAX_EXPANSION`] bytes.
 pub fn expand(s: &str, escape: char, lookup: &dyn Fn(&str) -> Option<String>) -> String {
     expand_depth(s, escape, lookup, 0)
 }
@@ -86,6 +91,9 @@ fn expand_depth(
                 val.unwrap_or_default()
             };
             out.push_str(&text);
+            if out.len() > MAX_EXPANSION {
+                return cut(out);
+            }
             i += close + 3;
             continue;
         }
@@ -99,9 +107,22 @@ fn expand_depth(
             continue;
         }
         out.push_str(&lookup(&n).unwrap_or_default());
+        if out.len() > MAX_EXPANSION {
+            return cut(out);
+        }
         i += 1 + n.chars().count();
     }
     out
+}
+
+/// `s` cut to at most [`MAX_EXPANSION`] bytes, on a character boundary.
+fn cut(mut s: String) -> String {
+    let mut end = MAX_EXPANSION;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.truncate(end);
+    s
 }
 
 #[cfg(test)]
@@ -121,5 +142,13 @@ mod tests {
         );
         assert_eq!(expand("${E:-d}|${E-d}|\\$A", '\\', &l), "d||$A");
         assert_eq!(expand("${B:-${A}y}", '\\', &l), "xy");
+    }
+
+    #[test]
+    fn expansion_is_bounded() {
+        let big = "é".repeat(40_000);
+        let l = |_: &str| Some(big.clone());
+        let out = expand("$A$A$A", '\\', &l);
+        assert!(out.len() <= MAX_EXPANSION && out.len() > MAX_EXPANSION - 4);
     }
 }

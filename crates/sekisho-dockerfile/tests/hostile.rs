@@ -1,0 +1,35 @@
+//! Hostile Dockerfiles (a pull request can carry one): bounded memory and no stack overflow.
+
+#[test]
+fn doubling_build_arguments_are_bounded() {
+    // Each ARG doubles the previous one: 16 bytes * 2^40 if expanded in full.
+    let mut text = String::from("FROM alpine\nARG A0=xxxxxxxxxxxxxxxx\n");
+    for i in 1..=40 {
+        text.push_str(&format!("ARG A{i}=${{A{}}}${{A{}}}\n", i - 1, i - 1));
+    }
+    text.push_str("RUN apt-get install -y $A40 && echo ${A40}\n");
+    let findings = sekisho_dockerfile::lint(&text);
+    assert!(findings.iter().any(|f| f.code == "DL3006"), "{findings:?}");
+}
+
+#[test]
+fn deeply_nested_shell_bodies_do_not_overflow_the_stack() {
+    let n = 5000;
+    let text = format!(
+        "FROM alpine:3.20\nRUN {}echo hi{}\nRUN {}x{}\nRUN {}echo{}\n",
+        "(".repeat(n),
+        ")".repeat(n),
+        "echo $(".repeat(3000),
+        ")".repeat(3000),
+        "if true; then ".repeat(3000),
+        "; fi".repeat(3000)
+    );
+    // Runs on a thread with a small stack, so unbounded recursion would abort the test.
+    let findings = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || sekisho_dockerfile::lint(&text))
+        .unwrap()
+        .join()
+        .expect("linting a deeply nested body must not overflow the stack");
+    assert!(findings.iter().any(|f| f.code == "SK1004"), "{findings:?}");
+}
