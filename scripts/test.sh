@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The test command from the README: installs what the tests need, then runs every test.
-# Needs only the Rust toolchain and Python 3 (with access to PyPI and the npm registry).
+# Needs the Rust toolchain and Python 3, and fetches by package name (so it needs the package
+# registries once; later runs reuse target/): the SBOM validators from PyPI into target/pyenv,
+# the SARIF schema from the npm registry (npm; Debian's npm is installed if missing), crates.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The example image the README's main command scans (built from files in this repo).
@@ -13,19 +15,18 @@ fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
   "cyclonedx-python-lib[json-validation]==11.12.0" "spdx-tools==0.8.5"
 export SEKISHO_VALIDATOR_PYTHON="$PWD/$VENV/bin/python"
-# The official SARIF 2.1.0 JSON schema, from an npm package that ships it (not copied into the repo).
+# The official SARIF 2.1.0 JSON schema, from an npm package that ships it (fetched with npm by
+# package name; not copied into the repo), checked against its known SHA-256.
 SARIF=target/schemas/sarif-2.1.0-rtm.5.json
 SARIF_SHA256=2d99159ae54a3eea97f81781cff48780548657c35949f4b7f25e99a2ba4de4f8
 if [ ! -f "$SARIF" ] || ! echo "$SARIF_SHA256  $SARIF" | sha256sum -c --status; then
-  mkdir -p target/schemas
-  python3 - "$SARIF" <<'PY'
-import io, sys, tarfile, urllib.request
-url = "https://registry.npmjs.org/@microsoft/jest-sarif/-/jest-sarif-1.0.0-beta.0.tgz"
-data = urllib.request.urlopen(url, timeout=120).read()
-with tarfile.open(fileobj=io.BytesIO(data)) as t:
-    schema = t.extractfile("package/lib/schemas/sarif-2.1.0-rtm.5.json").read()
-open(sys.argv[1], "wb").write(schema)
-PY
+  if ! command -v npm > /dev/null; then
+    apt-get update -qq && apt-get install -y -qq npm > /dev/null
+  fi
+  mkdir -p target/schemas/pack
+  (cd target/schemas/pack && npm pack --silent @microsoft/jest-sarif@1.0.0-beta.0 > /dev/null)
+  tar -xzf target/schemas/pack/microsoft-jest-sarif-1.0.0-beta.0.tgz -O \
+    package/lib/schemas/sarif-2.1.0-rtm.5.json > "$SARIF"
   echo "$SARIF_SHA256  $SARIF" | sha256sum -c --status || { echo "SARIF schema checksum mismatch" >&2; exit 1; }
 fi
 export SEKISHO_SARIF_SCHEMA="$PWD/$SARIF"
