@@ -113,8 +113,10 @@ def main():
         json.dump(index, f, indent=2)
     with open(os.path.join(oci, "oci-layout"), "w") as f:
         f.write('{"imageLayoutVersion": "1.0.0"}')
-    print(tar_path)
-    print(oci)
+    # Paths as a person would type them: relative to the working directory when inside it.
+    for path in (tar_path, oci):
+        rel = os.path.relpath(path)
+        print(rel if not rel.startswith("..") else os.path.normpath(os.path.abspath(path)))
 
 
 if __name__ == "__main__":
