@@ -6,6 +6,11 @@ layer 0 = examples/image/base (a tiny Debian-style root with a dpkg database), l
 examples/image/app (an application, plus a whiteout deleting a file of layer 0). Python's
 standard library only; the output is byte-for-byte reproducible (fixed mtimes, owners, order).
 
+The image has the problems a real one often has, so a first scan shows what sekisho finds: it
+runs as root (no USER), and the application layer ships a `.env` file with a GitHub token.
+The token is made here from a fixed seed (it is no real credential and the repository holds no
+token-shaped text).
+
 usage: python3 examples/make_image.py [OUT_DIR]   (default: target/example)
 """
 import gzip, hashlib, io, json, os, sys, tarfile
@@ -37,9 +42,13 @@ def layer_tar(root, extra=()):
             info.mtime = MTIME
             if kind == "symlink":
                 info.type, info.linkname, info.mode = tarfile.SYMTYPE, target, 0o777
+                tar.addfile(info)
+            elif kind == "data":
+                info.size, info.mode = len(target), 0o644
+                tar.addfile(info, io.BytesIO(target))
             else:
                 info.mode = 0o644
-            tar.addfile(info, io.BytesIO(b""))
+                tar.addfile(info, io.BytesIO(b""))
     return buf.getvalue()
 
 
@@ -50,18 +59,24 @@ def sha(data):
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "target", "example")
     os.makedirs(out, exist_ok=True)
+    # A GitHub personal access token's shape (ghp_ + 36 base62 characters), derived from a seed.
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    digest = hashlib.sha256(b"sekisho example image").digest()
+    token = "ghp_" + "".join(alphabet[b % 62] for b in (digest + digest)[:36])
+    dotenv = f"APP_PORT=8080\nGITHUB_TOKEN={token}\n".encode()
     layers = [
         layer_tar(os.path.join(HERE, "image", "base"), [("bin", "symlink", "usr/bin")]),
-        layer_tar(os.path.join(HERE, "image", "app"), [("etc/.wh.motd", "file", "")]),
+        layer_tar(os.path.join(HERE, "image", "app"),
+                  [("etc/.wh.motd", "file", ""), ("srv/app/.env", "data", dotenv)]),
     ]
     history = [
-        {"created": "2023-11-14T22:13:20Z", "created_by": "/bin/sh -c #(nop) ADD base /"},
+        {"created": "2023-11-14T22:13:20Z",
+         "created_by": "/bin/sh -c #(nop) ADD file:" + sha(layers[0])[7:] + " in / "},
         {"created": "2023-11-14T22:13:20Z", "created_by": "COPY app / # buildkit"},
-        {"created": "2023-11-14T22:13:20Z", "created_by": "USER app", "empty_layer": True},
     ]
     config = {
         "architecture": "amd64", "os": "linux", "created": "2023-11-14T22:13:20Z",
-        "config": {"User": "1000:1000", "WorkingDir": "/srv/app", "Cmd": ["/srv/app/run.sh"],
+        "config": {"WorkingDir": "/srv/app", "Cmd": ["/srv/app/run.sh"],
                    "Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
                    "Healthcheck": {"Test": ["CMD", "/srv/app/run.sh", "--check"]}},
         "rootfs": {"type": "layers", "diff_ids": [sha(l) for l in layers]},
