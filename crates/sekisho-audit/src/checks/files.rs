@@ -536,9 +536,12 @@ pub fn check_caches(scan: &ImageScan<AuditOutput>, steps: &[HistoryStep]) -> Vec
                 continue;
             }
             let sample: Vec<String> = counted.iter().take(3).map(|p| format!("/{p}")).collect();
+            let files = |n: usize| if n == 1 { "file" } else { "files" };
             let mut details = format!(
-                "{} cache files left by layer {layer} ({all} files in the cache directories, e.g. {})",
+                "{} cache {} left by layer {layer} ({all} {} in the cache directories, e.g. {})",
                 counted.len(),
+                files(counted.len()),
+                files(all),
                 sample.join(", ")
             );
             if state == FileState::Deleted {
