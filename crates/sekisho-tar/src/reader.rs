@@ -470,13 +470,17 @@ impl<R: Read> Reader<R> {
                 limit,
             });
         }
-        // At most the limit, checked above.
-        let mut buf = vec![0u8; self.phys_remaining as usize];
-        let mut n = 0;
-        while n < buf.len() {
-            n += self.read_phys(&mut buf[n..])?;
+        // Grow as data arrives (as Go's io.ReadAll), so a header claiming the limit in a short
+        // stream does not allocate it up front.
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 8192];
+        loop {
+            let n = self.read_phys(&mut chunk)?;
+            if n == 0 {
+                return Ok(buf);
+            }
+            buf.extend_from_slice(&chunk[..n]);
         }
-        Ok(buf)
     }
 
     /// Reads one header block; `None` at the end of the archive.

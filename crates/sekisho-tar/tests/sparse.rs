@@ -88,6 +88,7 @@ fn check_sparse_file(size: u64, data: &[(u64, u64)]) {
         (&mut e).take(10).read_to_end(&mut head).unwrap();
         assert_eq!(head, logical[..10]);
     }
+    remove(&dir);
 }
 
 #[test]

@@ -7,6 +7,7 @@ use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 use sekisho_tar::{EntryKind, Options, Reader};
 use sha2::{Digest, Sha256};
@@ -277,7 +278,9 @@ fn list_with<R: Read>(mut reader: Reader<R>) -> Listing {
     }
 }
 
-/// Our listing, read as a stream and over `Read + Seek`; both must agree.
+/// Our listing, read as a stream and over `Read + Seek`; both must agree. With the default
+/// options (Go's global header handling, default limits), Go's `archive/tar` must list the same rows and fail where we
+/// fail (when a Go toolchain is installed).
 pub fn ours_with(bytes: &[u8], options: Options) -> Listing {
     let streamed = list_with(Reader::with_options(bytes, options));
     let seeked = list_with(Reader::seekable_with_options(
@@ -285,6 +288,18 @@ pub fn ours_with(bytes: &[u8], options: Options) -> Listing {
         options,
     ));
     assert_eq!(streamed, seeked, "streaming and seeking readers disagree");
+    if options == Options::default() {
+        if let Some(go) = go(bytes) {
+            assert_eq!(streamed.rows, go.rows, "ours vs Go archive/tar");
+            assert_eq!(
+                streamed.error.is_some(),
+                go.error.is_some(),
+                "error: ours {:?}, Go {:?}",
+                streamed.error,
+                go.error
+            );
+        }
+    }
     streamed
 }
 
@@ -295,13 +310,28 @@ pub fn ours(bytes: &[u8]) -> Listing {
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
-/// A fresh temporary directory for one test.
+/// A fresh temporary directory for one test, under cargo's per-target temporary directory.
+/// Remove it with [`remove`] when done.
 pub fn temp_dir(tag: &str) -> PathBuf {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!("sekisho-tar-{}-{tag}-{n}", std::process::id()));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("sekisho-tar-{}-{tag}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// Removes a temporary directory made by [`temp_dir`].
+pub fn remove(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Runs `f` on the bytes written to a temporary file, then removes the file.
+fn with_temp<T>(bytes: &[u8], f: impl FnOnce(&Path) -> T) -> T {
+    let path = write_temp(bytes);
+    let out = f(&path);
+    remove(path.parent().unwrap());
+    out
 }
 
 fn write_temp(bytes: &[u8]) -> PathBuf {
@@ -345,7 +375,11 @@ pub fn python_file(path: &Path) -> Listing {
         .arg(path)
         .output()
         .expect("python3 runs");
-    let text = String::from_utf8(out.stdout).unwrap();
+    parse_rows(&String::from_utf8(out.stdout).unwrap())
+}
+
+/// Parses the tab-separated rows the Python and Go listers print.
+fn parse_rows(text: &str) -> Listing {
     let mut rows = Vec::new();
     let mut error = None;
     for line in text.lines() {
@@ -369,7 +403,7 @@ pub fn python_file(path: &Path) -> Listing {
 
 /// Python's `tarfile` listing of the bytes.
 pub fn python(bytes: &[u8]) -> Listing {
-    python_file(&write_temp(bytes))
+    with_temp(bytes, python_file)
 }
 
 /// GNU tar's listing (`tar -tv`, content digests through `--to-command`) of the archive file.
@@ -391,6 +425,7 @@ pub fn gnu_file(path: &Path) -> Listing {
         .arg(path)
         .output()
         .expect("tar runs");
+    remove(&work);
     let digests = String::from_utf8(digests.stdout).unwrap();
     let mut digests = digests
         .lines()
@@ -459,7 +494,7 @@ pub fn gnu_file(path: &Path) -> Listing {
 
 /// GNU tar's listing of the bytes.
 pub fn gnu(bytes: &[u8]) -> Listing {
-    gnu_file(&write_temp(bytes))
+    with_temp(bytes, gnu_file)
 }
 
 /// Rows with sizes of non-regular entries zeroed, to compare with GNU tar.
@@ -478,4 +513,120 @@ pub fn gnu_view(l: &Listing) -> Vec<Row> {
 
 pub fn sha(d: &[u8]) -> String {
     sha_hex(d)
+}
+
+/// Go's `archive/tar` as Docker and containerd use it: `Next` until `io.EOF`, data read with
+/// `io.Copy`; global headers (returned by Go as entries of type `g`) are skipped, as both
+/// runtimes skip them.
+const GO_LIST: &str = r#"
+package main
+
+import (
+	"archive/tar"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+func main() {
+	f, err := os.Open(os.Args[1])
+	if err != nil {
+		panic(err)
+	}
+	tr := tar.NewReader(f)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return
+		}
+		if err != nil && h == nil {
+			fmt.Printf("ERROR\t%v\n", err)
+			return
+		}
+		if h.Typeflag == tar.TypeXGlobalHeader {
+			continue
+		}
+		kind := ""
+		switch h.Typeflag {
+		case tar.TypeReg, tar.TypeRegA, tar.TypeCont, tar.TypeGNUSparse:
+			kind = "file"
+		case tar.TypeLink:
+			kind = "hardlink"
+		case tar.TypeSymlink:
+			kind = "symlink"
+		case tar.TypeChar:
+			kind = "char"
+		case tar.TypeBlock:
+			kind = "block"
+		case tar.TypeDir:
+			kind = "dir"
+		case tar.TypeFifo:
+			kind = "fifo"
+		default:
+			kind = "other:" + string([]byte{h.Typeflag})
+		}
+		sum := "-"
+		if kind == "file" {
+			d := sha256.New()
+			if _, err := io.Copy(d, tr); err != nil {
+				fmt.Printf("ERROR\t%v\n", err)
+				return
+			}
+			sum = hex.EncodeToString(d.Sum(nil))
+		}
+		name := h.Name
+		if kind == "dir" {
+			name = strings.TrimRight(name, "/")
+		}
+		fmt.Printf("%s\t%s\t%d\t%s\t%d\t%s\n", hex.EncodeToString([]byte(name)), kind, h.Size,
+			hex.EncodeToString([]byte(h.Linkname)), h.Uid, sum)
+	}
+}
+"#;
+
+/// The Go lister, built once; `None` when no Go toolchain is installed (the Go comparison is
+/// then skipped, with a note on stderr).
+fn go_lister() -> Option<&'static PathBuf> {
+    static LISTER: OnceLock<Option<PathBuf>> = OnceLock::new();
+    LISTER
+        .get_or_init(|| {
+            let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sekisho-tar-golist");
+            std::fs::create_dir_all(&dir).unwrap();
+            // One binary per test process; those of earlier processes are removed.
+            for old in std::fs::read_dir(&dir).unwrap().flatten() {
+                let _ = std::fs::remove_file(old.path());
+            }
+            let pid = std::process::id();
+            let (src, bin) = (format!("main-{pid}.go"), format!("golist-{pid}"));
+            std::fs::write(dir.join(&src), GO_LIST).unwrap();
+            let built = Command::new("go")
+                .current_dir(&dir)
+                .env("GO111MODULE", "off")
+                .args(["build", "-o", &bin, &src])
+                .status();
+            match built {
+                Ok(s) if s.success() => Some(dir.join(bin)),
+                Ok(s) => panic!("the Go lister does not build: {s}"),
+                Err(_) => {
+                    eprintln!(
+                        "note: no Go toolchain; the comparison with Go archive/tar is skipped"
+                    );
+                    None
+                }
+            }
+        })
+        .as_ref()
+}
+
+/// Go's `archive/tar` listing of the bytes, or `None` without a Go toolchain.
+pub fn go(bytes: &[u8]) -> Option<Listing> {
+    let lister = go_lister()?;
+    let out = with_temp(bytes, |path| {
+        Command::new(lister).arg(path).output().unwrap()
+    });
+    assert!(out.status.success(), "the Go lister failed");
+    Some(parse_rows(&String::from_utf8(out.stdout).unwrap()))
 }
