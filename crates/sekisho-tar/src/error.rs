@@ -60,11 +60,11 @@ pub enum TarError {
         at: Location,
     },
     /// The stream ended inside an entry's data.
-    #[error("archive truncated inside the data of {at}: at least {missing} bytes missing")]
+    #[error("archive truncated inside the data of {at}: {missing} bytes missing")]
     TruncatedData {
         /// Where.
         at: Location,
-        /// How many bytes of data were still expected (a lower bound when skipping by seeking).
+        /// How many bytes of data were still expected.
         missing: u64,
     },
     /// The header checksum matches neither the unsigned nor the signed sum of the block.

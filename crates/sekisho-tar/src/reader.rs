@@ -263,7 +263,13 @@ fn skip_by_seeking<R: Read + Seek>(r: &mut R, n: u64) -> io::Result<u64> {
     let step = i64::try_from(n - 1).map_err(io::Error::other)?;
     let after = r.seek(SeekFrom::Current(step))?;
     let seeked = after.saturating_sub(before);
-    Ok(seeked + skip_by_reading(r, n - seeked)?)
+    let skipped = seeked + skip_by_reading(r, n - seeked)?;
+    if skipped < n {
+        // The seek went past the end: count what was really there, for the error message.
+        let end = r.seek(SeekFrom::End(0))?;
+        return Ok(end.saturating_sub(before).min(n));
+    }
+    Ok(skipped)
 }
 
 /// A streaming tar reader with Go `archive/tar` semantics.
