@@ -50,6 +50,8 @@ fn plain_ustar_kinds() {
         .header(&H::new("dir/link", b'2', 0).link("a.txt"))
         .header(&H::new("dir/hard", b'1', 0).link("dir/a.txt"))
         .header(&H::new("fifo", b'6', 0))
+        .header(&H::new("chr", b'3', 0))
+        .header(&H::new("blk", b'4', 0))
         .header(&H::new("cont", b'7', 3))
         .data(b"abc")
         .end();
@@ -62,6 +64,8 @@ fn plain_ustar_kinds() {
             row("dir/link", "symlink", 0, "a.txt", None),
             row("dir/hard", "hardlink", 0, "dir/a.txt", None),
             row("fifo", "fifo", 0, "", None),
+            row("chr", "char", 0, "", None),
+            row("blk", "block", 0, "", None),
             row("cont", "file", 3, "", Some(b"abc")),
         ]
     );
@@ -548,4 +552,43 @@ fn tar_crate_misreads_pax_value_with_newline() {
             ("after".to_string(), 1)
         ]
     );
+}
+
+/// Extension headers in a row: a second `x` replaces the first (Go); a GNU long name wins over
+/// PAX `path` whatever their order (Go applies the long name last). Python applies the outer
+/// `x` header last, so it differs on the first case.
+#[test]
+fn extension_header_precedence() {
+    let ar = Ar::new()
+        .pax(b'x', &[("path", b"from-first-x"), ("uid", b"1")])
+        .pax(b'x', &[("uid", b"5")])
+        .file("f", b"1")
+        .gnu_long(b'L', "from-long-name")
+        .pax(b'x', &[("path", b"from-pax")])
+        .file("g", b"2")
+        .pax(b'x', &[("path", b"from-pax-2")])
+        .gnu_long(b'L', "from-long-name-2")
+        .file("h", b"3")
+        .end();
+    let o = ours(ar.bytes());
+    let names: Vec<_> = o.rows.iter().map(|r| (r.name.as_str(), r.uid)).collect();
+    assert_eq!(
+        names,
+        [("f", 5), ("from-long-name", 0), ("from-long-name-2", 0)]
+    );
+    let p = python(ar.bytes());
+    assert_eq!(
+        (p.rows[0].name.as_str(), p.rows[0].uid),
+        ("from-first-x", 1)
+    );
+}
+
+#[test]
+fn negative_sizes_are_errors() {
+    let mut h = H::new("neg", b'0', 0).magic(Magic::Gnu);
+    h.size_field = Some([0xff; 12]);
+    let ar = Ar::new().header(&h).end();
+    assert!(ours(ar.bytes()).error.unwrap().contains("negative size"));
+    let ar = Ar::new().pax(b'x', &[("size", b"-1")]).file("f", b"").end();
+    assert!(ours(ar.bytes()).error.unwrap().contains("negative size"));
 }
