@@ -572,7 +572,7 @@ func main() {
 		case tar.TypeFifo:
 			kind = "fifo"
 		default:
-			kind = "other:" + string([]byte{h.Typeflag})
+			kind = fmt.Sprintf("other:%c", rune(h.Typeflag)) // Latin-1, as Rust's `u8 as char`
 		}
 		sum := "-"
 		if kind == "file" {
