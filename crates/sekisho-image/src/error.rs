@@ -85,14 +85,11 @@ impl ImageError {
 
 /// An error message from a parser, cut to its first line and 120 characters: the `tar` crate
 /// quotes raw header bytes in some messages, which must not flood the terminal.
-/// A short, single-line reason from a library error, without the bytes some errors quote: the
-/// tar reader puts header field contents after a `:` ("numeric field was not a number: <bytes>
-/// when getting cksum for <bytes>"), so only the text before the first `: ` is kept. Errors
-/// name their input and the kind of problem, never the input's bytes.
+/// A short, single-line reason from a reader error, control characters replaced. The tar
+/// reader's messages name the entry and the problem, never the archive's bytes.
 pub(crate) fn brief(e: impl std::fmt::Display) -> String {
     let text = e.to_string();
     let line = text.lines().next().unwrap_or("");
-    let line = line.split(": ").next().unwrap_or(line);
     let clean: String = line
         .chars()
         .map(|c| if c.is_control() { '?' } else { c })

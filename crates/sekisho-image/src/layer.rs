@@ -410,11 +410,13 @@ pub fn scan_layer_with<R: Read, V: LayerVisitor>(
             limits,
             raw_count: &get_raw,
         };
-        let mut archive = tar::Archive::new(limited);
+        // Headers are read 512 bytes at a time: a buffer keeps that from becoming one
+        // decompressor call per block.
+        let mut archive = sekisho_tar::Reader::new(BufReader::with_capacity(64 << 10, limited));
         walk_tar(&mut archive, limits, hash_files, visitor, &mut scan)?;
         let mut rest = archive.into_inner();
         io::copy(&mut rest, &mut io::sink()).map_err(|e| format!("reading to end: {e}"))?;
-        scan.uncompressed_size = rest.count;
+        scan.uncompressed_size = rest.get_ref().count;
         drop(rest);
         scan.diff_digest = diff_hasher.into_inner().map(Hasher::finish);
     }
@@ -455,21 +457,24 @@ impl<R: Read> Read for CountingTap<'_, R> {
     }
 }
 
+/// Walk one layer's tar stream as Go's archive/tar (what Docker and containerd use) reads it:
+/// PAX records by their length prefix, GNU long names, sparse files without materialising them.
 fn walk_tar<R: Read, V: LayerVisitor>(
-    archive: &mut tar::Archive<R>,
+    archive: &mut sekisho_tar::Reader<R>,
     limits: Limits,
     hash_files: bool,
     visitor: &V,
     scan: &mut LayerScan<V::Output>,
 ) -> Result<(), String> {
-    let entries = archive
-        .entries()
-        .map_err(|e| format!("not a tar stream: {e}"))?;
     let mut buf = Vec::new();
-    for (n, item) in entries.enumerate() {
-        let mut tar_entry =
-            item.map_err(|e| format!("tar entry #{n}: {}", crate::error::brief(e)))?;
-        let raw_path = String::from_utf8_lossy(&tar_entry.path_bytes()).into_owned();
+    let mut n = 0usize;
+    while let Some(mut tar_entry) = archive
+        .next_entry()
+        .map_err(|e| format!("tar entry #{n}: {}", crate::error::brief(e)))?
+    {
+        n += 1;
+        let header = tar_entry.header().clone();
+        let raw_path = header.path_lossy().into_owned();
         let path = normalize_path(&raw_path)?;
         if path.len() > limits.max_path_len || path.matches('/').count() >= limits.max_depth {
             scan.warnings.push(format!(
@@ -481,23 +486,20 @@ fn walk_tar<R: Read, V: LayerVisitor>(
             ));
             continue;
         }
-        let header = tar_entry.header();
-        let kind = match header.entry_type() {
-            tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => {
-                EntryKind::File
-            }
-            tar::EntryType::Directory => EntryKind::Dir,
-            tar::EntryType::Symlink => EntryKind::Symlink,
-            tar::EntryType::Link => EntryKind::Hardlink,
-            tar::EntryType::Char => EntryKind::Char,
-            tar::EntryType::Block => EntryKind::Block,
-            tar::EntryType::Fifo => EntryKind::Fifo,
-            // Extension headers are consumed by the tar crate; anything else has no
-            // meaning in a root filesystem and is ignored as runtimes do.
-            other => {
+        let kind = match header.kind() {
+            sekisho_tar::EntryKind::Regular => EntryKind::File,
+            sekisho_tar::EntryKind::Directory => EntryKind::Dir,
+            sekisho_tar::EntryKind::Symlink => EntryKind::Symlink,
+            sekisho_tar::EntryKind::HardLink => EntryKind::Hardlink,
+            sekisho_tar::EntryKind::CharDevice => EntryKind::Char,
+            sekisho_tar::EntryKind::BlockDevice => EntryKind::Block,
+            sekisho_tar::EntryKind::Fifo => EntryKind::Fifo,
+            // Extension headers are folded into their entry by the reader; anything else has
+            // no meaning in a root filesystem and is ignored as runtimes do.
+            sekisho_tar::EntryKind::Other(flag) => {
                 scan.warnings.push(format!(
                     "entry {raw_path:?}: ignored tar entry type {:?}",
-                    other.as_byte() as char
+                    flag as char
                 ));
                 continue;
             }
@@ -528,33 +530,25 @@ fn walk_tar<R: Read, V: LayerVisitor>(
             scan.whiteouts.push(Whiteout::Remove(join(dir, hidden)));
             continue;
         }
-        let mode = header
-            .mode()
-            .map_err(|e| format!("entry {raw_path:?}: {e}"))?
-            & 0o7777;
-        let uid = header.uid().unwrap_or(0) as u32;
-        let gid = header.gid().unwrap_or(0) as u32;
+        let mode = (header.mode() & 0o7777) as u32;
+        let uid = u32::try_from(header.uid()).unwrap_or(0);
+        let gid = u32::try_from(header.gid()).unwrap_or(0);
         let link = match kind {
-            EntryKind::Symlink => Some(
-                tar_entry
-                    .link_name_bytes()
-                    .map(|b| String::from_utf8_lossy(&b).into_owned())
-                    .unwrap_or_default(),
-            ),
+            EntryKind::Symlink => Some(header.link_lossy().into_owned()),
             EntryKind::Hardlink => {
-                let target = tar_entry
-                    .link_name_bytes()
-                    .map(|b| String::from_utf8_lossy(&b).into_owned())
-                    .unwrap_or_default();
+                let target = header.link_lossy();
                 Some(normalize_path(&target).map_err(|e| format!("hardlink {raw_path:?}: {e}"))?)
             }
             _ => None,
         };
         let size = if kind == EntryKind::File {
-            tar_entry.size()
+            header.size()
         } else {
             0
         };
+        // A sparse file's logical size can be far beyond what the layer stores; reading it
+        // whole (to hash it) would produce that many zeros.
+        let huge_sparse = header.sparse_map().is_some() && size > limits.max_content;
         let mut entry = Entry {
             path,
             kind,
@@ -596,6 +590,11 @@ fn walk_tar<R: Read, V: LayerVisitor>(
                     // A later copy of the path replaces an earlier one's output.
                     None => scan.outputs.remove(&entry.path),
                 };
+            } else if hash_files && huge_sparse {
+                scan.warnings.push(format!(
+                    "{}: sparse file of {size} bytes not hashed (over the content limit)",
+                    entry.path
+                ));
             } else if hash_files {
                 let mut hasher = HashSink(Sha256::new());
                 hasher.0.update(&buf);

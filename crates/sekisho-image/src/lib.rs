@@ -478,24 +478,23 @@ fn scan_compressed_archive<V: LayerVisitor>(
         path: path.to_path_buf(),
         reason,
     };
-    let mut archive = tar::Archive::new(reader);
+    let mut archive = sekisho_tar::Reader::new(reader);
     let mut store = MemStore::default();
     let mut scanned: BTreeMap<String, LayerScan<V::Output>> = BTreeMap::new();
     let mut layer_errors: BTreeMap<String, String> = BTreeMap::new();
-    let entries = archive
-        .entries()
-        .map_err(|e| bad(format!("not a tar archive: {}", error::brief(e))))?;
-    for entry in entries {
-        let mut entry = entry.map_err(|e| bad(format!("reading archive: {}", error::brief(e))))?;
-        let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-        let name = normalize_path(&raw).map_err(bad)?;
-        let kind = entry.header().entry_type();
-        if matches!(kind, tar::EntryType::Symlink | tar::EntryType::Link) {
-            let target = entry
-                .link_name_bytes()
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .unwrap_or_default();
-            let target = if kind == tar::EntryType::Symlink {
+    while let Some(mut entry) = archive
+        .next_entry()
+        .map_err(|e| bad(format!("reading archive: {}", error::brief(e))))?
+    {
+        let header = entry.header().clone();
+        let name = normalize_path(&header.path_lossy()).map_err(bad)?;
+        let kind = header.kind();
+        if matches!(
+            kind,
+            sekisho_tar::EntryKind::Symlink | sekisho_tar::EntryKind::HardLink
+        ) {
+            let target = header.link_lossy();
+            let target = if kind == sekisho_tar::EntryKind::Symlink {
                 let (dir, _) = layer::split_parent(&name);
                 normalize_path(&format!("{dir}/{target}")).map_err(bad)?
             } else {
@@ -504,10 +503,10 @@ fn scan_compressed_archive<V: LayerVisitor>(
             store.links.insert(name, target);
             continue;
         }
-        if !matches!(kind, tar::EntryType::Regular | tar::EntryType::Continuous) {
+        if kind != sekisho_tar::EntryKind::Regular || header.sparse_map().is_some() {
             continue;
         }
-        let size = entry.size();
+        let size = header.size();
         let mut reader = std::io::BufReader::with_capacity(64 << 10, &mut entry);
         let head = std::io::BufRead::fill_buf(&mut reader)
             .map_err(|e| bad(format!("reading {name}: {e}")))?;

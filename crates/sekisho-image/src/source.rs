@@ -327,28 +327,23 @@ impl SeekTarStore {
     /// Index the member headers of `path` (contents are skipped by seeking).
     pub(crate) fn open(path: &Path) -> Result<Self, ImageError> {
         let file = File::open(path).map_err(|e| ImageError::io(path, e))?;
-        let mut archive = tar::Archive::new(BufReader::new(file));
+        let mut archive = sekisho_tar::Reader::new_seekable(BufReader::new(file));
         let mut members = HashMap::new();
         let mut links = HashMap::new();
         let bad = |e: String| ImageError::UnknownFormat {
             path: path.to_path_buf(),
             reason: e,
         };
-        let entries = archive
-            .entries_with_seek()
-            .map_err(|e| bad(format!("not a tar archive: {}", crate::error::brief(e))))?;
-        for entry in entries {
-            let entry =
-                entry.map_err(|e| bad(format!("bad tar header: {}", crate::error::brief(e))))?;
-            let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-            let name = normalize_path(&raw).map_err(bad)?;
-            match entry.header().entry_type() {
-                tar::EntryType::Symlink | tar::EntryType::Link => {
-                    let target = entry
-                        .link_name_bytes()
-                        .map(|b| String::from_utf8_lossy(&b).into_owned())
-                        .unwrap_or_default();
-                    let target = if entry.header().entry_type() == tar::EntryType::Symlink {
+        while let Some(entry) = archive
+            .next_entry()
+            .map_err(|e| bad(format!("bad tar header: {}", crate::error::brief(e))))?
+        {
+            let header = entry.header();
+            let name = normalize_path(&header.path_lossy()).map_err(bad)?;
+            match header.kind() {
+                kind @ (sekisho_tar::EntryKind::Symlink | sekisho_tar::EntryKind::HardLink) => {
+                    let target = header.link_lossy();
+                    let target = if kind == sekisho_tar::EntryKind::Symlink {
                         let (dir, _) = crate::layer::split_parent(&name);
                         normalize_path(&format!("{dir}/{target}")).map_err(bad)?
                     } else {
@@ -356,8 +351,9 @@ impl SeekTarStore {
                     };
                     links.insert(name, target);
                 }
-                tar::EntryType::Regular | tar::EntryType::Continuous => {
-                    members.insert(name, (entry.raw_file_position(), entry.size()));
+                // A sparse member's stored bytes are not its content; no image stores one.
+                sekisho_tar::EntryKind::Regular if header.sparse_map().is_none() => {
+                    members.insert(name, (header.data_offset(), header.size()));
                 }
                 _ => {}
             }

@@ -590,3 +590,50 @@ fn invalid_whiteouts_hide_nothing_and_are_reported() {
     assert_eq!(invalid.len(), 2, "{:?}", scan.warnings);
     assert!(scan.fs.get("app/.wh..wh.plnk").is_none());
 }
+
+/// One PAX record, `"%d %s=%s\n"` with the length counting itself.
+fn pax_record(key: &str, value: &[u8]) -> Vec<u8> {
+    let body = [key.as_bytes(), b"=", value, b"\n"].concat();
+    let mut len = body.len() + 2;
+    while format!("{len} ").len() + body.len() != len {
+        len = format!("{len} ").len() + body.len();
+    }
+    [format!("{len} ").into_bytes(), body].concat()
+}
+
+#[test]
+fn pax_values_with_newlines_do_not_hide_files() {
+    // A POSIX-valid `comment` whose value holds a newline, then `path` and `size`. Go's
+    // archive/tar (Docker, containerd), GNU tar and Python's tarfile read a 23-byte
+    // /etc/os-release here; a reader splitting PAX data on newlines drops the later records and
+    // sees an empty file named `decoy` instead.
+    let content = b"ID=alpine\nVERSION_ID=3\n";
+    let records = [
+        pax_record("comment", b"first line\nsecond line"),
+        pax_record("path", b"etc/os-release"),
+        pax_record("size", content.len().to_string().as_bytes()),
+    ]
+    .concat();
+    let mut body = raw_entry("PaxHeaders/decoy", tar::EntryType::XHeader, "", &records);
+    let mut h = tar::Header::new_ustar();
+    h.set_path("decoy").unwrap();
+    h.set_size(0);
+    h.set_mode(0o644);
+    h.set_entry_type(tar::EntryType::Regular);
+    h.set_cksum();
+    body.extend_from_slice(h.as_bytes());
+    body.extend_from_slice(content);
+    body.resize(body.len().div_ceil(512) * 512, 0);
+    let dir = workdir("pax-newline");
+    let path = dir.join("image.tar");
+    std::fs::write(
+        &path,
+        docker_archive(&[("l.tar", finish_tar(body))], &["l.tar"], Vec::new()),
+    )
+    .unwrap();
+    let source = Source::parse(path.to_str().unwrap()).unwrap();
+    let scan = scan(&source, &ScanOptions::default(), &KeepAll).unwrap();
+    assert!(scan.fs.get("decoy").is_none(), "{:?}", scan.fs.to_tsv());
+    let (_, _, bytes) = scan.final_output("etc/os-release").expect("the PAX path");
+    assert_eq!(bytes, content);
+}
