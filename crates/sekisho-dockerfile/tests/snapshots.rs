@@ -93,14 +93,7 @@ fn render_formats() {
             .collect(),
         source: src.clone(),
     }];
-    for (name, format) in [
-        ("tty", Format::Tty),
-        ("json", Format::Json),
-        ("sarif", Format::Sarif),
-        ("checkstyle", Format::Checkstyle),
-        ("gitlab", Format::Gitlab),
-        ("junit", Format::Junit),
-    ] {
+    for (name, format) in Format::ALL {
         let out = render(format, &reports, &rules, false);
         settings(&src, "snapshots/render").bind(|| {
             insta::assert_snapshot!(name, out);
