@@ -14,6 +14,21 @@ pub struct AuditOutput {
     pub bytes: Option<Vec<u8>>,
     /// Secrets found in this version of the file.
     pub secrets: Vec<SecretFinding>,
+    /// Language packages read from this version of the file while it streamed (lockfiles,
+    /// jars, binaries are parsed at once; their bytes are not kept).
+    pub packages: Vec<sekisho_model::Package>,
+    /// Problems met reading it (a malformed lockfile), for the report's warnings.
+    pub warnings: Vec<String>,
+}
+
+impl AuditOutput {
+    /// Whether anything was kept for the file.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_none()
+            && self.secrets.is_empty()
+            && self.packages.is_empty()
+            && self.warnings.is_empty()
+    }
 }
 
 impl Captured for AuditOutput {

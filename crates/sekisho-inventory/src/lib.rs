@@ -227,6 +227,8 @@ pub fn read_conda<O: Captured>(scan: &ImageScan<O>, inv: &mut OsInventory) {
             path: format!("/{path}"),
             files: p.files.iter().map(|f| format!("/{prefix}{f}")).collect(),
             dependencies: Vec::new(),
+            dev: false,
+            owner: None,
             name: p.name,
             version: p.version,
         });
@@ -351,6 +353,8 @@ impl<'a, O: Captured> Ctx<'a, O> {
                 path: format!("/{APK_DB}"),
                 files: p.files,
                 dependencies: Vec::new(),
+                dev: false,
+                owner: None,
             });
         }
     }
@@ -420,6 +424,8 @@ impl<'a, O: Captured> Ctx<'a, O> {
                     path: format!("/{stored}"),
                     files,
                     dependencies: Vec::new(),
+                    dev: false,
+                    owner: None,
                 });
             }
         }
@@ -506,6 +512,8 @@ impl<'a, O: Captured> Ctx<'a, O> {
                         path: format!("/{stored}"),
                         files: p.files,
                         dependencies: Vec::new(),
+                        dev: false,
+                        owner: None,
                     });
                 }
             }

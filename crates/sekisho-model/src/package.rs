@@ -141,7 +141,10 @@ pub struct Package {
     pub purl: String,
     /// The layer that introduced this package (name and version).
     pub layer: LayerRef,
-    /// The database file the package was read from (absolute path in the image).
+    /// Where the package was found (absolute path in the image or project): the database
+    /// file of an OS package; a lockfile; an installed package's own directory
+    /// (`site-packages/x.dist-info`, `node_modules/x`) or file (a jar, a binary, a gemspec); a
+    /// package inside an archive as `outer.war!WEB-INF/lib/x.jar`.
     pub path: String,
     /// Files the package owns (absolute paths), from the package database.
     #[serde(skip)]
@@ -149,4 +152,13 @@ pub struct Package {
     /// Packages this one depends on, as purls (when the source records them).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dependencies: Vec<String>,
+    /// A development, test or optional dependency (from a lockfile that says so): reported,
+    /// marked, so filters can decide what to show.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dev: bool,
+    /// The OS package that installed this language package's files (its purl), when one did
+    /// (`python3-idna` owning `idna`'s dist-info): the same software, reported once for
+    /// vulnerabilities, through the OS package.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }

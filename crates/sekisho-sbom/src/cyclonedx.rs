@@ -47,13 +47,7 @@ impl Serialize for Document<'_> {
         m.serialize_entry("$schema", "http://cyclonedx.org/schema/bom-1.6.schema.json")?;
         m.serialize_entry("bomFormat", "CycloneDX")?;
         m.serialize_entry("components", &Components(inv))?;
-        m.serialize_entry(
-            "dependencies",
-            &[Dependency {
-                depends_on: DependsOn(inv),
-                reference: IMAGE_REF,
-            }],
-        )?;
+        m.serialize_entry("dependencies", &Dependencies(inv))?;
         m.serialize_entry(
             "metadata",
             &json!({
@@ -109,6 +103,28 @@ struct Dependency<'a> {
     reference: &'static str,
 }
 
+/// The image's entry, then one per package whose source recorded its dependencies.
+struct Dependencies<'a>(&'a Report);
+
+impl Serialize for Dependencies<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let inv = self.0;
+        let mut seq = s.serialize_seq(None)?;
+        seq.serialize_element(&Dependency {
+            depends_on: DependsOn(inv),
+            reference: IMAGE_REF,
+        })?;
+        for (i, to) in crate::dependency_edges(inv) {
+            let refs: Vec<String> = to.iter().map(|&j| bom_ref(j, &inv.packages[j])).collect();
+            seq.serialize_element(&json!({
+                "dependsOn": refs,
+                "ref": bom_ref(i, &inv.packages[i]),
+            }))?;
+        }
+        seq.end()
+    }
+}
+
 /// The image depends on the OS and every package.
 struct DependsOn<'a>(&'a Report);
 
@@ -161,6 +177,13 @@ fn component(pkg: &Package, bom_ref: &str) -> Value {
     }
     if !pkg.arch.is_empty() {
         props.push(json!({"name": "sekisho:package:arch", "value": pkg.arch}));
+    }
+    if pkg.dev {
+        c["scope"] = json!("optional");
+        props.push(json!({"name": "sekisho:package:dev", "value": "true"}));
+    }
+    if let Some(owner) = &pkg.owner {
+        props.push(json!({"name": "sekisho:package:owner", "value": owner}));
     }
     c["properties"] = Value::Array(props);
     c

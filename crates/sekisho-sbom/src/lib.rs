@@ -36,3 +36,33 @@ pub fn stable_uuid(inv: &Report) -> String {
         &x[20..]
     )
 }
+
+/// The dependency graph the sources recorded, as indexes into `inv.packages`: for each package
+/// with dependencies, the packages of the same file (lockfile, binary) it depends on. A
+/// dependency purl is resolved within the file that named it, so two projects in one image
+/// never share edges.
+pub fn dependency_edges(inv: &Report) -> Vec<(usize, Vec<usize>)> {
+    let mut by_file: std::collections::HashMap<(&str, &str), usize> =
+        std::collections::HashMap::new();
+    for (i, p) in inv.packages.iter().enumerate() {
+        by_file
+            .entry((p.path.as_str(), p.purl.as_str()))
+            .or_insert(i);
+    }
+    inv.packages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.dependencies.is_empty())
+        .map(|(i, p)| {
+            let mut to: Vec<usize> = p
+                .dependencies
+                .iter()
+                .filter_map(|d| by_file.get(&(p.path.as_str(), d.as_str())).copied())
+                .collect();
+            to.sort_unstable();
+            to.dedup();
+            (i, to)
+        })
+        .filter(|(_, to)| !to.is_empty())
+        .collect()
+}

@@ -154,6 +154,16 @@ impl Serialize for Relationships<'_> {
         for (i, pkg) in inv.packages.iter().enumerate() {
             seq.serialize_element(&relation("SPDXRef-Image", "CONTAINS", &package_id(i, pkg)))?;
         }
+        for (i, to) in crate::dependency_edges(inv) {
+            let from = package_id(i, &inv.packages[i]);
+            for j in to {
+                seq.serialize_element(&relation(
+                    &from,
+                    "DEPENDS_ON",
+                    &package_id(j, &inv.packages[j]),
+                ))?;
+            }
+        }
         seq.end()
     }
 }

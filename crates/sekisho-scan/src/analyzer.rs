@@ -60,6 +60,7 @@ pub fn registry(request: &ScanRequest) -> Result<Vec<Box<dyn Analyzer>>, ScanErr
         Box::new(analyzers::packages::OsPackages::dpkg()),
         Box::new(analyzers::packages::OsPackages::rpm()),
         Box::new(analyzers::conda::Conda),
+        Box::new(analyzers::lang::LangPackages::new(request.profile)),
     ];
     if request.scanners.config {
         list.push(Box::new(analyzers::audit::ImageAudit));
@@ -133,6 +134,6 @@ impl LayerVisitor for ScanVisitor {
         for a in self.wanting(entry, content) {
             a.on_file(entry, content, &mut out);
         }
-        (out.bytes.is_some() || !out.secrets.is_empty()).then_some(out)
+        (!out.is_empty()).then_some(out)
     }
 }

@@ -21,6 +21,7 @@ use sekisho_image::{ImageScan, ScanOptions, Source};
 use sekisho_model::{DockleLevel, Finding, FindingKind, Report, SourceInfo, Timestamp};
 
 pub use analyzer::{Analysis, Analyzer, Interest, ScanVisitor};
+pub use analyzers::lang::Profile;
 pub use dockerfile::DockerfileInput;
 
 /// Errors that stop a scan.
@@ -65,6 +66,9 @@ pub struct ScanRequest {
     pub dockerfile: Option<DockerfileInput>,
     /// The scan time.
     pub created: Timestamp,
+    /// Whether the source is an image (installed software is the truth) or a project
+    /// directory (`sekisho fs`: lockfiles are the project's statement).
+    pub profile: Profile,
 }
 
 impl ScanRequest {
@@ -77,6 +81,7 @@ impl ScanRequest {
             audit: AuditOptions::default(),
             dockerfile: None,
             created,
+            profile: Profile::Image,
         }
     }
 }

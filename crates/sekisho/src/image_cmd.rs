@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use sekisho_audit::AuditOptions;
 use sekisho_image::{Platform, Progress, ScanOptions, Source};
 use sekisho_model::{DockleLevel, Report};
-use sekisho_scan::{DockerfileInput, ScanRequest, Scanners};
+use sekisho_scan::{DockerfileInput, Profile, ScanRequest, Scanners};
 
 /// Output formats for the inventory.
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -228,12 +228,29 @@ fn render(report: &Report, format: Format, color: bool) -> anyhow::Result<String
     }
 }
 
-/// `sekisho image` / `sekisho rootfs`: inventory, plus the audit unless `--scanners` turns it off.
-pub fn run_image(args: &ImageArgs, force_dir: bool) -> anyhow::Result<u8> {
+/// What the source of `image`, `rootfs` and `fs` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// An image (archive, layout), or a directory with a `dir:` prefix.
+    Image,
+    /// A root filesystem directory.
+    Rootfs,
+    /// A project directory.
+    Project,
+}
+
+/// `sekisho image` / `rootfs` / `fs`: inventory, plus the audit unless `--scanners` turns it
+/// off.
+pub fn run_image(args: &ImageArgs, mode: Mode) -> anyhow::Result<u8> {
     let now = crate::now();
-    let mut request = ScanRequest::new(parse_source(&args.source, force_dir)?, now);
+    let mut request = ScanRequest::new(parse_source(&args.source, mode != Mode::Image)?, now);
+    if mode == Mode::Project {
+        request.profile = Profile::Project;
+    }
     request.image = options(&args.platform)?;
     request.scanners = args.audit.scanners();
+    // The configuration checks read an image's config and history; a project has neither.
+    request.scanners.config &= mode != Mode::Project;
     // End of support is judged on the real date, whatever SOURCE_DATE_EPOCH says.
     request.audit = args
         .audit

@@ -26,6 +26,9 @@ enum Command {
     Image(image_cmd::ImageArgs),
     /// Scan an unpacked root filesystem directory.
     Rootfs(image_cmd::ImageArgs),
+    /// Scan a project directory: lockfiles, manifests, jars and binaries (as `trivy fs`), and
+    /// the same scanners as `image` where they apply.
+    Fs(image_cmd::ImageArgs),
     /// Write an SBOM for an image (CycloneDX by default).
     Sbom(image_cmd::SbomArgs),
     /// List the final (merged) filesystem of an image as TSV.
@@ -44,8 +47,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Image(args) => image_cmd::run_image(&args, false),
-        Command::Rootfs(args) => image_cmd::run_image(&args, true),
+        Command::Image(args) => image_cmd::run_image(&args, image_cmd::Mode::Image),
+        Command::Rootfs(args) => image_cmd::run_image(&args, image_cmd::Mode::Rootfs),
+        Command::Fs(args) => image_cmd::run_image(&args, image_cmd::Mode::Project),
         Command::Sbom(args) => image_cmd::run_sbom(&args),
         Command::Files(args) => image_cmd::run_files(&args),
         Command::Dockerfile(args) => lint_cmd::run(&args)

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod conda;
+pub mod lang;
 pub mod os;
 pub mod packages;
 pub mod secrets;
