@@ -33,14 +33,33 @@ pub fn render(inv: &Report, color: bool) -> String {
     let mut kinds: Vec<_> = inv.packages.iter().map(|p| p.kind).collect();
     kinds.dedup();
     if inv.packages.is_empty() {
-        let _ = writeln!(out, "\nNo OS packages found.");
+        let _ = writeln!(out, "\nNo packages found.");
     }
     for kind in kinds {
         let pkgs: Vec<_> = inv.packages.iter().filter(|p| p.kind == kind).collect();
-        let headers = ["NAME", "VERSION", "SOURCE", "ARCH", "LAYER"];
-        let rows: Vec<[String; 5]> = pkgs
+        // OS packages: source package and architecture; language packages: where each was
+        // found (one row per place) and whether it is a development dependency.
+        let headers: &[&str] = if kind.is_os() {
+            &["NAME", "VERSION", "SOURCE", "ARCH", "LAYER"]
+        } else {
+            &["NAME", "VERSION", "LAYER", "PATH"]
+        };
+        let rows: Vec<Vec<String>> = pkgs
             .iter()
             .map(|p| {
+                if !kind.is_os() {
+                    let version = if p.dev {
+                        format!("{} (dev)", p.version)
+                    } else {
+                        p.version.clone()
+                    };
+                    return vec![
+                        clean(&p.name).into_owned(),
+                        clean(&version).into_owned(),
+                        p.layer.index.to_string(),
+                        clean(&p.path).into_owned(),
+                    ];
+                }
                 let source = if p.source_name.is_empty()
                     || (p.source_name == p.name
                         && (p.source_version.is_empty() || p.source_version == p.version))
@@ -51,7 +70,7 @@ pub fn render(inv: &Report, color: bool) -> String {
                 } else {
                     format!("{} {}", p.source_name, p.source_version)
                 };
-                [
+                vec![
                     clean(&p.name).into_owned(),
                     clean(&p.version).into_owned(),
                     clean(&source).into_owned(),
@@ -60,7 +79,7 @@ pub fn render(inv: &Report, color: bool) -> String {
                 ]
             })
             .collect();
-        let mut widths = headers.map(str::len);
+        let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
         for row in &rows {
             for (w, cell) in widths.iter_mut().zip(row) {
                 *w = (*w).max(cell.chars().count());
@@ -74,7 +93,7 @@ pub fn render(inv: &Report, color: bool) -> String {
         );
         let line = |cells: &[String]| {
             let mut s = String::new();
-            for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
                 if i + 1 == cells.len() {
                     s.push_str(cell);
                 } else {
@@ -83,7 +102,8 @@ pub fn render(inv: &Report, color: bool) -> String {
             }
             s.trim_end().to_string()
         };
-        let _ = writeln!(out, "{}", line(&headers.map(String::from)));
+        let header: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+        let _ = writeln!(out, "{}", line(&header));
         for row in &rows {
             let _ = writeln!(out, "{}", line(row));
         }
