@@ -35,9 +35,6 @@ fn golang(name: impl Into<String>, version: impl Into<String>) -> LangPackage {
 /// with no version (Trivy and Syft would name it by the directory). Not a Go binary: nothing. A
 /// header that cannot be read: nothing, with a warning.
 pub fn binary(content: &[u8]) -> Result<Parsed, LangError> {
-    if !contains(content, MAGIC) {
-        return Ok(Parsed::default());
-    }
     if let Ok(fat) = object::read::macho::MachOFatFile32::parse(content) {
         return Ok(fat_binary(content, fat.arches()));
     }
@@ -62,10 +59,6 @@ fn fat_binary<A: object::read::macho::FatArch>(content: &[u8], arches: &[A]) -> 
         packages: Vec::new(),
         warnings,
     }
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// One executable: find the header, read the two strings, parse modinfo.
@@ -100,9 +93,8 @@ fn single_binary(content: &[u8]) -> Parsed {
 
 /// Every 16-byte-aligned occurrence of the magic in `data`, as the data from there on.
 fn aligned_magics(data: &[u8]) -> impl Iterator<Item = &[u8]> {
-    (0..data.len())
-        .step_by(16)
-        .filter(move |&i| data[i..].starts_with(MAGIC))
+    memchr::memmem::find_iter(data, MAGIC)
+        .filter(|i| i % 16 == 0)
         .map(move |i| &data[i..])
 }
 

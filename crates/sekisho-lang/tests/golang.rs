@@ -67,7 +67,7 @@ fn other_executables_give_nothing() {
 #[test]
 fn truncated_and_corrupted_gosu_never_panics() {
     let gosu = oci::image_file("usr/sbin/gosu");
-    let step = gosu.len() / 300;
+    let step = gosu.len() / 150;
     for end in (0..gosu.len()).step_by(step) {
         let _ = golang::binary(&gosu[..end]);
     }
@@ -77,8 +77,8 @@ fn truncated_and_corrupted_gosu_never_panics() {
         .position(|w| w == b"\xff Go buildinf:")
         .unwrap();
     let mut damaged = gosu.to_vec();
-    for i in at..at + 64 {
-        for x in [0x00, 0xff, 0x80, 0x7f, 0x02, 0x01] {
+    for i in at..at + 48 {
+        for x in [0x00, 0xff, 0x02] {
             let keep = damaged[i];
             damaged[i] = x;
             let _ = golang::binary(&damaged);
