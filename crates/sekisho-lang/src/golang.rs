@@ -165,17 +165,13 @@ fn read_at<'a>(file: &object::File<'a>, addr: u64, len: u64) -> Option<&'a [u8]>
 /// A Go `binary.Uvarint` length, then that many bytes.
 fn varint_string(data: &[u8]) -> Option<(&[u8], &[u8])> {
     let mut len: u64 = 0;
-    let mut shift = 0u32;
-    let mut used = 0;
-    for &b in data.iter().take(10) {
-        used += 1;
-        len |= u64::from(b & 0x7f).checked_shl(shift)?;
+    for (i, &b) in data.iter().take(10).enumerate() {
+        len |= u64::from(b & 0x7f).checked_shl(7 * i as u32)?;
         if b & 0x80 == 0 {
             let len = usize::try_from(len).ok()?;
-            let rest = &data[used..];
+            let rest = &data[i + 1..];
             return (len <= rest.len()).then(|| rest.split_at(len));
         }
-        shift += 7;
     }
     None
 }

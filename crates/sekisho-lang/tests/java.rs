@@ -627,3 +627,43 @@ fn sbt_lock_dependencies() {
         let _ = java::sbt_lock(&lock[..end]);
     }
 }
+
+/// An end of central directory (zip64 record, locator, classic record) claiming `entries`
+/// entries in a directory of `size` bytes at `offset`.
+fn zip64_end(entries: u64, size: u64, offset: u64, record_at: u64) -> Vec<u8> {
+    let mut b = Vec::new();
+    b.extend_from_slice(&0x0606_4b50u32.to_le_bytes());
+    b.extend_from_slice(&44u64.to_le_bytes());
+    b.extend_from_slice(&45u16.to_le_bytes());
+    b.extend_from_slice(&45u16.to_le_bytes());
+    b.extend_from_slice(&0u32.to_le_bytes());
+    b.extend_from_slice(&0u32.to_le_bytes());
+    b.extend_from_slice(&entries.to_le_bytes());
+    b.extend_from_slice(&entries.to_le_bytes());
+    b.extend_from_slice(&size.to_le_bytes());
+    b.extend_from_slice(&offset.to_le_bytes());
+    b.extend_from_slice(&0x0706_4b50u32.to_le_bytes());
+    b.extend_from_slice(&0u32.to_le_bytes());
+    b.extend_from_slice(&record_at.to_le_bytes());
+    b.extend_from_slice(&1u32.to_le_bytes());
+    b.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    b.extend_from_slice(&[0xff; 8]);
+    b.extend_from_slice(&[0xff; 8]);
+    b.extend_from_slice(&0u16.to_le_bytes());
+    b
+}
+
+#[test]
+fn lying_zip64_directory_is_an_error_not_an_allocation() {
+    for (entries, size, offset) in [
+        (1u64 << 40, 1u64 << 46, 1u64 << 46),
+        (u64::MAX, u64::MAX, 0),
+        (1 << 40, 1 << 46, 0),
+        (1 << 30, 1 << 36, 10),
+    ] {
+        let mut bytes = vec![0u8; 64];
+        let at = bytes.len() as u64;
+        bytes.extend(zip64_end(entries, size, offset, at));
+        let _ = java::archive("x.jar", &bytes, &Limits::default());
+    }
+}

@@ -313,3 +313,23 @@ fn auditable_hostile_data() {
     past.truncate(n - 1);
     assert!(rust::auditable_binary(&past).unwrap().packages.is_empty());
 }
+
+#[test]
+fn executables_are_dispatched_by_their_first_bytes() {
+    use sekisho_lang::{parse, sniff, FileType, Limits};
+    for (path, want) in [
+        (
+            "usr/local/bin/rustapp",
+            vec!["base64", "rustapp", "smallvec"],
+        ),
+        ("usr/sbin/gosu", vec!["github.com/tianon/gosu", "stdlib"]),
+    ] {
+        let bytes = oci::image_file(path);
+        let kind = sniff(&bytes[..sekisho_lang::SNIFF_LEN]).unwrap();
+        assert_eq!(kind, FileType::Binary);
+        let parsed = parse(kind, path, bytes, &Limits::default()).unwrap();
+        let mut names: Vec<_> = parsed.packages.iter().map(|p| p.name.as_str()).collect();
+        names.sort();
+        assert_eq!(names, want, "{path}");
+    }
+}
