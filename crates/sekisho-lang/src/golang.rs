@@ -16,6 +16,8 @@ const MAGIC: &[u8] = b"\xff Go buildinf:";
 const HEADER_LEN: usize = 32;
 /// Longest version or modinfo string believed (real ones are a few KiB).
 const MAX_STRING: u64 = 16 << 20;
+/// Headers tried at most per executable (each may cost a walk over its segments).
+const MAX_CANDIDATES: usize = 16;
 /// Fat Mach-O members tried at most.
 const MAX_FAT_ARCHES: usize = 16;
 
@@ -76,7 +78,7 @@ fn single_binary(content: &[u8]) -> Parsed {
         candidates.extend(aligned_magics(content));
     }
     let mut problem = None;
-    for header in candidates {
+    for header in candidates.into_iter().take(MAX_CANDIDATES) {
         match read_header(header, file.as_ref()) {
             Ok((version, modinfo)) => return from_modinfo(&version, &modinfo),
             Err(e) => problem = problem.or(Some(e)),
