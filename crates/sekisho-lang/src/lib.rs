@@ -389,7 +389,9 @@ fn binary(content: &[u8]) -> Result<Parsed, LangError> {
     if !go.packages.is_empty() {
         return Ok(go);
     }
-    rust::auditable_binary(content)
+    let mut parsed = rust::auditable_binary(content)?;
+    parsed.warnings.extend(go.warnings);
+    Ok(parsed)
 }
 
 #[cfg(test)]
