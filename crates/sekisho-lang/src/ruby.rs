@@ -224,6 +224,19 @@ fn string_literal(s: &str) -> Option<(String, usize)> {
     None
 }
 
+/// The top-level headings Bundler writes.
+const KNOWN_SECTIONS: [&str; 9] = [
+    "GEM",
+    "GIT",
+    "PATH",
+    "PLUGIN SOURCE",
+    "PLATFORMS",
+    "DEPENDENCIES",
+    "RUBY VERSION",
+    "BUNDLED WITH",
+    "CHECKSUMS",
+];
+
 /// Section of a `Gemfile.lock` being read.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Section {
@@ -241,7 +254,7 @@ enum Section {
 /// at version `1.13.0`). Gems named under `DEPENDENCIES` are [`Relationship::Direct`], the
 /// others [`Relationship::Indirect`] (both [`Relationship::Unknown`] when the file has no
 /// `DEPENDENCIES` section). Each gem's dependencies are the ids of the gems its indented lines
-/// name that the file locks. A file with text but no section is malformed; a spec line that is
+/// name that the file locks. A file with text but none of Bundler's headings is malformed; a spec line that is
 /// not `name (version)` is skipped with a warning.
 pub fn gemfile_lock(content: &[u8]) -> Result<Parsed, LangError> {
     let text = String::from_utf8_lossy(content);
@@ -252,6 +265,7 @@ pub fn gemfile_lock(content: &[u8]) -> Result<Parsed, LangError> {
     let mut dep_names: Vec<Vec<String>> = Vec::new();
     let mut direct: Option<HashSet<String>> = None;
     let mut section: Option<Section> = None;
+    let mut known_section = false;
     let mut in_specs = false;
     // Index of the gem whose dependency lines follow; `None` after a duplicate or bad line.
     let mut current: Option<usize> = None;
@@ -272,6 +286,7 @@ pub fn gemfile_lock(content: &[u8]) -> Result<Parsed, LangError> {
                 }
                 _ => Section::Other,
             });
+            known_section |= KNOWN_SECTIONS.contains(&body);
             in_specs = false;
             current = None;
             continue;
@@ -329,8 +344,8 @@ pub fn gemfile_lock(content: &[u8]) -> Result<Parsed, LangError> {
         }
     }
 
-    if section.is_none() && !text.trim().is_empty() {
-        return Err(LangError::malformed("Gemfile.lock", "no section"));
+    if !known_section && !text.trim().is_empty() {
+        return Err(LangError::malformed("Gemfile.lock", "no Bundler section"));
     }
 
     let ids: Vec<String> = packages.iter().map(|p| p.id.clone()).collect();
