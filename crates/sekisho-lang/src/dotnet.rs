@@ -9,8 +9,8 @@ use std::collections::{HashMap, HashSet};
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::XmlVersion;
-use serde_json::{Map, Value};
 use sekisho_model::PackageKind;
+use serde_json::{Map, Value};
 
 use crate::{LangError, LangPackage, Parsed, Relationship};
 
@@ -63,9 +63,9 @@ pub fn deps_json(content: &[u8]) -> Result<Parsed, LangError> {
     let mut projects: Vec<usize> = Vec::new();
     for (key, lib) in libraries {
         let Some((name, version)) = key.split_once('/') else {
-            parsed
-                .warnings
-                .push(format!("deps.json library {key:?}: not Name/Version, skipped"));
+            parsed.warnings.push(format!(
+                "deps.json library {key:?}: not Name/Version, skipped"
+            ));
             continue;
         };
         let kind = lib.get("type").and_then(Value::as_str).unwrap_or("");

@@ -2,9 +2,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use sekisho_model::PackageKind;
 use serde_json::Value as Json;
 use serde_yaml_ng::Value as Yaml;
-use sekisho_model::PackageKind;
 
 use crate::{LangError, LangPackage, Parsed, Relationship};
 
@@ -74,10 +74,7 @@ pub fn pubspec_lock(content: &[u8]) -> Result<Parsed, LangError> {
                 .push(format!("{FORMAT} {name:?}: no version, skipped"));
             continue;
         };
-        let dependency = entry
-            .get("dependency")
-            .and_then(Yaml::as_str)
-            .unwrap_or("");
+        let dependency = entry.get("dependency").and_then(Yaml::as_str).unwrap_or("");
         let mut pkg = LangPackage::new(PackageKind::Pub, name, version);
         pkg.relationship = match dependency {
             "direct main" | "direct dev" | "direct overridden" => Relationship::Direct,
@@ -166,7 +163,9 @@ impl<'a> TermReader<'a> {
             match c {
                 b'"' => return Ok(String::from_utf8_lossy(&out).into_owned()),
                 b'\\' => {
-                    let Some(&n) = self.s.get(self.pos) else { break };
+                    let Some(&n) = self.s.get(self.pos) else {
+                        break;
+                    };
                     self.pos += 1;
                     out.push(match n {
                         b'n' => b'\n',
@@ -183,7 +182,8 @@ impl<'a> TermReader<'a> {
     fn bare_word(&mut self) -> String {
         let start = self.pos;
         while let Some(&c) = self.s.get(self.pos) {
-            if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'?' | b'!' | b'@' | b'-' | b'+')
+            if c.is_ascii_alphanumeric()
+                || matches!(c, b'_' | b'.' | b'?' | b'!' | b'@' | b'-' | b'+')
             {
                 self.pos += 1;
             } else {
@@ -244,10 +244,7 @@ impl<'a> TermReader<'a> {
             _ => {
                 let word = self.bare_word();
                 if word.is_empty() {
-                    return Err(format!(
-                        "unexpected {:?} at byte {}",
-                        c as char, self.pos
-                    ));
+                    return Err(format!("unexpected {:?} at byte {}", c as char, self.pos));
                 }
                 // `key: value` keyword pair.
                 if keyword && self.s.get(self.pos) == Some(&b':') {
@@ -351,9 +348,9 @@ pub fn mix_lock(content: &[u8]) -> Result<Parsed, LangError> {
         let (Some(name), Some(Term::Str(version))) =
             (fields.get(1).and_then(Term::text), fields.get(2))
         else {
-            parsed
-                .warnings
-                .push(format!("{FORMAT} {app:?}: no package name and version, skipped"));
+            parsed.warnings.push(format!(
+                "{FORMAT} {app:?}: no package name and version, skipped"
+            ));
             continue;
         };
         if by_app.contains_key(app) {
@@ -491,23 +488,23 @@ pub fn podfile_lock(content: &[u8]) -> Result<Parsed, LangError> {
         Some(Yaml::Sequence(s)) => s,
         Some(_) => return Err(LangError::malformed(FORMAT, "`PODS` not a list")),
     };
-    let direct: Option<HashSet<String>> = doc
-        .get("DEPENDENCIES")
-        .and_then(Yaml::as_sequence)
-        .map(|deps| {
-            deps.iter()
-                .filter_map(Yaml::as_str)
-                .filter_map(|d| d.split_whitespace().next())
-                .map(str::to_string)
-                .collect()
-        });
+    let direct: Option<HashSet<String>> =
+        doc.get("DEPENDENCIES")
+            .and_then(Yaml::as_sequence)
+            .map(|deps| {
+                deps.iter()
+                    .filter_map(Yaml::as_str)
+                    .filter_map(|d| d.split_whitespace().next())
+                    .map(str::to_string)
+                    .collect()
+            });
     let mut by_name: HashMap<String, usize> = HashMap::new();
     let mut wanted: Vec<Vec<String>> = Vec::new();
     let mut add = |parsed: &mut Parsed, spec: &str, deps: Vec<String>| {
         let Some((name, version)) = pod_spec(spec) else {
-            parsed
-                .warnings
-                .push(format!("{FORMAT} pod {spec:?}: not `Name (version)`, skipped"));
+            parsed.warnings.push(format!(
+                "{FORMAT} pod {spec:?}: not `Name (version)`, skipped"
+            ));
             return;
         };
         if by_name.contains_key(name) {
@@ -547,9 +544,9 @@ pub fn podfile_lock(content: &[u8]) -> Result<Parsed, LangError> {
                     add(&mut parsed, spec, deps);
                 }
             }
-            _ => parsed
-                .warnings
-                .push(format!("{FORMAT}: a pod is neither a string nor a mapping, skipped")),
+            _ => parsed.warnings.push(format!(
+                "{FORMAT}: a pod is neither a string nor a mapping, skipped"
+            )),
         }
     }
     resolve_dependencies(&mut parsed.packages, wanted, &by_name);
@@ -587,7 +584,12 @@ pub fn conan_lock(content: &[u8]) -> Result<Parsed, LangError> {
         let list = |node: &Json, key: &str| -> Vec<String> {
             node.get(key)
                 .and_then(Json::as_array)
-                .map(|a| a.iter().filter_map(Json::as_str).map(str::to_string).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Json::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let direct: HashSet<String> = nodes
@@ -597,10 +599,8 @@ pub fn conan_lock(content: &[u8]) -> Result<Parsed, LangError> {
             .into_iter()
             .collect();
         // Nodes some node requires at run time (not build-only).
-        let host_required: HashSet<String> = nodes
-            .values()
-            .flat_map(|n| list(n, "requires"))
-            .collect();
+        let host_required: HashSet<String> =
+            nodes.values().flat_map(|n| list(n, "requires")).collect();
         let mut by_node: HashMap<String, usize> = HashMap::new();
         let mut seen_ids: HashMap<String, usize> = HashMap::new();
         let mut wanted: Vec<Vec<String>> = Vec::new();
@@ -612,14 +612,17 @@ pub fn conan_lock(content: &[u8]) -> Result<Parsed, LangError> {
         });
         for key in keys {
             let node = &nodes[key.as_str()];
-            let Some(r) = node.get("ref").and_then(Json::as_str).filter(|r| !r.is_empty())
+            let Some(r) = node
+                .get("ref")
+                .and_then(Json::as_str)
+                .filter(|r| !r.is_empty())
             else {
                 continue;
             };
             let Some((name, version)) = conan_ref(r) else {
-                parsed
-                    .warnings
-                    .push(format!("{FORMAT} node {key}: ref {r:?} not name/version, skipped"));
+                parsed.warnings.push(format!(
+                    "{FORMAT} node {key}: ref {r:?} not name/version, skipped"
+                ));
                 continue;
             };
             let id = format!("{name}/{version}");
@@ -942,12 +945,15 @@ mod tests {
                 "https://github.com/apple/swift-nio.git",
                 "github.com/apple/swift-nio",
             ),
-            ("https://github.com/apple/swift-nio", "github.com/apple/swift-nio"),
-            ("git@github.com:apple/swift-nio.git", "github.com/apple/swift-nio"),
             (
-                "ssh://git@example.com/team/pkg.git",
-                "example.com/team/pkg",
+                "https://github.com/apple/swift-nio",
+                "github.com/apple/swift-nio",
             ),
+            (
+                "git@github.com:apple/swift-nio.git",
+                "github.com/apple/swift-nio",
+            ),
+            ("ssh://git@example.com/team/pkg.git", "example.com/team/pkg"),
             ("/Users/me/src/local-pkg", "/Users/me/src/local-pkg"),
         ] {
             assert_eq!(swift_name(loc), want, "{loc}");

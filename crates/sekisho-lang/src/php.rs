@@ -8,8 +8,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::Value;
 use sekisho_model::PackageKind;
+use serde_json::Value;
 
 use crate::{LangError, LangPackage, Parsed, Relationship};
 
@@ -68,7 +68,10 @@ pub fn composer_lock(content: &[u8]) -> Result<Parsed, LangError> {
             None | Some(Value::Null) => continue,
             Some(Value::Array(a)) => a,
             Some(_) => {
-                return Err(LangError::malformed(FORMAT, format!("`{key}` not an array")));
+                return Err(LangError::malformed(
+                    FORMAT,
+                    format!("`{key}` not an array"),
+                ));
             }
         };
         for (i, record) in records.iter().enumerate() {

@@ -49,7 +49,11 @@ pub fn purl(kind: PackageKind, name: &str, version: &str) -> String {
         PackageKind::Cocoapods => match name.split_once('/') {
             Some((pod, sub)) if !pod.is_empty() && !sub.is_empty() => {
                 let sub: Vec<String> = sub.split('/').map(|s| purl::encode(s, b"+")).collect();
-                format!("{}#{}", purl::build(ty, None, pod, version, &[]), sub.join("/"))
+                format!(
+                    "{}#{}",
+                    purl::build(ty, None, pod, version, &[]),
+                    sub.join("/")
+                )
             }
             _ => purl::build(ty, None, name, version, &[]),
         },

@@ -254,8 +254,8 @@ enum Section {
 /// at version `1.13.0`). Gems named under `DEPENDENCIES` are [`Relationship::Direct`], the
 /// others [`Relationship::Indirect`] (both [`Relationship::Unknown`] when the file has no
 /// `DEPENDENCIES` section). Each gem's dependencies are the ids of the gems its indented lines
-/// name that the file locks. A file with text but none of Bundler's headings is malformed; a spec line that is
-/// not `name (version)` is skipped with a warning.
+/// name that the file locks. A file with text but none of Bundler's headings is malformed; a
+/// spec line that is not `name (version)` is skipped with a warning.
 pub fn gemfile_lock(content: &[u8]) -> Result<Parsed, LangError> {
     let text = String::from_utf8_lossy(content);
     let mut parsed = Parsed::default();

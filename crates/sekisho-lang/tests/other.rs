@@ -96,7 +96,11 @@ fn mix_lock_matches_trivy() {
     let golden = golden_packages("mix.lock.json.golden", "mix.lock");
     // Trivy reports no dependencies for mix.lock; ours are checked below.
     assert_eq!(without_dependencies(as_golden(&parsed)), golden);
-    let phoenix = parsed.packages.iter().find(|p| p.name == "phoenix").unwrap();
+    let phoenix = parsed
+        .packages
+        .iter()
+        .find(|p| p.name == "phoenix")
+        .unwrap();
     assert_eq!(
         phoenix.dependencies,
         [
@@ -466,7 +470,12 @@ fn julia_manifest_v2() {
                     "ade2ca70-3891-5945-98fb-dc099432e06a"
                 ])
             ),
-            ("MyLocal", "", "11111111-2222-3333-4444-555555555555", s(&[])),
+            (
+                "MyLocal",
+                "",
+                "11111111-2222-3333-4444-555555555555",
+                s(&[])
+            ),
             (
                 "Parsers",
                 "2.7.2",
@@ -479,9 +488,24 @@ fn julia_manifest_v2() {
                 "de0858da-6303-5e67-8744-51eddeeeb8d7",
                 s(&["4ec0a83e-493e-50e2-b9ac-8f72acf5a8f5"])
             ),
-            ("Twin", "1.0.0", "aaaaaaaa-0000-0000-0000-000000000001", s(&[])),
-            ("Twin", "2.0.0", "aaaaaaaa-0000-0000-0000-000000000002", s(&[])),
-            ("Unicode", "1.9.3", "4ec0a83e-493e-50e2-b9ac-8f72acf5a8f5", s(&[])),
+            (
+                "Twin",
+                "1.0.0",
+                "aaaaaaaa-0000-0000-0000-000000000001",
+                s(&[])
+            ),
+            (
+                "Twin",
+                "2.0.0",
+                "aaaaaaaa-0000-0000-0000-000000000002",
+                s(&[])
+            ),
+            (
+                "Unicode",
+                "1.9.3",
+                "4ec0a83e-493e-50e2-b9ac-8f72acf5a8f5",
+                s(&[])
+            ),
             (
                 "UsesTwin",
                 "0.1.0",
@@ -490,7 +514,10 @@ fn julia_manifest_v2() {
             ),
         ]
     );
-    assert!(parsed.packages.iter().all(|p| p.kind == Some(PackageKind::Julia)));
+    assert!(parsed
+        .packages
+        .iter()
+        .all(|p| p.kind == Some(PackageKind::Julia)));
     assert_eq!(parsed.packages[1].purl(), "pkg:julia/Example@0.5.3");
     assert_eq!(parsed.warnings.len(), 1);
     assert!(parsed.warnings[0].contains("NoUuid"));
@@ -523,8 +550,7 @@ fn julia_manifest_v1() {
 
 #[test]
 fn conda_environment_matches_trivy() {
-    let parsed =
-        other::conda_environment(fixture("conda-environment/environment.yaml")).unwrap();
+    let parsed = other::conda_environment(fixture("conda-environment/environment.yaml")).unwrap();
     // Trivy's answer is a CycloneDX document: its library components.
     let golden: serde_json::Value = serde_json::from_slice(
         &trivy_repo()["trivy-repo/testdata/conda-environment-cyclonedx.json.golden"],

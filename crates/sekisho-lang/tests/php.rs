@@ -64,7 +64,11 @@ fn debian_app_composer_files() {
             .iter()
             .map(|p| (p.name.as_str(), p.version.as_str()))
             .collect();
-        assert_eq!(got, [("monolog/monolog", "2.3.5"), ("psr/log", "1.1.4")], "{path}");
+        assert_eq!(
+            got,
+            [("monolog/monolog", "2.3.5"), ("psr/log", "1.1.4")],
+            "{path}"
+        );
         assert_eq!(parsed.packages[0].dependencies, ["psr/log@1.1.4"], "{path}");
         assert_eq!(
             parsed.packages[0].purl(),
@@ -115,17 +119,27 @@ fn composer_lock_dev_and_replace() {
         parsed.packages[0].dependencies,
         ["monolog/monolog@2.3.5", "symfony/polyfill@1.27.0"]
     );
-    assert!(!parsed.packages[1].dev, "a prod package listed again in dev stays prod");
+    assert!(
+        !parsed.packages[1].dev,
+        "a prod package listed again in dev stays prod"
+    );
     assert!(parsed.packages[3].dev);
 }
 
 #[test]
 fn malformed_files() {
-    for bad in [&b""[..], b"[]", b"{\"packages\": 3}", b"{\"packages\": [", b"null"] {
-        assert!(matches!(
-            php::composer_lock(bad),
-            Err(LangError::Malformed { .. })
-        ), "{:?}", String::from_utf8_lossy(bad));
+    for bad in [
+        &b""[..],
+        b"[]",
+        b"{\"packages\": 3}",
+        b"{\"packages\": [",
+        b"null",
+    ] {
+        assert!(
+            matches!(php::composer_lock(bad), Err(LangError::Malformed { .. })),
+            "{:?}",
+            String::from_utf8_lossy(bad)
+        );
     }
     for bad in [&b""[..], b"3", b"{\"dev\": true}"] {
         assert!(php::installed_json(bad).is_err());
@@ -137,7 +151,10 @@ fn malformed_files() {
 #[test]
 fn hostile_input_never_panics() {
     survives_hostile_input(php::composer_lock, fixture("composer/composer.lock"));
-    survives_hostile_input(php::installed_json, fixture("composer-vendor/installed.json"));
+    survives_hostile_input(
+        php::installed_json,
+        fixture("composer-vendor/installed.json"),
+    );
 }
 
 #[test]

@@ -26,10 +26,19 @@ const RACK_GEMSPEC: &str = "usr/share/rubygems-integration/all/specifications/ra
 fn debian_app_gemspec_is_rack_2_2_22() {
     let content = debian_app_file(RACK_GEMSPEC);
     assert_eq!(classify(RACK_GEMSPEC), Some(FileType::Gemspec));
-    let parsed = parse(FileType::Gemspec, RACK_GEMSPEC, &content, &Limits::default()).unwrap();
+    let parsed = parse(
+        FileType::Gemspec,
+        RACK_GEMSPEC,
+        &content,
+        &Limits::default(),
+    )
+    .unwrap();
     assert_eq!(parsed.packages.len(), 1);
     let rack = &parsed.packages[0];
-    assert_eq!((rack.name.as_str(), rack.version.as_str()), ("rack", "2.2.22"));
+    assert_eq!(
+        (rack.name.as_str(), rack.version.as_str()),
+        ("rack", "2.2.22")
+    );
     assert_eq!(rack.licenses, ["MIT"]);
     assert_eq!(rack.id, "rack@2.2.22");
     assert_eq!(rack.purl(), "pkg:gem/rack@2.2.22");
@@ -51,7 +60,10 @@ Gem::Specification.new do |spec|
 end
 "#;
     let p = &ruby::gemspec(spec).unwrap().packages[0];
-    assert_eq!((p.name.as_str(), p.version.as_str()), ("nokogiri", "1.15.4"));
+    assert_eq!(
+        (p.name.as_str(), p.version.as_str()),
+        ("nokogiri", "1.15.4")
+    );
     assert_eq!(p.licenses, ["MIT"]);
 
     let spec = br#"Gem::Specification.new do |s|
@@ -166,7 +178,10 @@ fn debian_app_gemfile_lock() {
             ("tilt".into(), "2.0.10".into(), "indirect", vec![]),
         ]
     );
-    assert!(parsed.packages.iter().all(|p| p.purl().starts_with("pkg:gem/")));
+    assert!(parsed
+        .packages
+        .iter()
+        .all(|p| p.purl().starts_with("pkg:gem/")));
     assert!(parsed.warnings.is_empty());
 }
 
@@ -228,7 +243,10 @@ BUNDLED WITH
             ("racc", "1.6.2", Relationship::Indirect),
         ]
     );
-    assert_eq!(parsed.packages[1].dependencies, ["activesupport@7.1.0.alpha"]);
+    assert_eq!(
+        parsed.packages[1].dependencies,
+        ["activesupport@7.1.0.alpha"]
+    );
     assert_eq!(parsed.packages[3].dependencies, ["racc@1.6.2"]);
     assert_eq!(parsed.warnings.len(), 1, "{:?}", parsed.warnings);
     assert!(parsed.warnings[0].contains("weird line"));
@@ -255,7 +273,10 @@ fn hostile_input_never_panics() {
 fn hundred_thousand_gems() {
     let mut lock = String::from("GEM\n  remote: https://rubygems.org/\n  specs:\n");
     for i in 0..100_000 {
-        lock.push_str(&format!("    gem{i} (1.0.{i})\n      gem{} (>= 0)\n", i + 1));
+        lock.push_str(&format!(
+            "    gem{i} (1.0.{i})\n      gem{} (>= 0)\n",
+            i + 1
+        ));
     }
     lock.push_str("\nDEPENDENCIES\n");
     for i in 0..100_000 {
