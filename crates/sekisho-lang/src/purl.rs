@@ -45,6 +45,18 @@ pub fn purl(kind: PackageKind, name: &str, version: &str) -> String {
             _ => purl::build(ty, None, name, version, &[]),
         },
         PackageKind::Hex => purl::build(ty, None, &name.to_lowercase(), version, &[]),
+        // A subspec `Pod/Sub` is the pod's purl with subpath `Sub`.
+        PackageKind::Cocoapods => match name.split_once('/') {
+            Some((pod, sub)) if !pod.is_empty() && !sub.is_empty() => {
+                let sub: Vec<String> = sub.split('/').map(|s| purl::encode(s, b"+")).collect();
+                format!(
+                    "{}#{}",
+                    purl::build(ty, None, pod, version, &[]),
+                    sub.join("/")
+                )
+            }
+            _ => purl::build(ty, None, name, version, &[]),
+        },
         _ => purl::build(ty, None, name, version, &[]),
     }
 }
@@ -104,6 +116,12 @@ mod tests {
                 "monolog/monolog",
                 "2.3.5",
                 "pkg:composer/monolog/monolog@2.3.5",
+            ),
+            (
+                PackageKind::Cocoapods,
+                "GoogleUtilities/NSData+zlib",
+                "7.5.2",
+                "pkg:cocoapods/GoogleUtilities@7.5.2#NSData+zlib",
             ),
             (
                 PackageKind::Hex,
