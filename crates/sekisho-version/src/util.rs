@@ -15,12 +15,6 @@ pub(crate) fn split_while(s: &str, f: impl Fn(u8) -> bool) -> (&str, &str) {
     s.split_at(n)
 }
 
-pub(crate) fn sign(o: Ordering) -> i32 {
-    match o {
-        Ordering::Less => -1,
-        Ordering::Equal => 0,
-        Ordering::Greater => 1,
-    }
 }
 
 #[cfg(test)]
@@ -32,7 +26,6 @@ mod tests {
         assert_eq!(cmp_digits("007", "7"), Ordering::Equal);
         assert_eq!(cmp_digits("", "0"), Ordering::Equal);
         assert_eq!(cmp_digits("99", "100"), Ordering::Less);
-        assert_eq!(sign(Ordering::Less), -1);
         assert_eq!(split_while("12ab", |c| c.is_ascii_digit()), ("12", "ab"));
     }
 }

@@ -6,8 +6,55 @@ use std::cmp::Ordering;
 
 use sekisho_version::{compare, Ecosystem};
 
-/// Lines excluded, by file and line text, with the reason.
-const EXCLUDED: &[(&str, &str, &str)] = &[];
+/// Lines excluded, by file and line text, with the reason. Only hand-written files: every line of
+/// every generated file (made by the ecosystems' own tools) passes.
+const EXCLUDED: &[(&str, &str, &str)] = &[
+    // alpine-versions.txt marks these as depending on the apk-tools release ("on latest apk ...
+    // but on 3.x ..."); we follow apk-tools 2.10 (Alpine 3.10), which made the generated file.
+    ("alpine-versions.txt", "1-r-0 < 1-r0", "apk-tools release dependent (file comment)"),
+    ("alpine-versions.txt", "1-r-1 < 1-r0", "apk-tools release dependent (file comment)"),
+    ("alpine-versions.txt", "1.2.0A < 1.2.0d", "apk-tools release dependent (file comment)"),
+    ("alpine-versions.txt", "1.2.0D < 1.2.0d", "apk-tools release dependent (file comment)"),
+    ("alpine-versions.txt", "1 > 1-ruff", "apk-tools release dependent (file comment)"),
+    ("alpine-versions.txt", "1-ruff2 = 1--ruff1", "apk-tools release dependent (file comment)"),
+    (
+        "alpine-versions.txt",
+        "0.1.0_alpha_pre2 < 0.1.0_alpha",
+        "apk-tools 2.10 puts the longer version after: a suffix number token is not a suffix",
+    ),
+    (
+        "maven-versions.txt",
+        "1-1 = 1-ga-1",
+        "Maven 3.9 behaviour; ComparableVersion 3.8.6 (the generated file's reference) gives <",
+    ),
+    (
+        "packagist-versions.txt",
+        "1.2.3.# = 1.2.3",
+        "PHP version_compare: `#` canonicalises to a trailing `.`, an empty part, which is less",
+    ),
+    (
+        "packagist-versions.txt",
+        "1.2.3.# = 1.2.3.#",
+        "PHP version_compare returns -1 for this version against itself (trailing empty part)",
+    ),
+    (
+        "packagist-versions.txt",
+        "1.2.3.# = 1.2.3.1",
+        "PHP version_compare: an empty part is less than a number",
+    ),
+    (
+        "packagist-versions.txt",
+        "999999999999999999999999999991 < 999999999999999999999999999999",
+        "PHP version_compare saturates numbers at PHP_INT_MAX, so these are equal",
+    ),
+    (
+        "packagist-versions.txt",
+        "999999999999999999999999999991.999999999999999999999999999991.999999999999999999999999999991 < 999999999999999999999999999999.999999999999999999999999999991.999999999999999999999999999991",
+        "PHP version_compare saturates numbers at PHP_INT_MAX, so these are equal",
+    ),
+    ("rubygems-versions.txt", "1 > 1beta", "RubyGems 3.3 rejects `1beta` as malformed"),
+    ("rubygems-versions.txt", "1 > 1gamma", "RubyGems 3.3 rejects `1gamma` as malformed"),
+];
 
 fn check(file: &str, eco: Ecosystem) -> (usize, Vec<String>) {
     let files = common::fixture_files();
