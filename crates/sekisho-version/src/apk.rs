@@ -54,11 +54,9 @@ impl Cursor<'_> {
             match c {
                 b'.' => n = Tok::DigitOrZero,
                 b'_' => n = Tok::Suffix,
-                b'-' => {
-                    if rest.get(1) == Some(&b'r') {
-                        n = Tok::RevisionNo;
-                        self.advance(1);
-                    }
+                b'-' if rest.get(1) == Some(&b'r') => {
+                    n = Tok::RevisionNo;
+                    self.advance(1);
                 }
                 _ => {}
             }
@@ -106,12 +104,16 @@ impl Cursor<'_> {
                 i = 1;
             }
             Tok::Suffix => {
-                if let Some(k) = PRE_SUFFIXES.iter().position(|p| rest.starts_with(p.as_bytes())) {
+                if let Some(k) = PRE_SUFFIXES
+                    .iter()
+                    .position(|p| rest.starts_with(p.as_bytes()))
+                {
                     i = PRE_SUFFIXES[k].len();
                     v = k as i64 - PRE_SUFFIXES.len() as i64;
                     nt = Tok::SuffixNo;
-                } else if let Some(k) =
-                    POST_SUFFIXES.iter().position(|p| rest.starts_with(p.as_bytes()))
+                } else if let Some(k) = POST_SUFFIXES
+                    .iter()
+                    .position(|p| rest.starts_with(p.as_bytes()))
                 {
                     i = POST_SUFFIXES[k].len();
                     v = k as i64;

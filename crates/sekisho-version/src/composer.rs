@@ -84,8 +84,16 @@ pub fn php_version_compare(a: &str, b: &str) -> Ordering {
         if a.is_empty() || b.is_empty() {
             return (!a.is_empty()).cmp(&!b.is_empty());
         }
-        let v1 = if a[0] == b'#' { a.clone() } else { canonicalize(&a) };
-        let v2 = if b[0] == b'#' { b.clone() } else { canonicalize(&b) };
+        let v1 = if a[0] == b'#' {
+            a.clone()
+        } else {
+            canonicalize(&a)
+        };
+        let v2 = if b[0] == b'#' {
+            b.clone()
+        } else {
+            canonicalize(&b)
+        };
         let (mut p1, mut p2) = (0usize, 0usize);
         let (mut n1, mut n2) = (true, true);
         let mut compare = Ordering::Equal;
@@ -139,7 +147,10 @@ pub fn php_version_compare(a: &str, b: &str) -> Ordering {
 
 /// Compares two Packagist versions: `version_compare` with leading `v`/`V` removed. Never fails.
 pub fn compare(a: &str, b: &str) -> Ordering {
-    php_version_compare(a.trim_start_matches(['v', 'V']), b.trim_start_matches(['v', 'V']))
+    php_version_compare(
+        a.trim_start_matches(['v', 'V']),
+        b.trim_start_matches(['v', 'V']),
+    )
 }
 
 fn expand_stability(s: &str) -> String {
@@ -166,9 +177,11 @@ fn modifier(s: &str) -> Option<String> {
         rest = cand;
         let mut out = String::new();
         let mut ok = true;
-        let label = ["stable", "beta", "b", "rc", "alpha", "a", "patch", "pl", "p"]
-            .into_iter()
-            .find(|l| rest.starts_with(l));
+        let label = [
+            "stable", "beta", "b", "rc", "alpha", "a", "patch", "pl", "p",
+        ]
+        .into_iter()
+        .find(|l| rest.starts_with(l));
         if let Some(l) = label {
             rest = &rest[l.len()..];
             // ((?:[.-]?\d+)*+)
@@ -286,7 +299,8 @@ pub fn normalize(version: &str) -> Option<String> {
             && parts[0].bytes().all(|c| c.is_ascii_digit())
             && !parts[0].is_empty()
             && parts[1..].iter().all(|p| {
-                !p.is_empty() && (p.bytes().all(|c| c.is_ascii_digit()) || matches!(*p, "x" | "X" | "*"))
+                !p.is_empty()
+                    && (p.bytes().all(|c| c.is_ascii_digit()) || matches!(*p, "x" | "X" | "*"))
             })
         {
             let mut out: Vec<String> = parts
@@ -326,7 +340,10 @@ mod tests {
         assert_eq!(normalize("1.0.0-RC1").as_deref(), Some("1.0.0.0-RC1"));
         assert_eq!(normalize("1.0.0-p1").as_deref(), Some("1.0.0.0-patch1"));
         assert_eq!(normalize("1.0-dev").as_deref(), Some("1.0.0.0-dev"));
-        assert_eq!(normalize("1.x-dev").as_deref(), Some("1.9999999.9999999.9999999-dev"));
+        assert_eq!(
+            normalize("1.x-dev").as_deref(),
+            Some("1.9999999.9999999.9999999-dev")
+        );
         assert_eq!(normalize("dev-main").as_deref(), Some("dev-main"));
         assert_eq!(normalize("1.0.0+build").as_deref(), Some("1.0.0.0"));
         assert_eq!(normalize("20100102").as_deref(), Some("20100102"));

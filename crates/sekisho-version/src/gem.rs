@@ -44,9 +44,7 @@ fn valid(s: &str) -> bool {
     let first_ok = parts
         .next()
         .is_some_and(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()));
-    if !first_ok
-        || !parts.all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_alphanumeric()))
-    {
+    if !first_ok || !parts.all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_alphanumeric())) {
         return false;
     }
     match pre {
@@ -228,7 +226,10 @@ mod tests {
         assert!(compare("a1", "1").is_err());
         assert_eq!(GemVersion::parse("2.2.3").unwrap().bump().version, "2.3");
         assert_eq!(GemVersion::parse("2.9.9").unwrap().bump().version, "2.10");
-        assert_eq!(GemVersion::parse("1.0.rc1").unwrap().release().version, "1.0");
+        assert_eq!(
+            GemVersion::parse("1.0.rc1").unwrap().release().version,
+            "1.0"
+        );
         assert_eq!(increment("99"), "100");
     }
 }

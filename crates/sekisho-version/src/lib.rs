@@ -171,11 +171,9 @@ pub fn compare(eco: Ecosystem, a: &str, b: &str) -> Result<Ordering, VersionErro
         Ecosystem::Rpm => rpm::compare(a, b),
         Ecosystem::Apk => Ok(apk::compare(a, b)),
         Ecosystem::Pypi => Ok(pep440::compare(a, b)),
-        Ecosystem::Npm
-        | Ecosystem::Golang
-        | Ecosystem::Cargo
-        | Ecosystem::Pub
-        | Ecosystem::Hex => semver::compare(eco, a, b),
+        Ecosystem::Npm | Ecosystem::Golang | Ecosystem::Cargo | Ecosystem::Pub | Ecosystem::Hex => {
+            semver::compare(eco, a, b)
+        }
         Ecosystem::Maven => Ok(maven::compare(a, b)),
         Ecosystem::Gem => gem::compare(a, b),
         Ecosystem::Composer => Ok(composer::compare(a, b)),

@@ -116,7 +116,11 @@ impl MavenVersion {
             }
         }
         if lower.len() > start {
-            add(&mut arena, cur, parse_item(is_digit, sub(start, lower.len())));
+            add(
+                &mut arena,
+                cur,
+                parse_item(is_digit, sub(start, lower.len())),
+            );
         }
         // Normalise the innermost lists first (they were created last).
         while let Some(l) = lists.pop() {

@@ -99,7 +99,8 @@ impl PartialOrd for NugetVersion {
 
 /// Parses a NuGet version, naming it on failure.
 pub fn parse(s: &str) -> Result<NugetVersion, VersionError> {
-    NugetVersion::parse(s).ok_or_else(|| VersionError::version(Ecosystem::Nuget, s, "not a NuGet version"))
+    NugetVersion::parse(s)
+        .ok_or_else(|| VersionError::version(Ecosystem::Nuget, s, "not a NuGet version"))
 }
 
 /// Compares two NuGet versions.

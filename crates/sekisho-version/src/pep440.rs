@@ -110,11 +110,9 @@ impl Pep440Version {
             rest = r;
         }
         let mut post = None;
-        if let Some(r) = rest.strip_prefix('-').map(take_num) {
-            if let (Some(n), r) = r {
-                post = Some(n.to_string());
-                rest = r;
-            }
+        if let Some((Some(n), r)) = rest.strip_prefix('-').map(take_num) {
+            post = Some(n.to_string());
+            rest = r;
         }
         if post.is_none() {
             if let Some((_, n, r)) = take_labelled(rest, &["post", "rev", "r"]) {
@@ -246,11 +244,15 @@ fn pre_key(v: &Pep440Version) -> Bound<(PreKind, Num<'_>)> {
 }
 
 fn post_key(v: &Pep440Version) -> Bound<Num<'_>> {
-    v.post.as_deref().map_or(Bound::NegInf, |n| Bound::Val(Num(n)))
+    v.post
+        .as_deref()
+        .map_or(Bound::NegInf, |n| Bound::Val(Num(n)))
 }
 
 fn dev_key(v: &Pep440Version) -> Bound<Num<'_>> {
-    v.dev.as_deref().map_or(Bound::PosInf, |n| Bound::Val(Num(n)))
+    v.dev
+        .as_deref()
+        .map_or(Bound::PosInf, |n| Bound::Val(Num(n)))
 }
 
 impl Ord for Pep440Version {
@@ -297,7 +299,10 @@ pub fn legacy_key(s: &str) -> Vec<String> {
         let len = if c.is_ascii_digit() {
             bytes[i..].iter().take_while(|c| c.is_ascii_digit()).count()
         } else if c.is_ascii_lowercase() {
-            bytes[i..].iter().take_while(|c| c.is_ascii_lowercase()).count()
+            bytes[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_lowercase())
+                .count()
         } else if c == b'.' || c == b'-' {
             1
         } else {

@@ -33,9 +33,7 @@ pub fn satisfies(eco: Ecosystem, version: &str, constraint: &str) -> Result<bool
         Ecosystem::Composer => any_of(constraint, |c| composer_and(version, c)),
         Ecosystem::Gem => any_of(constraint, |c| gem_and(version, c)),
         Ecosystem::Pypi => any_of(constraint, |c| pep440_and(version, c)),
-        Ecosystem::Maven | Ecosystem::Nuget
-            if constraint.trim_start().starts_with(['[', '(']) =>
-        {
+        Ecosystem::Maven | Ecosystem::Nuget if constraint.trim_start().starts_with(['[', '(']) => {
             intervals(eco, version, constraint)
         }
         _ => any_of(constraint, |c| simple_and(eco, version, c)),
@@ -54,7 +52,9 @@ fn any_of(
     Ok(any)
 }
 
-const OPS: [&str; 11] = ["===", "==", "!=", "<=", ">=", "~>", "~=", "<", ">", "=", "^"];
+const OPS: [&str; 11] = [
+    "===", "==", "!=", "<=", ">=", "~>", "~=", "<", ">", "=", "^",
+];
 
 /// Splits a leading operator (`~` included) from the rest.
 fn split_op(s: &str) -> (&str, &str) {
@@ -138,7 +138,11 @@ fn simple_and(eco: Ecosystem, version: &str, c: &str) -> Result<bool, VersionErr
         }
         let (op, v) = split_op(&item);
         if v.is_empty() {
-            return Err(VersionError::constraint(eco, c, "operator without a version"));
+            return Err(VersionError::constraint(
+                eco,
+                c,
+                "operator without a version",
+            ));
         }
         let ok = if matches!(op, "^" | "~" | "~>") && is_semver_eco(eco) {
             let (lo, hi) = semver_bounds(eco, op, v, c)?;
@@ -288,7 +292,9 @@ fn npm_desugar(tok: &str, full: &str, out: &mut Vec<Comparator>) -> Result<(), V
     let p = parse_partial(v).ok_or_else(|| npm_err(full, "not a version"))?;
     let z = || "0".to_string();
     let [ma, mi, pa] = p.nums.clone();
-    let exact = |ma: &String, mi: &String, pa: &String| sv(ma.clone(), mi.clone(), pa.clone(), p.pre.clone());
+    let exact = |ma: &String, mi: &String, pa: &String| {
+        sv(ma.clone(), mi.clone(), pa.clone(), p.pre.clone())
+    };
     let any = Comparator {
         op: "*",
         v: sv(z(), z(), z(), Vec::new()),
@@ -575,7 +581,10 @@ fn composer_one(version: &str, item: &str, full: &str) -> Result<bool, VersionEr
         let lo = norm(v)?;
         let lo = if has_stability(&lo) { lo } else { lo + "-dev" };
         let nums = composer_numbers(&lo);
-        let zero = |i: usize| nums.get(i).is_none_or(|n| n.trim_start_matches('0').is_empty());
+        let zero = |i: usize| {
+            nums.get(i)
+                .is_none_or(|n| n.trim_start_matches('0').is_empty())
+        };
         let pos = if !zero(0) || parts < 2 {
             0
         } else if !zero(1) || parts < 3 {
@@ -591,7 +600,11 @@ fn composer_one(version: &str, item: &str, full: &str) -> Result<bool, VersionEr
     if body.ends_with(".*") || body.ends_with(".x") || body.ends_with(".X") {
         let head = &body[..body.len() - 2];
         let nums: Vec<String> = head.split('.').map(str::to_string).collect();
-        if nums.is_empty() || nums.iter().any(|n| n.is_empty() || !n.bytes().all(|c| c.is_ascii_digit())) {
+        if nums.is_empty()
+            || nums
+                .iter()
+                .any(|n| n.is_empty() || !n.bytes().all(|c| c.is_ascii_digit()))
+        {
             return Err(composer_err(full, "bad wildcard"));
         }
         let mut lo_nums = nums.clone();
@@ -617,8 +630,9 @@ fn composer_one(version: &str, item: &str, full: &str) -> Result<bool, VersionEr
 }
 
 fn composer_and(version: &str, c: &str) -> Result<bool, VersionError> {
-    let v = composer::normalize(version)
-        .ok_or_else(|| VersionError::version(Ecosystem::Composer, version, "Composer cannot normalise it"))?;
+    let v = composer::normalize(version).ok_or_else(|| {
+        VersionError::version(Ecosystem::Composer, version, "Composer cannot normalise it")
+    })?;
     // Composer also accepts a single `|` between alternatives.
     let mut any = false;
     for alt in c.split('|').map(str::trim) {
@@ -627,10 +641,12 @@ fn composer_and(version: &str, c: &str) -> Result<bool, VersionError> {
         }
         let mut all = true;
         if let Some((a, b)) = alt.split_once(" - ") {
-            let lo = composer::normalize(a.trim()).ok_or_else(|| composer_err(c, "not a version"))?;
+            let lo =
+                composer::normalize(a.trim()).ok_or_else(|| composer_err(c, "not a version"))?;
             let lo = if has_stability(a) { lo } else { lo + "-dev" };
             let bp = written_parts(b.trim());
-            let hi = composer::normalize(b.trim()).ok_or_else(|| composer_err(c, "not a version"))?;
+            let hi =
+                composer::normalize(b.trim()).ok_or_else(|| composer_err(c, "not a version"))?;
             let ok_hi = if bp < 3 {
                 composer_cmp(&v, "<", &bump_at(&composer_numbers(&hi), bp.max(1) - 1))
             } else {
@@ -721,11 +737,15 @@ fn pep440_one(version: &str, spec: &str, full: &str) -> Result<bool, VersionErro
         ">=" => v.public() >= s,
         "<" => {
             v.public() < s
-                && !(!s.is_prerelease() && v.is_prerelease() && v.base().cmp(&s.base()) == Ordering::Equal)
+                && !(!s.is_prerelease()
+                    && v.is_prerelease()
+                    && v.base().cmp(&s.base()) == Ordering::Equal)
         }
         ">" => {
             v.public() > s
-                && !(!s.is_postrelease() && v.is_postrelease() && v.base().cmp(&s.base()) == Ordering::Equal)
+                && !(!s.is_postrelease()
+                    && v.is_postrelease()
+                    && v.base().cmp(&s.base()) == Ordering::Equal)
                 && !(v.local.is_some() && v.base().cmp(&s.base()) == Ordering::Equal)
         }
         "~=" => {
@@ -754,16 +774,29 @@ fn prefix_match(v: &Pep440Version, p: &Pep440Version) -> bool {
     }
     // Pre/post/dev parts of the prefix must match the candidate's next parts exactly.
     if p.pre.is_some() || p.post.is_some() || p.dev.is_some() {
-        if v.release.iter().skip(n).any(|d| d.bytes().any(|c| c != b'0')) {
+        if v.release
+            .iter()
+            .skip(n)
+            .any(|d| d.bytes().any(|c| c != b'0'))
+        {
             return false;
         }
-        if p.pre.is_some() && v.pre.as_ref().map(|(k, x)| (*k, x.trim_start_matches('0'))) != p.pre.as_ref().map(|(k, x)| (*k, x.trim_start_matches('0'))) {
+        if p.pre.is_some()
+            && v.pre.as_ref().map(|(k, x)| (*k, x.trim_start_matches('0')))
+                != p.pre.as_ref().map(|(k, x)| (*k, x.trim_start_matches('0')))
+        {
             return false;
         }
-        if p.post.is_some() && v.post.as_deref().map(|x| x.trim_start_matches('0')) != p.post.as_deref().map(|x| x.trim_start_matches('0')) {
+        if p.post.is_some()
+            && v.post.as_deref().map(|x| x.trim_start_matches('0'))
+                != p.post.as_deref().map(|x| x.trim_start_matches('0'))
+        {
             return false;
         }
-        if p.dev.is_some() && v.dev.as_deref().map(|x| x.trim_start_matches('0')) != p.dev.as_deref().map(|x| x.trim_start_matches('0')) {
+        if p.dev.is_some()
+            && v.dev.as_deref().map(|x| x.trim_start_matches('0'))
+                != p.dev.as_deref().map(|x| x.trim_start_matches('0'))
+        {
             return false;
         }
     }
@@ -783,7 +816,9 @@ fn intervals(eco: Ecosystem, version: &str, c: &str) -> Result<bool, VersionErro
         if open != '[' && open != '(' {
             return Err(err("expected [ or ("));
         }
-        let end = rest.find([']', ')']).ok_or_else(|| err("unclosed interval"))?;
+        let end = rest
+            .find([']', ')'])
+            .ok_or_else(|| err("unclosed interval"))?;
         let close = rest.as_bytes()[end];
         let body = &rest[1..end];
         rest = rest[end + 1..].trim_start();

@@ -29,7 +29,11 @@ pub struct RpmVersion<'a> {
 pub fn parse(s: &str) -> Result<RpmVersion<'_>, VersionError> {
     let v = s.trim();
     if v.is_empty() {
-        return Err(VersionError::version(Ecosystem::Rpm, s, "version string is empty"));
+        return Err(VersionError::version(
+            Ecosystem::Rpm,
+            s,
+            "version string is empty",
+        ));
     }
     let (epoch, rest) = match v.split_once(':') {
         Some((e, rest)) => (Some(e), rest),

@@ -15,7 +15,6 @@ pub(crate) fn split_while(s: &str, f: impl Fn(u8) -> bool) -> (&str, &str) {
     s.split_at(n)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -61,7 +61,12 @@ fn garbage_never_panics() {
 /// Inputs that would nest deeply in a recursive parser (Maven's lists) are handled iteratively.
 #[test]
 fn deep_inputs() {
-    let deep = ["1-".repeat(20_000), "a1".repeat(20_000), "1.".repeat(20_000), "(".repeat(20_000)];
+    let deep = [
+        "1-".repeat(20_000),
+        "a1".repeat(20_000),
+        "1.".repeat(20_000),
+        "(".repeat(20_000),
+    ];
     for eco in Ecosystem::ALL {
         for d in &deep {
             let t = std::time::Instant::now();

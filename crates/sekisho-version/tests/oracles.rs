@@ -68,7 +68,12 @@ fn run_python(script: &str, module: &str, input: &str) -> Option<Vec<String>> {
         child.stdin.take()?.write_all(input.as_bytes()).ok()?;
         let out = child.wait_with_output().ok()?;
         assert!(out.status.success(), "{py} oracle script failed");
-        return Some(String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect());
+        return Some(
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .map(str::to_string)
+                .collect(),
+        );
     }
     None
 }
@@ -104,7 +109,11 @@ fn differential(name: &str, eco: Ecosystem, pairs: &[(String, String)], answers:
     for f in &failures {
         eprintln!("  {f}");
     }
-    assert!(failures.is_empty(), "{name}: {} disagreements", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{name}: {} disagreements",
+        failures.len()
+    );
 }
 
 #[test]
@@ -112,7 +121,11 @@ fn dpkg_oracle() {
     if Command::new("dpkg").arg("--version").output().is_err() {
         return skip("dpkg", "dpkg not found");
     }
-    let ps = pairs(&["debian-versions-generated.txt", "debian-versions.txt"], 300, 0x5eC1_5140);
+    let ps = pairs(
+        &["debian-versions-generated.txt", "debian-versions.txt"],
+        300,
+        0x5ec1_5140,
+    );
     // One shell process runs every comparison.
     let mut input = String::new();
     for (a, b) in &ps {
@@ -129,9 +142,17 @@ else echo invalid; fi; done"#;
         .stdout(Stdio::piped())
         .spawn()
         .expect("sh");
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
-    let answers: Vec<String> = String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect();
+    let answers: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
     differential("dpkg", Ecosystem::Deb, &ps, &answers);
 }
 
@@ -150,7 +171,11 @@ for line in sys.stdin:
 
 #[test]
 fn packaging_oracle() {
-    let ps = pairs(&["pypi-versions-generated.txt", "pypi-versions.txt"], 400, 0x9e37_79b9);
+    let ps = pairs(
+        &["pypi-versions-generated.txt", "pypi-versions.txt"],
+        400,
+        0x9e37_79b9,
+    );
     let input: String = ps.iter().map(|(a, b)| format!("{a}\t{b}\n")).collect();
     match run_python(PACKAGING, "packaging.version", &input) {
         Some(answers) => differential("packaging", Ecosystem::Pypi, &ps, &answers),
@@ -178,10 +203,17 @@ for line in sys.stdin:
 #[test]
 fn rpm_oracle() {
     // RPM labels from the redhat vectors plus Debian's (which are also valid RPM labels).
-    let ps = pairs(&["redhat-versions.txt", "debian-versions-generated.txt"], 300, 0x2545_f491);
+    let ps = pairs(
+        &["redhat-versions.txt", "debian-versions-generated.txt"],
+        300,
+        0x2545_f491,
+    );
     let input: String = ps.iter().map(|(a, b)| format!("{a}\t{b}\n")).collect();
     match run_python(RPM, "rpm", &input) {
         Some(answers) => differential("rpm.labelCompare", Ecosystem::Rpm, &ps, &answers),
-        None => skip("rpm", "no python3 with the rpm module (apt-get install python3-rpm)"),
+        None => skip(
+            "rpm",
+            "no python3 with the rpm module (apt-get install python3-rpm)",
+        ),
     }
 }

@@ -143,7 +143,10 @@ fn maven_and_nuget_ranges() {
     check(Ecosystem::Nuget, &cases);
     check(
         Ecosystem::Maven,
-        &[("2.0-SNAPSHOT", "[1.0,2.0)", true), ("1.5", ">= 1.0, < 2.0", true)],
+        &[
+            ("2.0-SNAPSHOT", "[1.0,2.0)", true),
+            ("1.5", ">= 1.0, < 2.0", true),
+        ],
     );
 }
 
@@ -160,12 +163,26 @@ fn simple_lists() {
     );
     check(
         Ecosystem::Cargo,
-        &[("1.9.0", "^1.2", true), ("2.0.0", "^1.2", false), ("1.2.9", "~1.2", true)],
+        &[
+            ("1.9.0", "^1.2", true),
+            ("2.0.0", "^1.2", false),
+            ("1.2.9", "~1.2", true),
+        ],
     );
-    check(Ecosystem::Hex, &[("2.9.0", "~> 2.0", true), ("1.5.0", ">= 1.0.0 and < 2.0.0", true)]);
+    check(
+        Ecosystem::Hex,
+        &[
+            ("2.9.0", "~> 2.0", true),
+            ("1.5.0", ">= 1.0.0 and < 2.0.0", true),
+        ],
+    );
     check(
         Ecosystem::Deb,
-        &[("1.2-1", "< 1.2-2", true), ("1:0.9", ">= 1.0", true), ("1.0~rc1", ">=1.0", false)],
+        &[
+            ("1.2-1", "< 1.2-2", true),
+            ("1:0.9", ">= 1.0", true),
+            ("1.0~rc1", ">=1.0", false),
+        ],
     );
     check(Ecosystem::Apk, &[("1.2.3-r1", ">=1.2.3-r0, <1.2.4", true)]);
     check(Ecosystem::Rpm, &[("0:1.2-3.el8", "<1.2-4.el8", true)]);

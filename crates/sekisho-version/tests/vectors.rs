@@ -62,7 +62,16 @@ fn check(file: &str, eco: Ecosystem) -> (usize, Vec<String>) {
     let mut pass = 0;
     let mut failures = Vec::new();
     for l in common::parse_lines(text) {
-        let line = format!("{} {} {}", l.a, match l.op { Ordering::Less => "<", Ordering::Equal => "=", Ordering::Greater => ">" }, l.b);
+        let line = format!(
+            "{} {} {}",
+            l.a,
+            match l.op {
+                Ordering::Less => "<",
+                Ordering::Equal => "=",
+                Ordering::Greater => ">",
+            },
+            l.b
+        );
         if EXCLUDED.iter().any(|(f, t, _)| *f == file && *t == line) {
             continue;
         }
@@ -70,7 +79,10 @@ fn check(file: &str, eco: Ecosystem) -> (usize, Vec<String>) {
         let rev = compare(eco, &l.b, &l.a);
         match (fwd, rev) {
             (Ok(x), Ok(y)) if x == l.op && y == l.op.reverse() => pass += 1,
-            (x, y) => failures.push(format!("{file}:{}: {line}: got {x:?} / reversed {y:?}", l.line_no)),
+            (x, y) => failures.push(format!(
+                "{file}:{}: {line}: got {x:?} / reversed {y:?}",
+                l.line_no
+            )),
         }
     }
     (pass, failures)
@@ -82,7 +94,12 @@ fn run(file: &str, eco: Ecosystem) {
     for f in failures.iter().take(200) {
         eprintln!("  {f}");
     }
-    assert!(failures.is_empty(), "{file}: {} of {} lines failed", failures.len(), pass + failures.len());
+    assert!(
+        failures.is_empty(),
+        "{file}: {} of {} lines failed",
+        failures.len(),
+        pass + failures.len()
+    );
 }
 
 macro_rules! vector_tests {

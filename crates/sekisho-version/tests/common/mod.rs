@@ -16,7 +16,10 @@ pub fn fixtures_path() -> PathBuf {
         }
         match dir.parent() {
             Some(p) => dir = p,
-            None => panic!("osv-semantic-fixtures.tar.gz not found above {}", manifest.display()),
+            None => panic!(
+                "osv-semantic-fixtures.tar.gz not found above {}",
+                manifest.display()
+            ),
         }
     }
 }
@@ -28,7 +31,13 @@ pub fn fixture_files() -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for e in ar.entries().expect("entries") {
         let mut e = e.expect("entry");
-        let name = e.path().expect("path").file_name().unwrap().to_string_lossy().to_string();
+        let name = e
+            .path()
+            .expect("path")
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
         if !name.ends_with(".txt") {
             continue;
         }
