@@ -382,6 +382,30 @@ pub fn parse(
     Ok(parsed)
 }
 
+/// The manifest a lockfile's reader consults beside it (same directory), when there is one:
+/// `Cargo.toml` says which of `Cargo.lock`'s crates only dev-dependencies bring in.
+pub fn companion(file: FileType) -> Option<&'static str> {
+    match file {
+        FileType::CargoLock => Some("Cargo.toml"),
+        _ => None,
+    }
+}
+
+/// [`parse`], then what the [`companion`] manifest (its bytes, when present) adds.
+pub fn parse_with_companion(
+    file: FileType,
+    path: &str,
+    content: &[u8],
+    manifest: Option<&[u8]>,
+    limits: &Limits,
+) -> Result<Parsed, LangError> {
+    let mut parsed = parse(file, path, content, limits)?;
+    if let (FileType::CargoLock, Some(manifest)) = (file, manifest) {
+        rust::mark_cargo_dev(&mut parsed, manifest);
+    }
+    Ok(parsed)
+}
+
 /// An executable: Go build info, else cargo-auditable data, else nothing (not an error: most
 /// executables are neither).
 fn binary(content: &[u8]) -> Result<Parsed, LangError> {

@@ -222,3 +222,90 @@ fn dep_section(content: &[u8]) -> Option<&[u8]> {
     }
     single(content)
 }
+
+/// The crates a `Cargo.toml` names only as dev-dependencies (in `[dev-dependencies]` or a
+/// target's, and not also as normal or build dependencies), with the package's name.
+fn dev_only_dependencies(manifest: &[u8]) -> Option<(String, Vec<String>)> {
+    let text = std::str::from_utf8(manifest).ok()?;
+    let doc: toml::Table = toml::from_str(text).ok()?;
+    let name = doc.get("package")?.get("name")?.as_str()?.to_string();
+    let mut tables = vec![&doc];
+    if let Some(targets) = doc.get("target").and_then(|t| t.as_table()) {
+        tables.extend(targets.values().filter_map(|t| t.as_table()));
+    }
+    let names = |key: &str| -> Vec<String> {
+        tables
+            .iter()
+            .filter_map(|t| t.get(key).and_then(|d| d.as_table()))
+            .flat_map(|deps| {
+                deps.iter().map(|(alias, spec)| {
+                    // `alias = { package = "real-name", ... }` renames a dependency.
+                    spec.get("package")
+                        .and_then(|p| p.as_str())
+                        .unwrap_or(alias)
+                        .to_string()
+                })
+            })
+            .collect()
+    };
+    let mut normal = names("dependencies");
+    normal.extend(names("build-dependencies"));
+    let dev = names("dev-dependencies")
+        .into_iter()
+        .filter(|d| !normal.contains(d))
+        .collect();
+    Some((name, dev))
+}
+
+/// Mark what only `Cargo.toml`'s dev-dependencies bring in as `dev`: every package reachable
+/// from the root crate through a dev-only dependency and not through its other dependencies
+/// (Trivy drops these; they are kept here, marked).
+pub fn mark_cargo_dev(parsed: &mut Parsed, manifest: &[u8]) {
+    let Some((root_name, dev)) = dev_only_dependencies(manifest) else {
+        return;
+    };
+    let index: HashMap<String, usize> = parsed
+        .packages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.clone(), i))
+        .collect();
+    let Some(root) = parsed
+        .packages
+        .iter()
+        .position(|p| p.name == root_name && p.relationship == Relationship::Root)
+    else {
+        return;
+    };
+    let reach = |starts: Vec<usize>, packages: &[LangPackage]| {
+        let mut seen = vec![false; packages.len()];
+        let mut stack = starts;
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut seen[i], true) {
+                continue;
+            }
+            stack.extend(
+                packages[i]
+                    .dependencies
+                    .iter()
+                    .filter_map(|d| index.get(d).copied()),
+            );
+        }
+        seen
+    };
+    let root_deps: Vec<usize> = parsed.packages[root]
+        .dependencies
+        .iter()
+        .filter_map(|d| index.get(d).copied())
+        .collect();
+    let (dev_starts, normal_starts): (Vec<usize>, Vec<usize>) = root_deps
+        .into_iter()
+        .partition(|&i| dev.contains(&parsed.packages[i].name));
+    let normal = reach(normal_starts, &parsed.packages);
+    let dev_reach = reach(dev_starts, &parsed.packages);
+    for (i, p) in parsed.packages.iter_mut().enumerate() {
+        if dev_reach[i] && !normal[i] && i != root {
+            p.dev = true;
+        }
+    }
+}

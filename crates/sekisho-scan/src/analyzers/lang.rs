@@ -62,6 +62,7 @@ impl Analyzer for LangPackages {
             Some(FileType::JavaArchive) => Interest::Whole,
             Some(_) if entry.size <= MAX_MANIFEST => Interest::Whole,
             Some(_) => Interest::Skip,
+            None if entry.size <= MAX_COMPANION && is_companion(&entry.path) => Interest::Whole,
             None if is_executable(entry) => Interest::Head(sekisho_lang::SNIFF_LEN),
             None => Interest::Skip,
         }
@@ -75,48 +76,66 @@ impl Analyzer for LangPackages {
         let Some(file) =
             sekisho_lang::classify(&entry.path).or_else(|| sekisho_lang::sniff(content))
         else {
+            // A companion manifest: kept for the lockfile beside it.
+            out.bytes.get_or_insert_with(|| content.to_vec());
             return;
         };
-        match sekisho_lang::parse(file, &entry.path, content, &self.limits) {
-            Ok(parsed) => {
-                out.packages
-                    .extend(to_packages(file, &entry.path, parsed.packages));
-                out.warnings.extend(
-                    parsed
-                        .warnings
-                        .into_iter()
-                        .map(|w| format!("/{}: {w}", entry.path)),
-                );
-            }
-            Err(e) => out.warnings.push(format!("/{}: {e}", entry.path)),
+        if sekisho_lang::companion(file).is_some() {
+            // Read after the merge, with the manifest beside it.
+            out.bytes.get_or_insert_with(|| content.to_vec());
+            return;
         }
+        let parsed = sekisho_lang::parse(file, &entry.path, content, &self.limits);
+        record(file, &entry.path, parsed, out);
     }
 
     fn analyze(&self, ctx: &mut Analysis<'_>) {
+        let scan = ctx.scan;
         let layers = &ctx.report.source.layers;
         let mut found: Vec<Package> = Vec::new();
         let mut warnings = Vec::new();
-        let paths: std::collections::BTreeSet<&str> = ctx
-            .scan
+        let paths: std::collections::BTreeSet<&str> = scan
             .outputs
             .iter()
             .flat_map(|outs| {
                 outs.iter()
-                    .filter(|(_, o)| !o.packages.is_empty() || !o.warnings.is_empty())
+                    .filter(|(p, o)| {
+                        !o.packages.is_empty()
+                            || !o.warnings.is_empty()
+                            || (o.bytes.is_some() && deferred(p).is_some())
+                    })
                     .map(|(p, _)| p.as_str())
             })
             .collect();
         for path in paths {
-            let Some((last, stored, out)) = ctx.scan.final_output(path) else {
+            let Some((last, stored, _)) = scan.final_output(path) else {
                 continue;
             };
             if stored != path {
                 continue;
             }
-            warnings.extend(out.warnings.iter().cloned());
-            for pkg in &out.packages {
+            let Some(last_out) = self.listed(scan, last, path) else {
+                continue;
+            };
+            warnings.extend(last_out.warnings.iter().cloned());
+            let earlier: Vec<(usize, AuditOutput)> = (0..last)
+                .rev()
+                .filter_map(|l| Some((l, self.listed(scan, l, path)?)))
+                .collect();
+            for pkg in &last_out.packages {
+                let same = |p: &Package| {
+                    p.name == pkg.name && p.version == pkg.version && p.path == pkg.path
+                };
+                // The first layer of the run of copies, ending at the final one, that list it.
+                let mut first = last;
+                for (layer, out) in &earlier {
+                    if !out.packages.iter().any(same) {
+                        break;
+                    }
+                    first = *layer;
+                }
                 let mut pkg = pkg.clone();
-                pkg.layer = first_layer(ctx.scan, path, last, &pkg, layers);
+                pkg.layer = layers.get(first).cloned().unwrap_or_default();
                 found.push(pkg);
             }
         }
@@ -135,29 +154,67 @@ impl Analyzer for LangPackages {
     }
 }
 
-/// The first layer of the run of layers, ending at `last`, whose copy of `path` lists `pkg`
-/// at its version.
-fn first_layer(
-    scan: &sekisho_image::ImageScan<AuditOutput>,
-    path: &str,
-    last: usize,
-    pkg: &Package,
-    layers: &[LayerRef],
-) -> LayerRef {
-    let lists = |out: &AuditOutput| {
-        out.packages
-            .iter()
-            .any(|p| p.name == pkg.name && p.version == pkg.version && p.path == pkg.path)
-    };
-    let mut first = last;
-    for layer in (0..last).rev() {
-        match scan.outputs[layer].get(path) {
-            Some(out) if lists(out) => first = layer,
-            Some(_) => break,
-            None => {}
-        }
+impl LangPackages {
+    /// What `layer`'s copy of `path` lists: read while streaming, or now for a lockfile read
+    /// with its companion manifest (the final filesystem's copy of it).
+    fn listed(
+        &self,
+        scan: &sekisho_image::ImageScan<AuditOutput>,
+        layer: usize,
+        path: &str,
+    ) -> Option<AuditOutput> {
+        let out = scan.outputs[layer].get(path)?;
+        let Some(file) = deferred(path) else {
+            return Some(AuditOutput {
+                packages: out.packages.clone(),
+                warnings: out.warnings.clone(),
+                ..AuditOutput::default()
+            });
+        };
+        let bytes = out.bytes.as_deref()?;
+        let dir = path
+            .rsplit_once('/')
+            .map(|(d, _)| format!("{d}/"))
+            .unwrap_or_default();
+        let manifest = sekisho_lang::companion(file).and_then(|name| {
+            let (_, _, m) = scan.final_output(&format!("{dir}{name}"))?;
+            m.bytes.as_deref()
+        });
+        let parsed = sekisho_lang::parse_with_companion(file, path, bytes, manifest, &self.limits);
+        let mut out = AuditOutput::default();
+        record(file, path, parsed, &mut out);
+        Some(out)
     }
-    layers.get(first).cloned().unwrap_or_default()
+}
+
+/// A lockfile read after the merge, with its companion manifest.
+fn deferred(path: &str) -> Option<FileType> {
+    sekisho_lang::classify(path).filter(|f| sekisho_lang::companion(*f).is_some())
+}
+
+/// Largest companion manifest kept (`Cargo.toml`).
+const MAX_COMPANION: u64 = 1 << 20;
+
+fn is_companion(path: &str) -> bool {
+    path.rsplit('/').next() == Some("Cargo.toml")
+}
+
+/// Keep what a parser found in `out`: packages with absolute paths, warnings naming the file.
+fn record(
+    file: FileType,
+    path: &str,
+    parsed: Result<sekisho_lang::Parsed, sekisho_lang::LangError>,
+    out: &mut AuditOutput,
+) {
+    match parsed {
+        Ok(parsed) => {
+            out.packages
+                .extend(to_packages(file, path, parsed.packages));
+            out.warnings
+                .extend(parsed.warnings.into_iter().map(|w| format!("/{path}: {w}")));
+        }
+        Err(e) => out.warnings.push(format!("/{path}: {e}")),
+    }
 }
 
 /// Where an installed package lives: its own directory for metadata files inside one
