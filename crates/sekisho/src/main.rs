@@ -36,6 +36,17 @@ enum Command {
     /// Lint Dockerfiles and Containerfiles (hadolint's rules and more).
     #[command(alias = "lint")]
     Dockerfile(lint_cmd::LintArgs),
+    /// Compare two versions by an ecosystem's rules and print `<`, `=` or `>` (like
+    /// `dpkg --compare-versions`, for every ecosystem).
+    Vercmp {
+        /// Ecosystem, by purl type: deb, rpm, apk, pypi, npm, maven, golang, cargo, gem,
+        /// composer, nuget, pub, hex.
+        ecosystem: String,
+        /// First version.
+        a: String,
+        /// Second version.
+        b: String,
+    },
     /// Explain an ID sekisho reports: a Dockerfile rule (DL3008, SK1001), an image check
     /// (CIS-DI-0001, SK-IMG-001) or a secret rule (aws-access-key-id).
     Explain {
@@ -55,6 +66,7 @@ fn main() -> ExitCode {
         Command::Dockerfile(args) => lint_cmd::run(&args)
             .map(|code| u8::try_from(code).unwrap_or(1))
             .map_err(Into::into),
+        Command::Vercmp { ecosystem, a, b } => vercmp(&ecosystem, &a, &b),
         Command::Explain { rule } => match sekisho_scan::rules::explain(&rule) {
             Some(text) => emit(&None, &text).map(|_| 0),
             None => Err(anyhow::anyhow!("unknown rule {rule:?}")),
@@ -114,4 +126,21 @@ pub fn emit(output: &Option<PathBuf>, text: &str) -> anyhow::Result<()> {
             }
         }
     }
+}
+
+/// `sekisho vercmp`.
+fn vercmp(ecosystem: &str, a: &str, b: &str) -> anyhow::Result<u8> {
+    let eco = sekisho_version::Ecosystem::from_purl_type(ecosystem).ok_or_else(|| {
+        let known: Vec<&str> = sekisho_version::Ecosystem::ALL
+            .iter()
+            .map(|e| e.as_str())
+            .collect();
+        anyhow::anyhow!("unknown ecosystem {ecosystem:?}; one of {}", known.join(", "))
+    })?;
+    let sign = match sekisho_version::compare(eco, a, b)? {
+        std::cmp::Ordering::Less => "<",
+        std::cmp::Ordering::Equal => "=",
+        std::cmp::Ordering::Greater => ">",
+    };
+    emit(&None, &format!("{sign}\n")).map(|_| 0)
 }
