@@ -37,7 +37,7 @@ fi
 export SEKISHO_REQUIRE_GO=1
 # Version comparison is checked against the package managers' own code: dpkg (installed),
 # rpm's Python binding and Python's packaging (Debian packages).
-if ! python3 -c 'import rpm, packaging' 2> /dev/null; then
+if ! /usr/bin/python3 -c 'import rpm, packaging' 2> /dev/null; then
   apt-get update -qq && apt-get install -y -qq python3-rpm python3-packaging > /dev/null
 fi
 export SEKISHO_REQUIRE_ORACLES=1
