@@ -383,12 +383,47 @@ pub fn parse(
 }
 
 /// The manifest a lockfile's reader consults beside it (same directory), when there is one:
-/// `Cargo.toml` says which of `Cargo.lock`'s crates only dev-dependencies bring in.
+/// `Cargo.toml` says which of `Cargo.lock`'s crates only dev-dependencies bring in; a yarn
+/// v1 lockfile does not record the project at all, its `package.json` does.
 pub fn companion(file: FileType) -> Option<&'static str> {
     match file {
         FileType::CargoLock => Some("Cargo.toml"),
+        FileType::Yarn => Some("package.json"),
         _ => None,
     }
+}
+
+/// Which packages only development dependencies bring in: those reachable from `dev_starts`
+/// and not from `normal_starts` (indexes into `packages`, edges by id).
+pub(crate) fn dev_only(
+    packages: &[LangPackage],
+    normal_starts: Vec<usize>,
+    dev_starts: Vec<usize>,
+) -> Vec<bool> {
+    let index: std::collections::HashMap<&str, usize> = packages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
+    let reach = |starts: Vec<usize>| {
+        let mut seen = vec![false; packages.len()];
+        let mut stack = starts;
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut seen[i], true) {
+                continue;
+            }
+            stack.extend(
+                packages[i]
+                    .dependencies
+                    .iter()
+                    .filter_map(|d| index.get(d.as_str()).copied()),
+            );
+        }
+        seen
+    };
+    let normal = reach(normal_starts);
+    let dev = reach(dev_starts);
+    normal.into_iter().zip(dev).map(|(n, d)| d && !n).collect()
 }
 
 /// [`parse`], then what the [`companion`] manifest (its bytes, when present) adds.
@@ -400,8 +435,10 @@ pub fn parse_with_companion(
     limits: &Limits,
 ) -> Result<Parsed, LangError> {
     let mut parsed = parse(file, path, content, limits)?;
-    if let (FileType::CargoLock, Some(manifest)) = (file, manifest) {
-        rust::mark_cargo_dev(&mut parsed, manifest);
+    match (file, manifest) {
+        (FileType::CargoLock, Some(manifest)) => rust::mark_cargo_dev(&mut parsed, manifest),
+        (FileType::Yarn, Some(manifest)) => npm::apply_package_json(&mut parsed, manifest),
+        _ => {}
     }
     Ok(parsed)
 }

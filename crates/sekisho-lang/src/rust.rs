@@ -264,12 +264,6 @@ pub fn mark_cargo_dev(parsed: &mut Parsed, manifest: &[u8]) {
     let Some((root_name, dev)) = dev_only_dependencies(manifest) else {
         return;
     };
-    let index: HashMap<String, usize> = parsed
-        .packages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.id.clone(), i))
-        .collect();
     let Some(root) = parsed
         .packages
         .iter()
@@ -277,35 +271,19 @@ pub fn mark_cargo_dev(parsed: &mut Parsed, manifest: &[u8]) {
     else {
         return;
     };
-    let reach = |starts: Vec<usize>, packages: &[LangPackage]| {
-        let mut seen = vec![false; packages.len()];
-        let mut stack = starts;
-        while let Some(i) = stack.pop() {
-            if std::mem::replace(&mut seen[i], true) {
-                continue;
-            }
-            stack.extend(
-                packages[i]
-                    .dependencies
-                    .iter()
-                    .filter_map(|d| index.get(d).copied()),
-            );
-        }
-        seen
-    };
-    let root_deps: Vec<usize> = parsed.packages[root]
+    let index: HashMap<&str, usize> = parsed
+        .packages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
+    let (dev_starts, normal_starts): (Vec<usize>, Vec<usize>) = parsed.packages[root]
         .dependencies
         .iter()
-        .filter_map(|d| index.get(d).copied())
-        .collect();
-    let (dev_starts, normal_starts): (Vec<usize>, Vec<usize>) = root_deps
-        .into_iter()
+        .filter_map(|d| index.get(d.as_str()).copied())
         .partition(|&i| dev.contains(&parsed.packages[i].name));
-    let normal = reach(normal_starts, &parsed.packages);
-    let dev_reach = reach(dev_starts, &parsed.packages);
+    let dev_only = crate::dev_only(&parsed.packages, normal_starts, dev_starts);
     for (i, p) in parsed.packages.iter_mut().enumerate() {
-        if dev_reach[i] && !normal[i] && i != root {
-            p.dev = true;
-        }
+        p.dev |= dev_only[i] && i != root;
     }
 }

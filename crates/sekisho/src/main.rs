@@ -135,7 +135,10 @@ fn vercmp(ecosystem: &str, a: &str, b: &str) -> anyhow::Result<u8> {
             .iter()
             .map(|e| e.as_str())
             .collect();
-        anyhow::anyhow!("unknown ecosystem {ecosystem:?}; one of {}", known.join(", "))
+        anyhow::anyhow!(
+            "unknown ecosystem {ecosystem:?}; one of {}",
+            known.join(", ")
+        )
     })?;
     let sign = match sekisho_version::compare(eco, a, b)? {
         std::cmp::Ordering::Less => "<",

@@ -196,7 +196,7 @@ fn deferred(path: &str) -> Option<FileType> {
 const MAX_COMPANION: u64 = 1 << 20;
 
 fn is_companion(path: &str) -> bool {
-    path.rsplit('/').next() == Some("Cargo.toml")
+    matches!(path.rsplit('/').next(), Some("Cargo.toml" | "package.json"))
 }
 
 /// Keep what a parser found in `out`: packages with absolute paths, warnings naming the file.
