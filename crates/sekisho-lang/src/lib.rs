@@ -165,6 +165,45 @@ pub enum FileType {
 }
 
 impl FileType {
+    /// Every file type, for fuzzing and documentation.
+    pub const ALL: [FileType; 35] = [
+        FileType::PythonMetadata,
+        FileType::PythonRequirements,
+        FileType::Pipfile,
+        FileType::Poetry,
+        FileType::Uv,
+        FileType::Pylock,
+        FileType::Pdm,
+        FileType::NpmPackageJson,
+        FileType::NpmLock,
+        FileType::Yarn,
+        FileType::Pnpm,
+        FileType::Bun,
+        FileType::JavaArchive,
+        FileType::Pom,
+        FileType::Gradle,
+        FileType::Sbt,
+        FileType::GoMod,
+        FileType::GoVendor,
+        FileType::Binary,
+        FileType::CargoLock,
+        FileType::Gemspec,
+        FileType::GemfileLock,
+        FileType::ComposerInstalled,
+        FileType::ComposerLock,
+        FileType::DepsJson,
+        FileType::NugetLock,
+        FileType::PackagesConfig,
+        FileType::DirectoryPackagesProps,
+        FileType::PubspecLock,
+        FileType::MixLock,
+        FileType::SwiftResolved,
+        FileType::PodfileLock,
+        FileType::ConanLock,
+        FileType::JuliaManifest,
+        FileType::CondaEnvironment,
+    ];
+
     /// Whether this file is installed software (as opposed to a lockfile or manifest that
     /// describes what would be installed).
     pub fn is_installed(self) -> bool {
