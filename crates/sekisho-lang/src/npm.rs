@@ -970,6 +970,70 @@ fn strip_jsonc(input: &[u8]) -> Vec<u8> {
     out
 }
 
+/// What a project's `package.json` adds to the yarn lockfile beside it (which does not record
+/// the project): the project itself as the root (when it has a name and version), its
+/// `dependencies`/`optionalDependencies` as direct dependencies and the rest indirect, and
+/// what only its `devDependencies` bring in marked dev. A dependency is the lockfile's package
+/// of that name whose version satisfies the range (or the only one of that name).
+pub fn apply_package_json(parsed: &mut Parsed, manifest: &[u8]) {
+    let Ok(doc) = serde_json::from_slice::<Value>(manifest) else {
+        return;
+    };
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, p) in parsed.packages.iter().enumerate() {
+        by_name.entry(p.name.as_str()).or_default().push(i);
+    }
+    let pick = |name: &str, range: &str| -> Option<usize> {
+        let candidates = by_name.get(name)?;
+        if let [only] = candidates.as_slice() {
+            return Some(*only);
+        }
+        candidates.iter().copied().find(|&i| {
+            sekisho_version::satisfies(
+                sekisho_version::Ecosystem::Npm,
+                &parsed.packages[i].version,
+                range,
+            )
+            .unwrap_or(false)
+        })
+    };
+    let starts = |kinds: &[&str]| -> Vec<usize> {
+        kinds
+            .iter()
+            .filter_map(|k| doc.get(*k).and_then(Value::as_object))
+            .flat_map(|deps| deps.iter())
+            .filter_map(|(name, range)| pick(name, range.as_str().unwrap_or("*")))
+            .collect()
+    };
+    let normal = starts(&["dependencies", "optionalDependencies", "peerDependencies"]);
+    let dev = starts(&["devDependencies"]);
+    let direct: HashSet<usize> = normal.iter().chain(&dev).copied().collect();
+    let dev_only = crate::dev_only(&parsed.packages, normal.clone(), dev);
+    for (i, p) in parsed.packages.iter_mut().enumerate() {
+        p.dev |= dev_only[i];
+        p.relationship = if direct.contains(&i) {
+            Relationship::Direct
+        } else {
+            Relationship::Indirect
+        };
+    }
+    let name = doc.get("name").and_then(Value::as_str).unwrap_or("");
+    let version = doc.get("version").and_then(Value::as_str).unwrap_or("");
+    if !name.is_empty() && !version.is_empty() {
+        let mut root = pkg(name, version);
+        root.relationship = Relationship::Root;
+        root.licenses = json_licenses(&doc);
+        let mut deps: Vec<String> = normal
+            .iter()
+            .map(|&i| parsed.packages[i].id.clone())
+            .collect();
+        deps.sort();
+        deps.dedup();
+        root.dependencies = deps;
+        parsed.packages.insert(0, root);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1040,69 +1104,5 @@ mod tests {
         assert_eq!(bun_resolve("@s/x", "ms", &keys), Some(1));
         assert_eq!(bun_resolve("@s/x/@t/y", "ms", &keys), Some(1));
         assert_eq!(bun_resolve("a/b", "ms", &keys), Some(0));
-    }
-}
-
-/// What a project's `package.json` adds to the yarn lockfile beside it (which does not record
-/// the project): the project itself as the root (when it has a name and version), its
-/// `dependencies`/`optionalDependencies` as direct dependencies and the rest indirect, and
-/// what only its `devDependencies` bring in marked dev. A dependency is the lockfile's package
-/// of that name whose version satisfies the range (or the only one of that name).
-pub fn apply_package_json(parsed: &mut Parsed, manifest: &[u8]) {
-    let Ok(doc) = serde_json::from_slice::<Value>(manifest) else {
-        return;
-    };
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, p) in parsed.packages.iter().enumerate() {
-        by_name.entry(p.name.as_str()).or_default().push(i);
-    }
-    let pick = |name: &str, range: &str| -> Option<usize> {
-        let candidates = by_name.get(name)?;
-        if let [only] = candidates.as_slice() {
-            return Some(*only);
-        }
-        candidates.iter().copied().find(|&i| {
-            sekisho_version::satisfies(
-                sekisho_version::Ecosystem::Npm,
-                &parsed.packages[i].version,
-                range,
-            )
-            .unwrap_or(false)
-        })
-    };
-    let starts = |kinds: &[&str]| -> Vec<usize> {
-        kinds
-            .iter()
-            .filter_map(|k| doc.get(*k).and_then(Value::as_object))
-            .flat_map(|deps| deps.iter())
-            .filter_map(|(name, range)| pick(name, range.as_str().unwrap_or("*")))
-            .collect()
-    };
-    let normal = starts(&["dependencies", "optionalDependencies", "peerDependencies"]);
-    let dev = starts(&["devDependencies"]);
-    let direct: HashSet<usize> = normal.iter().chain(&dev).copied().collect();
-    let dev_only = crate::dev_only(&parsed.packages, normal.clone(), dev);
-    for (i, p) in parsed.packages.iter_mut().enumerate() {
-        p.dev |= dev_only[i];
-        p.relationship = if direct.contains(&i) {
-            Relationship::Direct
-        } else {
-            Relationship::Indirect
-        };
-    }
-    let name = doc.get("name").and_then(Value::as_str).unwrap_or("");
-    let version = doc.get("version").and_then(Value::as_str).unwrap_or("");
-    if !name.is_empty() && !version.is_empty() {
-        let mut root = pkg(name, version);
-        root.relationship = Relationship::Root;
-        root.licenses = json_licenses(&doc);
-        let mut deps: Vec<String> = normal
-            .iter()
-            .map(|&i| parsed.packages[i].id.clone())
-            .collect();
-        deps.sort();
-        deps.dedup();
-        root.dependencies = deps;
-        parsed.packages.insert(0, root);
     }
 }

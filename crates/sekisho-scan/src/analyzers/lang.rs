@@ -299,6 +299,9 @@ fn npm_project_dir(lockfile: &str) -> &str {
         .unwrap_or(dir)
 }
 
+/// Where an npm package is installed, with its licences.
+type Installed = (String, Vec<String>);
+
 /// One package per (ecosystem, name, version, path); npm lockfiles and the `node_modules`
 /// they describe reported once, as `profile` says.
 fn dedupe(mut found: Vec<Package>, profile: Profile) -> Vec<Package> {
@@ -306,7 +309,7 @@ fn dedupe(mut found: Vec<Package>, profile: Profile) -> Vec<Package> {
     found.retain(|p| seen.insert((p.kind, p.name.clone(), p.version.clone(), p.path.clone())));
     let installed_npm = |p: &Package| p.kind == PackageKind::Npm && !is_npm_lockfile(&p.path);
     // (name, version) of installed npm packages under each project directory, with licences.
-    let mut installed: BTreeMap<(String, String), Vec<(String, Vec<String>)>> = BTreeMap::new();
+    let mut installed: BTreeMap<(String, String), Vec<Installed>> = BTreeMap::new();
     for p in found.iter().filter(|p| installed_npm(p)) {
         installed
             .entry((p.name.clone(), p.version.clone()))
