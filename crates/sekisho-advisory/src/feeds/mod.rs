@@ -110,6 +110,9 @@ pub fn parse_file(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Outcome {
                     return Outcome::Unrecognised;
                 }
             };
+            if is_security_wg_index(&value) {
+                return Outcome::Ignored;
+            }
             match detect_json(&value) {
                 Some(format) => Outcome::Parsed(format, parse_json(ctx, format, value)),
                 None => Outcome::Unrecognised,
@@ -164,6 +167,13 @@ fn detect_json(v: &serde_json::Value) -> Option<Format> {
         return Some(Format::DebianTracker);
     }
     None
+}
+
+/// security-wg's `vuln/npm/index.json`: every record again, keyed by number.
+fn is_security_wg_index(v: &serde_json::Value) -> bool {
+    v.as_object().is_some_and(|o| {
+        !o.is_empty() && o.values().all(|r| r.get("module_name").is_some() && r.get("vulnerable_versions").is_some())
+    })
 }
 
 fn detect_yaml(text: &str) -> Option<Format> {
