@@ -197,3 +197,32 @@ fn convert(ctx: &mut Ctx<'_>, osv: Osv) -> Option<Advisory> {
         },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_scalars_stay_strings() {
+        let text = "id: PYSEC-0000-1\nmodified: 2024-01-01T00:00:00Z\naliases: ~\naffected:\n- package:\n    name: Foo.Bar\n    ecosystem: PyPI\n  ranges:\n  - type: GIT\n    repo: x\n    events:\n    - introduced: abc\n  - type: ECOSYSTEM\n    events:\n    - introduced: 0\n    - fixed: 1.10\n  versions:\n  - 1.10\n  - \"1.9\"\nwithdrawn: 2024-02-02\n";
+        let mut warnings = Vec::new();
+        let mut ctx = Ctx { source: "s", file: "f.yaml", warnings: &mut warnings };
+        let recs = parse_yaml(&mut ctx, text);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let a = &recs[0].affected[0];
+        assert_eq!(a.name, "foo-bar");
+        assert_eq!(a.versions, vec!["1.10", "1.9"]);
+        assert_eq!(a.ranges, vec![Range::Ecosystem { events: vec![Event::Introduced("0".into()), Event::Fixed("1.10".into())] }]);
+        assert_eq!(recs[0].withdrawn.as_deref(), Some("2024-02-02"));
+    }
+
+    #[test]
+    fn malformed_records_warn() {
+        let mut warnings = Vec::new();
+        let mut ctx = Ctx { source: "s", file: "x/GHSA-1.json", warnings: &mut warnings };
+        let v = serde_json::json!({"id": "GHSA-1", "affected": [{"package": {"ecosystem": "npm"}, "ranges": []}, 7]});
+        assert!(parse_json(&mut ctx, v).is_empty());
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].to_string().contains("x/GHSA-1.json"));
+    }
+}
