@@ -32,7 +32,10 @@ pub struct BuildSummary {
 
 /// The source's name: its file or directory name without `.tar.gz`, `.tgz`, `.tar`, `.zip`.
 fn source_name(path: &Path) -> String {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "source".into());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "source".into());
     for ext in [".tar.gz", ".tgz", ".tar", ".zip"] {
         if let Some(stem) = name.strip_suffix(ext) {
             return stem.to_owned();
@@ -61,7 +64,12 @@ pub fn build(output: &Path, sources: &[PathBuf], built: &str) -> Result<BuildSum
     Ok(summary)
 }
 
-fn read_source(writer: &mut Writer, path: &Path, name: &str, warnings: &mut Vec<Warning>) -> Result<SourceSummary, Error> {
+fn read_source(
+    writer: &mut Writer,
+    path: &Path,
+    name: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<SourceSummary, Error> {
     let mut files = 0usize;
     let mut unrecognised = 0usize;
     let mut formats = BTreeSet::new();
@@ -74,7 +82,11 @@ fn read_source(writer: &mut Writer, path: &Path, name: &str, warnings: &mut Vec<
             return;
         }
         files += 1;
-        let mut ctx = Ctx { source: name, file, warnings: &mut *warnings };
+        let mut ctx = Ctx {
+            source: name,
+            file,
+            warnings: &mut *warnings,
+        };
         match feeds::parse_file(&mut ctx, bytes) {
             Outcome::Ignored => {}
             Outcome::Unrecognised => {
@@ -106,7 +118,11 @@ fn read_source(writer: &mut Writer, path: &Path, name: &str, warnings: &mut Vec<
         return Err(e);
     }
     if formats.is_empty() {
-        return Err(Error::NoLayout { path: path.to_path_buf(), files, unrecognised });
+        return Err(Error::NoLayout {
+            path: path.to_path_buf(),
+            files,
+            unrecognised,
+        });
     }
     for adv in merged.into_values() {
         affected += writer.insert(name, &adv)?;
@@ -114,14 +130,23 @@ fn read_source(writer: &mut Writer, path: &Path, name: &str, warnings: &mut Vec<
     }
     let row = SourceRow {
         name: name.to_owned(),
-        format: formats.iter().map(|f: &Format| f.as_str()).collect::<Vec<_>>().join(","),
+        format: formats
+            .iter()
+            .map(|f: &Format| f.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
         digest,
         records,
         affected,
         built: writer.built().to_owned(),
     };
     writer.add_source(&row)?;
-    Ok(SourceSummary { path: path.to_path_buf(), row, files, unrecognised })
+    Ok(SourceSummary {
+        path: path.to_path_buf(),
+        row,
+        files,
+        unrecognised,
+    })
 }
 
 /// Merges a fragment into the advisory of the same id.

@@ -44,7 +44,10 @@ CREATE TABLE affected (ecosystem TEXT NOT NULL, distro TEXT NOT NULL, name TEXT 
 const INDEX: &str = "CREATE INDEX affected_key ON affected (ecosystem, distro, name);";
 
 fn sql_err(path: &Path) -> impl Fn(rusqlite::Error) -> Error + '_ {
-    move |source| Error::Sqlite { path: path.to_path_buf(), source }
+    move |source| Error::Sqlite {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 fn json_or_null<T: serde::Serialize>(items: &[T]) -> Option<String> {
@@ -89,15 +92,29 @@ impl Writer {
         name.push(format!(".tmp-{}", std::process::id()));
         let tmp = target.with_file_name(name);
         if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir).map_err(|e| Error::Io { path: dir.to_path_buf(), source: e })?;
+            fs::create_dir_all(dir).map_err(|e| Error::Io {
+                path: dir.to_path_buf(),
+                source: e,
+            })?;
         }
         match fs::remove_file(&tmp) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::Io { path: tmp, source: e }),
+            Err(e) => {
+                return Err(Error::Io {
+                    path: tmp,
+                    source: e,
+                })
+            }
         }
         let conn = Connection::open(&tmp).map_err(sql_err(&tmp))?;
-        let mut w = Writer { conn: None, tmp: tmp.clone(), target: target.to_path_buf(), built: built.to_owned(), done: false };
+        let mut w = Writer {
+            conn: None,
+            tmp: tmp.clone(),
+            target: target.to_path_buf(),
+            built: built.to_owned(),
+            done: false,
+        };
         conn.execute_batch(
             "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;
              PRAGMA cache_size = -65536; PRAGMA page_size = 4096;",
@@ -184,8 +201,13 @@ impl Writer {
         conn.execute_batch(INDEX).map_err(&err)?;
         conn.execute_batch("COMMIT").map_err(&err)?;
         conn.close().map_err(|(_, e)| err(e))?;
-        let io = |e| Error::Io { path: tmp.clone(), source: e };
-        fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io)?;
+        let io = |e| Error::Io {
+            path: tmp.clone(),
+            source: e,
+        };
+        fs::File::open(&tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(io)?;
         fs::rename(&tmp, &self.target).map_err(io)?;
         self.done = true;
         if let Some(dir) = self.target.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -207,7 +229,10 @@ impl Drop for Writer {
 
 fn compress(display: &Display) -> Vec<u8> {
     let json = serde_json::to_vec(display).unwrap_or_default();
-    let mut enc = ZlibEncoder::new(Vec::with_capacity(json.len() / 2), flate2::Compression::default());
+    let mut enc = ZlibEncoder::new(
+        Vec::with_capacity(json.len() / 2),
+        flate2::Compression::default(),
+    );
     // Writing into a Vec cannot fail.
     let _ = enc.write_all(&json);
     enc.finish().unwrap_or_default()
@@ -258,20 +283,41 @@ pub struct Database {
 }
 
 fn uri_escape(path: &Path) -> String {
-    path.to_string_lossy().replace('%', "%25").replace('?', "%3F").replace('#', "%23")
+    path.to_string_lossy()
+        .replace('%', "%25")
+        .replace('?', "%3F")
+        .replace('#', "%23")
 }
 
 impl Database {
     /// Opens `path` read-only (`mode=ro&immutable=1`), checking that it is a whole SQLite file
     /// of this schema version.
     pub fn open(path: &Path) -> Result<Database, Error> {
-        let corrupt = |reason: &str| Error::Corrupt { path: path.to_path_buf(), reason: reason.to_owned() };
+        let corrupt = |reason: &str| Error::Corrupt {
+            path: path.to_path_buf(),
+            reason: reason.to_owned(),
+        };
         let mut file = match fs::File::open(path) {
             Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Error::Missing { path: path.to_path_buf() }),
-            Err(e) => return Err(Error::Io { path: path.to_path_buf(), source: e }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::Missing {
+                    path: path.to_path_buf(),
+                })
+            }
+            Err(e) => {
+                return Err(Error::Io {
+                    path: path.to_path_buf(),
+                    source: e,
+                })
+            }
         };
-        let len = file.metadata().map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?.len();
+        let len = file
+            .metadata()
+            .map_err(|e| Error::Io {
+                path: path.to_path_buf(),
+                source: e,
+            })?
+            .len();
         let mut header = [0u8; 100];
         if len < 100 || file.read_exact(&mut header).is_err() {
             return Err(corrupt("shorter than an SQLite header"));
@@ -283,7 +329,9 @@ impl Database {
             1 => 65536,
             n => u64::from(n),
         };
-        let pages = u64::from(u32::from_be_bytes([header[28], header[29], header[30], header[31]]));
+        let pages = u64::from(u32::from_be_bytes([
+            header[28], header[29], header[30], header[31],
+        ]));
         if page_size < 512 || pages == 0 || page_size * pages != len {
             return Err(corrupt(&format!(
                 "the header says {pages} pages of {page_size} bytes but the file has {len} bytes (truncated or partly written)"
@@ -292,22 +340,42 @@ impl Database {
         drop(file);
         let abs = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let uri = format!("file:{}?mode=ro&immutable=1", uri_escape(&abs));
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&uri, flags).map_err(sql_err(path))?;
-        let db = Database { conn, path: path.to_path_buf() };
+        let db = Database {
+            conn,
+            path: path.to_path_buf(),
+        };
         let version: Option<String> = db
             .conn
-            .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'schema_version'",
+                [],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(|e| match e {
                 rusqlite::Error::SqliteFailure(_, Some(ref m)) if m.contains("no such table") => {
-                    Error::Schema { path: path.to_path_buf(), found: 0, expected: SCHEMA_VERSION }
+                    Error::Schema {
+                        path: path.to_path_buf(),
+                        found: 0,
+                        expected: SCHEMA_VERSION,
+                    }
                 }
-                e => Error::Corrupt { path: path.to_path_buf(), reason: e.to_string() },
+                e => Error::Corrupt {
+                    path: path.to_path_buf(),
+                    reason: e.to_string(),
+                },
             })?;
         let found = version.and_then(|v| v.parse().ok()).unwrap_or(0);
         if found != SCHEMA_VERSION {
-            return Err(Error::Schema { path: path.to_path_buf(), found, expected: SCHEMA_VERSION });
+            return Err(Error::Schema {
+                path: path.to_path_buf(),
+                found,
+                expected: SCHEMA_VERSION,
+            });
         }
         Ok(db)
     }
@@ -320,11 +388,20 @@ impl Database {
     fn err(&self) -> impl Fn(rusqlite::Error) -> Error + '_ {
         move |e| match e {
             rusqlite::Error::SqliteFailure(ref f, _)
-                if matches!(f.code, rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) =>
+                if matches!(
+                    f.code,
+                    rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
+                ) =>
             {
-                Error::Corrupt { path: self.path.clone(), reason: e.to_string() }
+                Error::Corrupt {
+                    path: self.path.clone(),
+                    reason: e.to_string(),
+                }
             }
-            e => Error::Sqlite { path: self.path.clone(), source: e },
+            e => Error::Sqlite {
+                path: self.path.clone(),
+                source: e,
+            },
         }
     }
 
@@ -362,13 +439,32 @@ impl Database {
             .map_err(&err)?;
         let mut out = Vec::new();
         for row in rows {
-            let (rowid, id, source, aliases, severity, withdrawn, ranges, versions, status, fixed, aff_sev) =
-                row.map_err(&err)?;
-            let bad = |what: &str| Error::Corrupt { path: self.path.clone(), reason: format!("{id}: unreadable {what}") };
-            let parse = |s: Option<String>| -> Option<Result<_, ()>> { s.map(|s| serde_json::from_str(&s).map_err(|_| ())) };
+            let (
+                rowid,
+                id,
+                source,
+                aliases,
+                severity,
+                withdrawn,
+                ranges,
+                versions,
+                status,
+                fixed,
+                aff_sev,
+            ) = row.map_err(&err)?;
+            let bad = |what: &str| Error::Corrupt {
+                path: self.path.clone(),
+                reason: format!("{id}: unreadable {what}"),
+            };
+            let parse = |s: Option<String>| -> Option<Result<_, ()>> {
+                s.map(|s| serde_json::from_str(&s).map_err(|_| ()))
+            };
             out.push(Hit {
                 advisory_row: rowid,
-                aliases: parse(aliases).transpose().map_err(|_| bad("aliases"))?.unwrap_or_default(),
+                aliases: parse(aliases)
+                    .transpose()
+                    .map_err(|_| bad("aliases"))?
+                    .unwrap_or_default(),
                 severity: match severity {
                     Some(s) => serde_json::from_str(&s).map_err(|_| bad("severity"))?,
                     None => Vec::new(),
@@ -382,7 +478,10 @@ impl Database {
                         Some(s) => serde_json::from_str(&s).map_err(|_| bad("ranges"))?,
                         None => Vec::new(),
                     },
-                    versions: parse(versions).transpose().map_err(|_| bad("versions"))?.unwrap_or_default(),
+                    versions: parse(versions)
+                        .transpose()
+                        .map_err(|_| bad("versions"))?
+                        .unwrap_or_default(),
                     status: Status::parse(&status).ok_or_else(|| bad("status"))?,
                     fixed,
                     severity: aff_sev,
@@ -402,13 +501,20 @@ impl Database {
             .and_then(|mut s| s.query_row([advisory_row], |r| r.get(0)).optional())
             .map_err(self.err())?
             .flatten();
-        let Some(blob) = blob else { return Ok(Display::default()) };
+        let Some(blob) = blob else {
+            return Ok(Display::default());
+        };
         let mut json = Vec::new();
         ZlibDecoder::new(&blob[..])
             .read_to_end(&mut json)
-            .map_err(|e| Error::Corrupt { path: self.path.clone(), reason: format!("display blob: {e}") })?;
-        serde_json::from_slice(&json)
-            .map_err(|e| Error::Corrupt { path: self.path.clone(), reason: format!("display blob: {e}") })
+            .map_err(|e| Error::Corrupt {
+                path: self.path.clone(),
+                reason: format!("display blob: {e}"),
+            })?;
+        serde_json::from_slice(&json).map_err(|e| Error::Corrupt {
+            path: self.path.clone(),
+            reason: format!("display blob: {e}"),
+        })
     }
 
     /// The database's metadata and counts.
@@ -416,13 +522,17 @@ impl Database {
         let err = self.err();
         let built: String = self
             .conn
-            .query_row("SELECT value FROM meta WHERE key = 'built'", [], |r| r.get(0))
+            .query_row("SELECT value FROM meta WHERE key = 'built'", [], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(&err)?
             .unwrap_or_default();
         let mut stmt = self
             .conn
-            .prepare("SELECT name, format, digest, records, affected, built FROM sources ORDER BY name")
+            .prepare(
+                "SELECT name, format, digest, records, affected, built FROM sources ORDER BY name",
+            )
             .map_err(&err)?;
         let sources = stmt
             .query_map([], |r| {
@@ -440,7 +550,9 @@ impl Database {
             .map_err(&err)?;
         let count = |table: &str| -> Result<u64, Error> {
             self.conn
-                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get::<_, i64>(0))
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| {
+                    r.get::<_, i64>(0)
+                })
                 .map(|n| n as u64)
                 .map_err(self.err())
         };

@@ -44,12 +44,23 @@ pub fn from_osv(ecosystem: &str) -> (String, String) {
                 .copied()
                 .unwrap_or("");
             let name = if pro { "ubuntu-pro" } else { "ubuntu" };
-            let d = if release.is_empty() { name.to_owned() } else { format!("{name}:{release}") };
+            let d = if release.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{name}:{release}")
+            };
             ("deb".to_owned(), d)
         }
         "Alpine" => {
             let r = rest.unwrap_or("").trim_start_matches('v');
-            ("apk".to_owned(), if r.is_empty() { "alpine".into() } else { format!("alpine:{r}") })
+            (
+                "apk".to_owned(),
+                if r.is_empty() {
+                    "alpine".into()
+                } else {
+                    format!("alpine:{r}")
+                },
+            )
         }
         "Wolfi" => ("apk".to_owned(), "wolfi".to_owned()),
         "Chainguard" => ("apk".to_owned(), "chainguard".to_owned()),
@@ -63,7 +74,10 @@ pub fn from_osv(ecosystem: &str) -> (String, String) {
         "Photon OS" => distro("rpm", "photon"),
         "Azure Linux" => distro("rpm", "azurelinux"),
         "Echo" => ("deb".to_owned(), "echo".to_owned()),
-        other => (other.to_ascii_lowercase().replace(' ', "-"), rest.unwrap_or("").to_ascii_lowercase()),
+        other => (
+            other.to_ascii_lowercase().replace(' ', "-"),
+            rest.unwrap_or("").to_ascii_lowercase(),
+        ),
     }
 }
 
@@ -103,9 +117,18 @@ mod tests {
     #[test]
     fn osv_ecosystems() {
         assert_eq!(from_osv("Debian:12"), ("deb".into(), "debian:12".into()));
-        assert_eq!(from_osv("Ubuntu:22.04:LTS"), ("deb".into(), "ubuntu:22.04".into()));
-        assert_eq!(from_osv("Ubuntu:Pro:18.04:LTS"), ("deb".into(), "ubuntu-pro:18.04".into()));
-        assert_eq!(from_osv("Alpine:v3.18"), ("apk".into(), "alpine:3.18".into()));
+        assert_eq!(
+            from_osv("Ubuntu:22.04:LTS"),
+            ("deb".into(), "ubuntu:22.04".into())
+        );
+        assert_eq!(
+            from_osv("Ubuntu:Pro:18.04:LTS"),
+            ("deb".into(), "ubuntu-pro:18.04".into())
+        );
+        assert_eq!(
+            from_osv("Alpine:v3.18"),
+            ("apk".into(), "alpine:3.18".into())
+        );
         assert_eq!(from_osv("crates.io"), ("cargo".into(), String::new()));
         assert_eq!(from_osv("Go"), ("golang".into(), String::new()));
         assert_eq!(from_osv("RubyGems"), ("gem".into(), String::new()));
@@ -118,7 +141,10 @@ mod tests {
     fn names() {
         assert_eq!(normalize_name("pypi", "PyYAML"), "pyyaml");
         assert_eq!(normalize_name("pypi", "Jinja2"), "jinja2");
-        assert_eq!(normalize_name("pypi", "zope.interface__x"), "zope-interface-x");
+        assert_eq!(
+            normalize_name("pypi", "zope.interface__x"),
+            "zope-interface-x"
+        );
         assert_eq!(normalize_name("npm", "Lodash"), "Lodash");
         assert_eq!(normalize_name("composer", "Twig/Twig"), "twig/twig");
     }

@@ -16,11 +16,11 @@ const MAX_FILE: u64 = 256 << 20;
 /// Calls `f(path, bytes)` for every regular file of the source, in archive or name order, and
 /// returns the hex SHA-256 of the input (the archive's bytes; for a directory, of every
 /// file's relative path, length and content in name order).
-pub fn for_each_file(
-    source: &Path,
-    f: &mut dyn FnMut(&str, &[u8]),
-) -> Result<String, Error> {
-    let io_err = |e: io::Error| Error::Io { path: source.to_path_buf(), source: e };
+pub fn for_each_file(source: &Path, f: &mut dyn FnMut(&str, &[u8])) -> Result<String, Error> {
+    let io_err = |e: io::Error| Error::Io {
+        path: source.to_path_buf(),
+        source: e,
+    };
     let meta = fs::metadata(source).map_err(io_err)?;
     if meta.is_dir() {
         let mut hasher = Sha256::new();
@@ -28,7 +28,10 @@ pub fn for_each_file(
         walk(source, source, &mut files).map_err(io_err)?;
         files.sort();
         for (rel, path) in files {
-            let bytes = fs::read(&path).map_err(|e| Error::Io { path: path.clone(), source: e })?;
+            let bytes = fs::read(&path).map_err(|e| Error::Io {
+                path: path.clone(),
+                source: e,
+            })?;
             hasher.update(rel.as_bytes());
             hasher.update([0]);
             hasher.update((bytes.len() as u64).to_le_bytes());
@@ -41,20 +44,31 @@ pub fn for_each_file(
     let mut magic = [0u8; 262];
     let n = read_up_to(&mut file, &mut magic).map_err(io_err)?;
     let head = &magic[..n];
-    let reader = HashingReader { inner: io::Cursor::new(head.to_vec()).chain(file), hasher: Sha256::new() };
+    let reader = HashingReader {
+        inner: io::Cursor::new(head.to_vec()).chain(file),
+        hasher: Sha256::new(),
+    };
     if head.starts_with(&[0x1f, 0x8b]) {
         let mut gz = flate2::read::MultiGzDecoder::new(reader);
-        read_tar(&mut gz, f).map_err(|e| Error::Archive { path: source.to_path_buf(), message: e.to_string() })?;
+        read_tar(&mut gz, f).map_err(|e| Error::Archive {
+            path: source.to_path_buf(),
+            message: e.to_string(),
+        })?;
         let mut reader = gz.into_inner();
         io::copy(&mut reader, &mut io::sink()).map_err(io_err)?;
         Ok(hex::encode(reader.hasher.finalize()))
     } else if head.len() >= 262 && &head[257..262] == b"ustar" {
         let mut reader = reader;
-        read_tar(&mut reader, f).map_err(|e| Error::Archive { path: source.to_path_buf(), message: e.to_string() })?;
+        read_tar(&mut reader, f).map_err(|e| Error::Archive {
+            path: source.to_path_buf(),
+            message: e.to_string(),
+        })?;
         io::copy(&mut reader, &mut io::sink()).map_err(io_err)?;
         Ok(hex::encode(reader.hasher.finalize()))
     } else {
-        Err(Error::UnknownInput { path: source.to_path_buf() })
+        Err(Error::UnknownInput {
+            path: source.to_path_buf(),
+        })
     }
 }
 
@@ -82,7 +96,11 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> io::Result
             walk(root, &path, out)?;
         } else if ty.is_file() && entry.metadata()?.len() <= MAX_FILE {
             let rel = path.strip_prefix(root).unwrap_or(&path);
-            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
             out.push((rel, path));
         }
     }

@@ -63,14 +63,21 @@ enum DbCommand {
 /// Runs `sekisho db …`; returns the exit code.
 pub fn run(args: &DbArgs) -> anyhow::Result<u8> {
     match &args.command {
-        DbCommand::Build { output, sources, quiet } => {
+        DbCommand::Build {
+            output,
+            sources,
+            quiet,
+        } => {
             let output = resolve(output.clone())?;
             let start = Instant::now();
             let built = crate::now().to_string();
             let summary = sekisho_advisory::build(&output, sources, &built)?;
             if !quiet {
                 for w in &summary.warnings {
-                    eprintln!("warning: {}", sekisho_report::escape_control(&w.to_string()));
+                    eprintln!(
+                        "warning: {}",
+                        sekisho_report::escape_control(&w.to_string())
+                    );
                 }
             }
             let records: u64 = summary.sources.iter().map(|s| s.row.records).sum();
@@ -112,22 +119,37 @@ pub fn run(args: &DbArgs) -> anyhow::Result<u8> {
                     info.affected,
                     info.size
                 );
-                t.push_str(&format!("{:<22} {:<20} {:>8} {:>9}  {}\n", "SOURCE", "FORMAT", "RECORDS", "AFFECTED", "SHA-256"));
+                t.push_str(&format!(
+                    "{:<22} {:<20} {:>8} {:>9}  {}\n",
+                    "SOURCE", "FORMAT", "RECORDS", "AFFECTED", "SHA-256"
+                ));
                 for s in &info.sources {
-                    t.push_str(&format!("{:<22} {:<20} {:>8} {:>9}  {}\n", s.name, s.format, s.records, s.affected, s.digest));
+                    t.push_str(&format!(
+                        "{:<22} {:<20} {:>8} {:>9}  {}\n",
+                        s.name, s.format, s.records, s.affected, s.digest
+                    ));
                 }
                 t
             };
             crate::emit(&None, &escape_lines(&text))?;
             Ok(0)
         }
-        DbCommand::Query { ecosystem, name, distro, db, format } => {
+        DbCommand::Query {
+            ecosystem,
+            name,
+            distro,
+            db,
+            format,
+        } => {
             let path = resolve(db.clone())?;
             let db = Database::open(&path)?;
             let hits = db.lookup(ecosystem, distro, name)?;
             let mut out = String::new();
             if format == "table" {
-                out.push_str(&format!("{:<24} {:<20} {:<20} {:<24} {}\n", "ID", "SOURCE", "STATUS", "FIXED", "RANGES"));
+                out.push_str(&format!(
+                    "{:<24} {:<20} {:<20} {:<24} {}\n",
+                    "ID", "SOURCE", "STATUS", "FIXED", "RANGES"
+                ));
                 for h in &hits {
                     out.push_str(&format!(
                         "{:<24} {:<20} {:<20} {:<24} {}\n",
@@ -164,7 +186,9 @@ pub fn run(args: &DbArgs) -> anyhow::Result<u8> {
 /// Feed text (names, versions) must not drive the terminal: escape control characters line
 /// by line.
 fn escape_lines(text: &str) -> String {
-    text.lines().map(|l| format!("{}\n", sekisho_report::escape_control(l))).collect()
+    text.lines()
+        .map(|l| format!("{}\n", sekisho_report::escape_control(l)))
+        .collect()
 }
 
 fn ranges_text(h: &Hit) -> String {
@@ -183,7 +207,12 @@ fn ranges_text(h: &Hit) -> String {
                     .collect();
                 parts.push(ev.join(" "));
             }
-            Range::Constraint { vulnerable, patched, unaffected, .. } => {
+            Range::Constraint {
+                vulnerable,
+                patched,
+                unaffected,
+                ..
+            } => {
                 let mut c = Vec::new();
                 if !vulnerable.is_empty() {
                     c.push(format!("vulnerable {}", vulnerable.join(" || ")));
@@ -207,7 +236,11 @@ fn ranges_text(h: &Hit) -> String {
 /// The database path: the flag, else `$SEKISHO_DB`, else `$XDG_CACHE_HOME/sekisho/db/sekisho.db`,
 /// else `~/.cache/sekisho/db/sekisho.db`.
 fn resolve(flag: Option<PathBuf>) -> anyhow::Result<PathBuf> {
-    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     default_path(flag, env("SEKISHO_DB"), env("XDG_CACHE_HOME"), env("HOME"))
         .context("no database path: pass --db, or set SEKISHO_DB, XDG_CACHE_HOME or HOME")
 }
@@ -233,8 +266,14 @@ mod tests {
         let p = |s: &str| Some(PathBuf::from(s));
         assert_eq!(default_path(p("x.db"), p("/e.db"), None, None), p("x.db"));
         assert_eq!(default_path(None, p("/e.db"), p("/c"), p("/h")), p("/e.db"));
-        assert_eq!(default_path(None, None, p("/c"), p("/h")), p("/c/sekisho/db/sekisho.db"));
-        assert_eq!(default_path(None, None, p("rel"), p("/h")), p("/h/.cache/sekisho/db/sekisho.db"));
+        assert_eq!(
+            default_path(None, None, p("/c"), p("/h")),
+            p("/c/sekisho/db/sekisho.db")
+        );
+        assert_eq!(
+            default_path(None, None, p("rel"), p("/h")),
+            p("/h/.cache/sekisho/db/sekisho.db")
+        );
         assert_eq!(default_path(None, None, None, None), None);
     }
 }

@@ -15,15 +15,25 @@ use crate::record::{simple_events, Advisory, Affected, Display, Range, Severity,
 fn distro_of_cpe(cpe: &str) -> String {
     let parts: Vec<&str> = cpe.split(':').collect();
     if let Some(i) = parts.iter().position(|p| *p == "enterprise_linux") {
-        if let Some(major) = parts.get(i + 1).and_then(|v| v.split('.').next()).filter(|m| !m.is_empty()) {
+        if let Some(major) = parts
+            .get(i + 1)
+            .and_then(|v| v.split('.').next())
+            .filter(|m| !m.is_empty())
+        {
             return format!("redhat:{major}");
         }
     }
     cpe.to_owned()
 }
 
-fn collect_branches(v: &Value, cpes: &mut HashMap<String, String>, purls: &mut HashMap<String, String>) {
-    let Some(branches) = v.get("branches").and_then(Value::as_array) else { return };
+fn collect_branches(
+    v: &Value,
+    cpes: &mut HashMap<String, String>,
+    purls: &mut HashMap<String, String>,
+) {
+    let Some(branches) = v.get("branches").and_then(Value::as_array) else {
+        return;
+    };
     for b in branches {
         if let Some(p) = b.get("product") {
             if let Some(id) = p.get("product_id").and_then(Value::as_str) {
@@ -91,26 +101,50 @@ fn component_from_purl(purl: &str) -> Option<Component> {
         }
     }
     let evr = version.map(|v| format!("{}:{v}", epoch.as_deref().unwrap_or("0")));
-    Some(Component { name: percent_decode(name), evr, module })
+    Some(Component {
+        name: percent_decode(name),
+        evr,
+        module,
+    })
 }
 
 /// From a NEVRA product reference `python3.9-0:3.9.18-3.el9_4.5.src`, or a bare name.
 fn component_from_nevra(s: &str) -> Component {
     let Some((n_ev, release_arch)) = s.rsplit_once('-') else {
-        return Component { name: s.to_owned(), evr: None, module: None };
+        return Component {
+            name: s.to_owned(),
+            evr: None,
+            module: None,
+        };
     };
     let Some((name, ev)) = n_ev.rsplit_once('-') else {
-        return Component { name: s.to_owned(), evr: None, module: None };
+        return Component {
+            name: s.to_owned(),
+            evr: None,
+            module: None,
+        };
     };
     if !ev.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-        return Component { name: s.to_owned(), evr: None, module: None };
+        return Component {
+            name: s.to_owned(),
+            evr: None,
+            module: None,
+        };
     }
     let release = match release_arch.rsplit_once('.') {
         Some((r, arch)) if !arch.chars().next().is_some_and(|c| c.is_ascii_digit()) => r,
         _ => release_arch,
     };
-    let ev = if ev.contains(':') { ev.to_owned() } else { format!("0:{ev}") };
-    Component { name: name.to_owned(), evr: Some(format!("{ev}-{release}")), module: None }
+    let ev = if ev.contains(':') {
+        ev.to_owned()
+    } else {
+        format!("0:{ev}")
+    };
+    Component {
+        name: name.to_owned(),
+        evr: Some(format!("{ev}-{release}")),
+        module: None,
+    }
 }
 
 /// Parses one CSAF document.
@@ -125,7 +159,11 @@ pub fn parse(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
     collect_branches(&doc["product_tree"], &mut cpes, &mut purls);
     // product id → (platform product, component product)
     let mut relations: HashMap<String, (String, String)> = HashMap::new();
-    for rel in doc["product_tree"]["relationships"].as_array().into_iter().flatten() {
+    for rel in doc["product_tree"]["relationships"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
         let pid = rel["full_product_name"]["product_id"].as_str();
         let comp = rel["product_reference"].as_str();
         let platform = rel["relates_to_product_reference"].as_str();
@@ -136,7 +174,10 @@ pub fn parse(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
     let resolve = |pid: &str| -> Option<(String, Component)> {
         let (platform, comp) = relations.get(pid)?;
         let distro = distro_of_cpe(cpes.get(platform)?);
-        let mut c = purls.get(comp).and_then(|p| component_from_purl(p)).unwrap_or_else(|| component_from_nevra(comp));
+        let mut c = purls
+            .get(comp)
+            .and_then(|p| component_from_purl(p))
+            .unwrap_or_else(|| component_from_nevra(comp));
         if c.name.is_empty() {
             c = component_from_nevra(comp);
         }
@@ -154,7 +195,12 @@ pub fn parse(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
         }
     }
     if let Some(s) = document["aggregate_severity"]["text"].as_str() {
-        severity.push(Severity { source: ctx.source.to_owned(), label: Some(s.to_owned()), cvss: Vec::new(), score: None });
+        severity.push(Severity {
+            source: ctx.source.to_owned(),
+            label: Some(s.to_owned()),
+            cvss: Vec::new(),
+            score: None,
+        });
     }
     for vuln in doc["vulnerabilities"].as_array().into_iter().flatten() {
         let cve = vuln["cve"].as_str().unwrap_or("");
@@ -174,7 +220,12 @@ pub fn parse(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
                 .filter_map(|k| score[*k]["vectorString"].as_str().map(str::to_owned))
                 .collect();
             if !cvss.is_empty() && !severity.iter().any(|s: &Severity| s.cvss == cvss) {
-                severity.push(Severity { source: ctx.source.to_owned(), label: None, cvss, score: None });
+                severity.push(Severity {
+                    source: ctx.source.to_owned(),
+                    label: None,
+                    cvss,
+                    score: None,
+                });
             }
         }
         // Remediation and impact per product id.
@@ -182,7 +233,12 @@ pub fn parse(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
         for rem in vuln["remediations"].as_array().into_iter().flatten() {
             let cat = rem["category"].as_str().unwrap_or("");
             let det = rem["details"].as_str().unwrap_or("");
-            for pid in rem["product_ids"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            for pid in rem["product_ids"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
                 // A vendor fix outranks a workaround for the same product.
                 if cat != "workaround" || !remediation.contains_key(pid) {
                     remediation.insert(pid, (cat, det));
@@ -190,9 +246,19 @@ pub fn parse(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
             }
         }
         let mut impact: HashMap<&str, &str> = HashMap::new();
-        for t in vuln["threats"].as_array().into_iter().flatten().filter(|t| t["category"] == "impact") {
+        for t in vuln["threats"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|t| t["category"] == "impact")
+        {
             let det = t["details"].as_str().unwrap_or("");
-            for pid in t["product_ids"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            for pid in t["product_ids"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
                 impact.insert(pid, det);
             }
         }
@@ -203,18 +269,27 @@ pub fn parse(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
             ("under_investigation", Status::UnderInvestigation),
         ];
         for (key, base) in status_lists {
-            for pid in vuln["product_status"][key].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            for pid in vuln["product_status"][key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
                 let Some((distro, comp)) = resolve(pid) else {
                     // Products that are not RPM components of a known platform (images, …).
                     continue;
                 };
                 let status = match base {
                     Status::AffectedNoFix => match remediation.get(pid) {
-                        Some(("no_fix_planned", det)) if det.to_ascii_lowercase().contains("out of support") => {
+                        Some(("no_fix_planned", det))
+                            if det.to_ascii_lowercase().contains("out of support") =>
+                        {
                             Status::EndOfLife
                         }
                         Some(("no_fix_planned", _)) => Status::WillNotFix,
-                        Some(("none_available", det)) if det.to_ascii_lowercase().contains("deferred") => {
+                        Some(("none_available", det))
+                            if det.to_ascii_lowercase().contains("deferred") =>
+                        {
                             Status::FixDeferred
                         }
                         _ => Status::AffectedNoFix,
@@ -225,13 +300,21 @@ pub fn parse(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
                     Some(m) => format!("{m}::{}", comp.name),
                     None => comp.name.clone(),
                 };
-                let fixed = (status == Status::Fixed).then(|| comp.evr.clone()).flatten();
+                let fixed = (status == Status::Fixed)
+                    .then(|| comp.evr.clone())
+                    .flatten();
                 if !seen.insert((distro.clone(), name.clone(), status.as_str(), fixed.clone())) {
                     continue;
                 }
                 let ranges = match status {
-                    Status::Fixed | Status::AffectedNoFix | Status::WillNotFix | Status::FixDeferred | Status::EndOfLife => {
-                        vec![Range::Ecosystem { events: simple_events(None, fixed.as_deref()) }]
+                    Status::Fixed
+                    | Status::AffectedNoFix
+                    | Status::WillNotFix
+                    | Status::FixDeferred
+                    | Status::EndOfLife => {
+                        vec![Range::Ecosystem {
+                            events: simple_events(None, fixed.as_deref()),
+                        }]
                     }
                     _ => Vec::new(),
                 };
@@ -257,8 +340,12 @@ pub fn parse(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
             summary: document["title"].as_str().map(str::to_owned),
             details,
             references,
-            published: document["tracking"]["initial_release_date"].as_str().map(str::to_owned),
-            modified: document["tracking"]["current_release_date"].as_str().map(str::to_owned),
+            published: document["tracking"]["initial_release_date"]
+                .as_str()
+                .map(str::to_owned),
+            modified: document["tracking"]["current_release_date"]
+                .as_str()
+                .map(str::to_owned),
         },
         id,
     }]
@@ -278,6 +365,9 @@ mod tests {
         assert_eq!(c.name, "nodejs");
         assert_eq!(c.evr.as_deref(), Some("1:18.1-2.module+el8"));
         assert_eq!(c.module.as_deref(), Some("nodejs:18"));
-        assert_eq!(distro_of_cpe("cpe:/a:redhat:enterprise_linux:9::appstream"), "redhat:9");
+        assert_eq!(
+            distro_of_cpe("cpe:/a:redhat:enterprise_linux:9::appstream"),
+            "redhat:9"
+        );
     }
 }

@@ -38,19 +38,30 @@ pub fn parse(ctx: &mut Ctx<'_>, text: &str) -> Vec<Advisory> {
             return Vec::new();
         }
     };
-    let package = match doc.reference.as_deref().and_then(|r| r.strip_prefix("composer://")) {
+    let package = match doc
+        .reference
+        .as_deref()
+        .and_then(|r| r.strip_prefix("composer://"))
+    {
         Some(p) => p.to_owned(),
         None => {
             // The path: `<vendor>/<package>/<file>`.
             let parts: Vec<&str> = ctx.file.split('/').collect();
             if parts.len() < 3 {
-                ctx.warn("", "no composer:// reference and no vendor/package path; skipped");
+                ctx.warn(
+                    "",
+                    "no composer:// reference and no vendor/package path; skipped",
+                );
                 return Vec::new();
             }
             format!("{}/{}", parts[parts.len() - 3], parts[parts.len() - 2])
         }
     };
-    let cve = doc.cve.as_deref().map(str::trim).filter(|c| c.starts_with("CVE-"));
+    let cve = doc
+        .cve
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| c.starts_with("CVE-"));
     let id = match cve {
         Some(c) => c.to_owned(),
         None => format!("FOP-{package}-{}", file_stem(ctx.file)),
@@ -64,11 +75,18 @@ pub fn parse(ctx: &mut Ctx<'_>, text: &str) -> Vec<Advisory> {
     let mut fixed = None;
     for (_, branch) in doc.branches {
         let Some(branch) = branch else { continue };
-        let parts: Vec<String> = branch.versions.iter().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).collect();
+        let parts: Vec<String> = branch
+            .versions
+            .iter()
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .collect();
         if parts.is_empty() {
             continue;
         }
-        let upper = parts.iter().find(|p| p.starts_with('<') && !p.starts_with("<="));
+        let upper = parts
+            .iter()
+            .find(|p| p.starts_with('<') && !p.starts_with("<="));
         match upper {
             Some(u) => fixed = Some(u.trim_start_matches('<').trim().to_owned()),
             None => all_bounded = false,
@@ -85,7 +103,11 @@ pub fn parse(ctx: &mut Ctx<'_>, text: &str) -> Vec<Advisory> {
             ecosystem: "composer".into(),
             distro: String::new(),
             name: normalize_name("composer", &package),
-            status: if all_bounded { Status::Fixed } else { Status::AffectedNoFix },
+            status: if all_bounded {
+                Status::Fixed
+            } else {
+                Status::AffectedNoFix
+            },
             fixed: if all_bounded { fixed } else { None },
             ranges: vec![Range::Constraint {
                 syntax: ConstraintSyntax::Composer,

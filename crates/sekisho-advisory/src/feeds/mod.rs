@@ -92,7 +92,10 @@ impl Ctx<'_> {
 /// Recognises and parses one file.
 pub fn parse_file(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Outcome {
     let path = ctx.file;
-    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     match ext.as_str() {
         "md" => {
             let text = String::from_utf8_lossy(bytes);
@@ -126,7 +129,9 @@ pub fn parse_file(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Outcome {
                     return Outcome::Unrecognised;
                 }
             };
-            let Some(format) = detect_yaml(text) else { return Outcome::Unrecognised };
+            let Some(format) = detect_yaml(text) else {
+                return Outcome::Unrecognised;
+            };
             let records = match format {
                 Format::Osv => osv::parse_yaml(ctx, text),
                 Format::RubySec => rubysec::parse(ctx, text),
@@ -157,13 +162,21 @@ fn detect_json(v: &serde_json::Value) -> Option<Format> {
         return Some(Format::Secdb);
     }
     if obj.get("id").is_some_and(|i| i.is_string())
-        && (obj.contains_key("affected") || obj.contains_key("modified") || obj.contains_key("schema_version"))
+        && (obj.contains_key("affected")
+            || obj.contains_key("modified")
+            || obj.contains_key("schema_version"))
     {
         return Some(Format::Osv);
     }
     // The tracker: {"<srcpkg>": {"CVE-…": {…}}}.
-    let first = obj.values().find_map(|p| p.as_object().filter(|m| !m.is_empty()))?;
-    if first.keys().all(|k| k.starts_with("CVE-") || k.starts_with("TEMP-")) && first.values().all(|c| c.is_object()) {
+    let first = obj
+        .values()
+        .find_map(|p| p.as_object().filter(|m| !m.is_empty()))?;
+    if first
+        .keys()
+        .all(|k| k.starts_with("CVE-") || k.starts_with("TEMP-"))
+        && first.values().all(|c| c.is_object())
+    {
         return Some(Format::DebianTracker);
     }
     None
@@ -172,7 +185,9 @@ fn detect_json(v: &serde_json::Value) -> Option<Format> {
 /// security-wg's `vuln/npm/index.json`: every record again, keyed by number.
 fn is_security_wg_index(v: &serde_json::Value) -> bool {
     v.as_object().is_some_and(|o| {
-        !o.is_empty() && o.values().all(|r| r.get("module_name").is_some() && r.get("vulnerable_versions").is_some())
+        !o.is_empty()
+            && o.values()
+                .all(|r| r.get("module_name").is_some() && r.get("vulnerable_versions").is_some())
     })
 }
 

@@ -68,16 +68,26 @@ pub fn parse(ctx: &mut Ctx<'_>, value: Value) -> Vec<Advisory> {
         severity.push(Severity {
             source: ctx.source.to_owned(),
             label: None,
-            cvss: doc.cvss_vector.into_iter().filter(|v| !v.is_empty()).collect(),
+            cvss: doc
+                .cvss_vector
+                .into_iter()
+                .filter(|v| !v.is_empty())
+                .collect(),
             score: doc.cvss_score,
         });
     }
     let references = match doc.references {
-        Some(Value::Array(a)) => a.into_iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        Some(Value::Array(a)) => a
+            .into_iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
         Some(Value::String(s)) => s.split_whitespace().map(str::to_owned).collect(),
         _ => Vec::new(),
     };
-    let published = doc.publish_date.filter(|d| !d.starts_with("1970-01-01")).or(doc.created_at);
+    let published = doc
+        .publish_date
+        .filter(|d| !d.starts_with("1970-01-01"))
+        .or(doc.created_at);
     vec![Advisory {
         id,
         aliases,
@@ -87,7 +97,11 @@ pub fn parse(ctx: &mut Ctx<'_>, value: Value) -> Vec<Advisory> {
             ecosystem: "npm".into(),
             distro: String::new(),
             name: name.trim().to_owned(),
-            status: if patched.is_some() { Status::Fixed } else { Status::AffectedNoFix },
+            status: if patched.is_some() {
+                Status::Fixed
+            } else {
+                Status::AffectedNoFix
+            },
             fixed: patched.clone(),
             ranges: vec![Range::Constraint {
                 syntax: ConstraintSyntax::Npm,

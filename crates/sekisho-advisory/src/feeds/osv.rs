@@ -124,17 +124,30 @@ fn convert(ctx: &mut Ctx<'_>, osv: Osv) -> Option<Advisory> {
     for a in osv.aliases.iter().chain(&osv.upstream) {
         push_alias(&mut aliases, &osv.id, a);
     }
-    let cvss: Vec<String> = osv.severity.into_iter().filter_map(|s| s.score).filter(|s| !s.is_empty()).collect();
+    let cvss: Vec<String> = osv
+        .severity
+        .into_iter()
+        .filter_map(|s| s.score)
+        .filter(|s| !s.is_empty())
+        .collect();
     let label = str_at(&osv.database_specific, "severity").map(str::to_owned);
     let mut severity = Vec::new();
     if label.is_some() || !cvss.is_empty() {
-        severity.push(Severity { source: ctx.source.to_owned(), label, cvss, score: None });
+        severity.push(Severity {
+            source: ctx.source.to_owned(),
+            label,
+            cvss,
+            score: None,
+        });
     }
     let mut affected = Vec::new();
     for (i, a) in osv.affected.into_iter().enumerate() {
         let Some(pkg) = a.package else { continue };
         if pkg.ecosystem.is_empty() || pkg.name.is_empty() {
-            ctx.warn(&osv.id, format!("affected[{i}] has no package ecosystem or name; skipped"));
+            ctx.warn(
+                &osv.id,
+                format!("affected[{i}] has no package ecosystem or name; skipped"),
+            );
             continue;
         }
         let (ecosystem, distro) = from_osv(&pkg.ecosystem);
@@ -161,11 +174,18 @@ fn convert(ctx: &mut Ctx<'_>, osv: Osv) -> Option<Advisory> {
             // Only GIT ranges: nothing a package version can be matched against.
             continue;
         }
-        let fixed = ranges.iter().flat_map(|r| r.events()).find_map(|e| match e {
-            Event::Fixed(v) => Some(v.clone()),
-            _ => None,
-        });
-        let status = if fixed.is_some() { Status::Fixed } else { Status::AffectedNoFix };
+        let fixed = ranges
+            .iter()
+            .flat_map(|r| r.events())
+            .find_map(|e| match e {
+                Event::Fixed(v) => Some(v.clone()),
+                _ => None,
+            });
+        let status = if fixed.is_some() {
+            Status::Fixed
+        } else {
+            Status::AffectedNoFix
+        };
         let entry_severity = str_at(&a.ecosystem_specific, "urgency")
             .or_else(|| str_at(&a.ecosystem_specific, "ubuntu_priority"))
             .or_else(|| str_at(&a.ecosystem_specific, "severity"))
@@ -206,20 +226,33 @@ mod tests {
     fn yaml_scalars_stay_strings() {
         let text = "id: PYSEC-0000-1\nmodified: 2024-01-01T00:00:00Z\naliases: ~\naffected:\n- package:\n    name: Foo.Bar\n    ecosystem: PyPI\n  ranges:\n  - type: GIT\n    repo: x\n    events:\n    - introduced: abc\n  - type: ECOSYSTEM\n    events:\n    - introduced: 0\n    - fixed: 1.10\n  versions:\n  - 1.10\n  - \"1.9\"\nwithdrawn: 2024-02-02\n";
         let mut warnings = Vec::new();
-        let mut ctx = Ctx { source: "s", file: "f.yaml", warnings: &mut warnings };
+        let mut ctx = Ctx {
+            source: "s",
+            file: "f.yaml",
+            warnings: &mut warnings,
+        };
         let recs = parse_yaml(&mut ctx, text);
         assert!(warnings.is_empty(), "{warnings:?}");
         let a = &recs[0].affected[0];
         assert_eq!(a.name, "foo-bar");
         assert_eq!(a.versions, vec!["1.10", "1.9"]);
-        assert_eq!(a.ranges, vec![Range::Ecosystem { events: vec![Event::Introduced("0".into()), Event::Fixed("1.10".into())] }]);
+        assert_eq!(
+            a.ranges,
+            vec![Range::Ecosystem {
+                events: vec![Event::Introduced("0".into()), Event::Fixed("1.10".into())]
+            }]
+        );
         assert_eq!(recs[0].withdrawn.as_deref(), Some("2024-02-02"));
     }
 
     #[test]
     fn malformed_records_warn() {
         let mut warnings = Vec::new();
-        let mut ctx = Ctx { source: "s", file: "x/GHSA-1.json", warnings: &mut warnings };
+        let mut ctx = Ctx {
+            source: "s",
+            file: "x/GHSA-1.json",
+            warnings: &mut warnings,
+        };
         let v = serde_json::json!({"id": "GHSA-1", "affected": [{"package": {"ecosystem": "npm"}, "ranges": []}, 7]});
         assert!(parse_json(&mut ctx, v).is_empty());
         assert_eq!(warnings.len(), 1);

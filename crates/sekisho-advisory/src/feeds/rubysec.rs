@@ -46,25 +46,43 @@ pub fn parse(ctx: &mut Ctx<'_>, text: &str) -> Vec<Advisory> {
         }
     };
     let stem = file_stem(ctx.file);
-    let cve = doc.cve.as_deref().map(|c| format!("CVE-{}", c.trim_start_matches("CVE-")));
-    let ghsa = doc.ghsa.as_deref().map(|g| format!("GHSA-{}", g.trim_start_matches("GHSA-")));
+    let cve = doc
+        .cve
+        .as_deref()
+        .map(|c| format!("CVE-{}", c.trim_start_matches("CVE-")));
+    let ghsa = doc
+        .ghsa
+        .as_deref()
+        .map(|g| format!("GHSA-{}", g.trim_start_matches("GHSA-")));
     let osvdb = doc.osvdb.as_deref().map(|o| format!("OSVDB-{o}"));
-    let id = if stem.starts_with("CVE-") || stem.starts_with("GHSA-") || stem.starts_with("OSVDB-") {
+    let id = if stem.starts_with("CVE-") || stem.starts_with("GHSA-") || stem.starts_with("OSVDB-")
+    {
         stem.to_owned()
     } else {
-        cve.clone().or(ghsa.clone()).or(osvdb.clone()).unwrap_or_else(|| stem.to_owned())
+        cve.clone()
+            .or(ghsa.clone())
+            .or(osvdb.clone())
+            .unwrap_or_else(|| stem.to_owned())
     };
     let mut aliases = Vec::new();
     for a in [&cve, &ghsa, &osvdb].into_iter().flatten() {
         push_alias(&mut aliases, &id, a);
     }
-    let score = [&doc.cvss_v4, &doc.cvss_v3, &doc.cvss_v2].into_iter().flatten().find_map(|v| match v {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.parse().ok(),
-        _ => None,
-    });
+    let score = [&doc.cvss_v4, &doc.cvss_v3, &doc.cvss_v2]
+        .into_iter()
+        .flatten()
+        .find_map(|v| match v {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.parse().ok(),
+            _ => None,
+        });
     let severity = score
-        .map(|s| Severity { source: ctx.source.to_owned(), label: None, cvss: Vec::new(), score: Some(s) })
+        .map(|s| Severity {
+            source: ctx.source.to_owned(),
+            label: None,
+            cvss: Vec::new(),
+            score: Some(s),
+        })
         .into_iter()
         .collect();
     let fixed = doc.patched_versions.first().cloned();
@@ -76,7 +94,11 @@ pub fn parse(ctx: &mut Ctx<'_>, text: &str) -> Vec<Advisory> {
             ecosystem: "gem".into(),
             distro: String::new(),
             name: doc.gem.trim().to_owned(),
-            status: if doc.patched_versions.is_empty() { Status::AffectedNoFix } else { Status::Fixed },
+            status: if doc.patched_versions.is_empty() {
+                Status::AffectedNoFix
+            } else {
+                Status::Fixed
+            },
             fixed,
             ranges: vec![Range::Constraint {
                 syntax: ConstraintSyntax::Gem,

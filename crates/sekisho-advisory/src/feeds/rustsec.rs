@@ -4,7 +4,9 @@ use serde::Deserialize;
 
 use super::semver_req::complement_events;
 use super::{nullable, push_alias, Ctx};
-use crate::record::{Advisory, Affected, ConstraintSyntax, Display, Event, Range, Severity, Status};
+use crate::record::{
+    Advisory, Affected, ConstraintSyntax, Display, Event, Range, Severity, Status,
+};
 
 #[derive(Deserialize)]
 struct Doc {
@@ -65,9 +67,10 @@ pub fn parse(ctx: &mut Ctx<'_>, text: &str) -> Vec<Advisory> {
     let adv = doc.advisory;
     let rest = rest.trim_start_matches('`').trim();
     let (summary, details) = match rest.split_once('\n') {
-        Some((first, more)) if first.starts_with('#') => {
-            (Some(first.trim_start_matches('#').trim().to_owned()), Some(more.trim().to_owned()))
-        }
+        Some((first, more)) if first.starts_with('#') => (
+            Some(first.trim_start_matches('#').trim().to_owned()),
+            Some(more.trim().to_owned()),
+        ),
         _ => (None, Some(rest.to_owned())),
     };
     let mut aliases = Vec::new();
@@ -115,7 +118,11 @@ pub fn parse(ctx: &mut Ctx<'_>, text: &str) -> Vec<Advisory> {
             name: adv.package,
             ranges: vec![range],
             versions: Vec::new(),
-            status: if v.patched.is_empty() { Status::AffectedNoFix } else { Status::Fixed },
+            status: if v.patched.is_empty() {
+                Status::AffectedNoFix
+            } else {
+                Status::Fixed
+            },
             fixed,
             severity: None,
         }],

@@ -68,7 +68,13 @@ fn distro(ctx: &Ctx<'_>, db: &Secdb) -> Option<String> {
     if let Some(v) = db.distroversion.as_deref().filter(|v| !v.is_empty()) {
         return Some(format!("alpine:{}", v.trim_start_matches('v')));
     }
-    let hint = format!("{} {} {}", db.urlprefix.as_deref().unwrap_or(""), ctx.file, ctx.source).to_ascii_lowercase();
+    let hint = format!(
+        "{} {} {}",
+        db.urlprefix.as_deref().unwrap_or(""),
+        ctx.file,
+        ctx.source
+    )
+    .to_ascii_lowercase();
     if hint.contains("chainguard") {
         return Some("chainguard".into());
     }
@@ -77,7 +83,9 @@ fn distro(ctx: &Ctx<'_>, db: &Secdb) -> Option<String> {
     }
     ctx.file.split('/').find_map(|c| {
         let c = c.trim_start_matches('v');
-        let ok = c.contains('.') && c.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        let ok = c.contains('.')
+            && c.split('.')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
         ok.then(|| format!("alpine:{c}"))
     })
 }
@@ -86,11 +94,18 @@ type Fixes = BTreeMap<String, Option<Vec<Option<String>>>>;
 
 fn convert(ctx: &mut Ctx<'_>, db: Secdb) -> Vec<Advisory> {
     let Some(distro) = distro(ctx, &db) else {
-        ctx.warn("", "secdb file names no distroversion and its path no release; skipped");
+        ctx.warn(
+            "",
+            "secdb file names no distroversion and its path no release; skipped",
+        );
         return Vec::new();
     };
     let mut out = Vec::new();
-    let mut packages: Vec<(String, Fixes)> = db.packages.into_iter().map(|p| (p.pkg.name, p.pkg.secfixes)).collect();
+    let mut packages: Vec<(String, Fixes)> = db
+        .packages
+        .into_iter()
+        .map(|p| (p.pkg.name, p.pkg.secfixes))
+        .collect();
     if let Some(name) = db.name {
         packages.push((name, db.secfixes));
     }
@@ -117,10 +132,16 @@ fn convert(ctx: &mut Ctx<'_>, db: Secdb) -> Vec<Advisory> {
                         ranges: if never {
                             Vec::new()
                         } else {
-                            vec![Range::Ecosystem { events: simple_events(None, Some(&version)) }]
+                            vec![Range::Ecosystem {
+                                events: simple_events(None, Some(&version)),
+                            }]
                         },
                         versions: Vec::new(),
-                        status: if never { Status::NotAffected } else { Status::Fixed },
+                        status: if never {
+                            Status::NotAffected
+                        } else {
+                            Status::Fixed
+                        },
                         fixed: (!never).then(|| version.clone()),
                         severity: None,
                     }],

@@ -14,7 +14,10 @@ struct Version {
 }
 
 impl Version {
-    const ZERO: Version = Version { nums: [0, 0, 0], pre: Vec::new() };
+    const ZERO: Version = Version {
+        nums: [0, 0, 0],
+        pre: Vec::new(),
+    };
 
     /// Parses `1.2.3-pre+build` or a partial `1.2`; returns the version and how many numeric
     /// parts were written.
@@ -40,25 +43,27 @@ impl Version {
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.nums.cmp(&other.nums).then_with(|| match (self.pre.is_empty(), other.pre.is_empty()) {
-            (true, true) => Ordering::Equal,
-            (true, false) => Ordering::Greater,
-            (false, true) => Ordering::Less,
-            (false, false) => {
-                for (a, b) in self.pre.iter().zip(&other.pre) {
-                    let o = match (a.parse::<u64>(), b.parse::<u64>()) {
-                        (Ok(x), Ok(y)) => x.cmp(&y),
-                        (Ok(_), Err(_)) => Ordering::Less,
-                        (Err(_), Ok(_)) => Ordering::Greater,
-                        (Err(_), Err(_)) => a.cmp(b),
-                    };
-                    if o != Ordering::Equal {
-                        return o;
+        self.nums
+            .cmp(&other.nums)
+            .then_with(|| match (self.pre.is_empty(), other.pre.is_empty()) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Greater,
+                (false, true) => Ordering::Less,
+                (false, false) => {
+                    for (a, b) in self.pre.iter().zip(&other.pre) {
+                        let o = match (a.parse::<u64>(), b.parse::<u64>()) {
+                            (Ok(x), Ok(y)) => x.cmp(&y),
+                            (Ok(_), Err(_)) => Ordering::Less,
+                            (Err(_), Ok(_)) => Ordering::Greater,
+                            (Err(_), Err(_)) => a.cmp(b),
+                        };
+                        if o != Ordering::Equal {
+                            return o;
+                        }
                     }
+                    self.pre.len().cmp(&other.pre.len())
                 }
-                self.pre.len().cmp(&other.pre.len())
-            }
-        })
+            })
     }
 }
 
@@ -104,7 +109,11 @@ fn interval(req: &str) -> Option<Interval> {
             let (v, n) = Version::parse(v)?;
             let [ma, mi, pa] = v.nums;
             let upper = if tilde {
-                if n == 1 { [ma + 1, 0, 0] } else { [ma, mi + 1, 0] }
+                if n == 1 {
+                    [ma + 1, 0, 0]
+                } else {
+                    [ma, mi + 1, 0]
+                }
             } else if ma > 0 || n == 1 {
                 [ma + 1, 0, 0]
             } else if mi > 0 || n == 2 {
@@ -113,7 +122,10 @@ fn interval(req: &str) -> Option<Interval> {
                 [0, 0, pa + 1]
             };
             lo = lo.max(v);
-            let u = Version { nums: upper, pre: Vec::new() };
+            let u = Version {
+                nums: upper,
+                pre: Vec::new(),
+            };
             hi = Some(hi.map_or(u.clone(), |h| h.min(u)));
         }
     }
@@ -123,10 +135,19 @@ fn interval(req: &str) -> Option<Interval> {
 /// The affected versions as events: the complement of the union of the `not_affected`
 /// requirements. None when one of them is not a single interval.
 pub(crate) fn complement_events(not_affected: &[String]) -> Option<Vec<Event>> {
-    let mut intervals = not_affected.iter().map(|r| interval(r)).collect::<Option<Vec<_>>>()?;
+    let mut intervals = not_affected
+        .iter()
+        .map(|r| interval(r))
+        .collect::<Option<Vec<_>>>()?;
     intervals.retain(|(lo, hi)| hi.as_ref().is_none_or(|h| lo < h));
     intervals.sort_by(|a, b| a.0.cmp(&b.0));
-    let show = |v: &Version| if *v == Version::ZERO { "0".to_owned() } else { v.to_string() };
+    let show = |v: &Version| {
+        if *v == Version::ZERO {
+            "0".to_owned()
+        } else {
+            v.to_string()
+        }
+    };
     let mut events = Vec::new();
     let mut pos = Some(Version::ZERO);
     for (lo, hi) in intervals {
@@ -135,10 +156,7 @@ pub(crate) fn complement_events(not_affected: &[String]) -> Option<Vec<Event>> {
             events.push(Event::Introduced(show(&p)));
             events.push(Event::Fixed(show(&lo)));
         }
-        pos = match hi {
-            None => None,
-            Some(h) => Some(if h > p { h } else { p }),
-        };
+        pos = hi.map(|h| h.max(p));
     }
     if let Some(p) = pos {
         events.push(Event::Introduced(show(&p)));
