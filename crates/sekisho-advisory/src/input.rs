@@ -1,6 +1,6 @@
-//! Reading a feed SOURCE: a directory, a `.tar.gz` (or `.tar`) of one, read straight from the
-//! archive. Every regular file is handed to a callback with its path inside the source; the
-//! SHA-256 of the input bytes is computed on the way.
+//! Reading a feed SOURCE: a directory, a `.tar.gz` (or `.tar`) of one, or a zip (OSV's
+//! `all.zip`), read straight from the archive. Every regular file is handed to a callback with
+//! its path inside the source; the SHA-256 of the input bytes is computed on the way.
 
 use std::fs;
 use std::io::{self, Read};
@@ -65,11 +65,52 @@ pub fn for_each_file(source: &Path, f: &mut dyn FnMut(&str, &[u8])) -> Result<St
         })?;
         io::copy(&mut reader, &mut io::sink()).map_err(io_err)?;
         Ok(hex::encode(reader.hasher.finalize()))
+    } else if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        drop(reader);
+        read_zip(source, f)
     } else {
         Err(Error::UnknownInput {
             path: source.to_path_buf(),
         })
     }
+}
+
+/// An OSV `all.zip` (or any zip of a feed): every member, in archive order.
+fn read_zip(source: &Path, f: &mut dyn FnMut(&str, &[u8])) -> Result<String, Error> {
+    let io_err = |e: io::Error| Error::Io {
+        path: source.to_path_buf(),
+        source: e,
+    };
+    let zip_err = |e: zip::result::ZipError| Error::Archive {
+        path: source.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut hasher = Sha256::new();
+    io::copy(&mut fs::File::open(source).map_err(io_err)?, &mut hasher).map_err(io_err)?;
+    let mut archive =
+        zip::ZipArchive::new(fs::File::open(source).map_err(io_err)?).map_err(zip_err)?;
+    let mut buf = Vec::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).map_err(zip_err)?;
+        if !entry.is_file() || entry.size() > MAX_FILE {
+            continue;
+        }
+        let name = entry
+            .name()
+            .map_err(zip_err)?
+            .trim_start_matches("./")
+            .to_owned();
+        if name.split('/').any(|c| c.starts_with('.') && c.len() > 1) {
+            continue;
+        }
+        buf.clear();
+        (&mut entry)
+            .take(MAX_FILE)
+            .read_to_end(&mut buf)
+            .map_err(io_err)?;
+        f(&name, &buf);
+    }
+    Ok(hex::encode(hasher.finalize()))
 }
 
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {

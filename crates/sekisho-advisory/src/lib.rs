@@ -46,7 +46,7 @@ pub enum Error {
         message: String,
     },
     /// A source is neither a directory nor a `.tar.gz`/`.tar`.
-    #[error("{}: not a directory, .tar.gz or .tar feed source", path.display())]
+    #[error("{}: not a directory, .tar.gz, .tar or .zip feed source", path.display())]
     UnknownInput {
         /// The source.
         path: PathBuf,

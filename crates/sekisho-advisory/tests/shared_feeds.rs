@@ -630,3 +630,42 @@ fn damaged_databases_are_clear_errors() {
     assert!(matches!(e, Error::Schema { found: 999, .. }), "{e}");
     hint(&e);
 }
+
+#[test]
+fn osv_all_zip() {
+    // OSV.dev's `<ecosystem>/all.zip` layout: flat `<ID>.json` members.
+    let path = scratch("all.zip");
+    let gz =
+        flate2::read::GzDecoder::new(fs::File::open(Path::new(DATA).join("ghsa.tar.gz")).unwrap());
+    let mut zip = zip::ZipWriter::new(fs::File::create(&path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut n = 0;
+    for entry in tar::Archive::new(gz).entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let name = entry.path().unwrap().to_string_lossy().into_owned();
+        if !name.ends_with(".json") {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+        zip.start_file(name.rsplit('/').next().unwrap(), opts)
+            .unwrap();
+        std::io::Write::write_all(&mut zip, &bytes).unwrap();
+        n += 1;
+    }
+    zip.finish().unwrap();
+    assert_eq!(n, 57);
+    let out = scratch("zip.db");
+    let s = build(&out, std::slice::from_ref(&path), "t").unwrap();
+    assert_eq!(s.sources[0].row.name, "all");
+    assert_eq!(s.sources[0].row.records, 57);
+    let hits = Database::open(&out)
+        .unwrap()
+        .lookup("npm", "", "lodash")
+        .unwrap();
+    assert_eq!(
+        one(&hits, "GHSA-p6mc-m468-83gw").affected.fixed.as_deref(),
+        Some("4.17.20")
+    );
+}
