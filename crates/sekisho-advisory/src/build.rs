@@ -2,8 +2,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc, Mutex};
 
-use crate::db::{SourceRow, Writer};
+use crate::db::{Encoded, SourceRow, Writer};
 use crate::feeds::{self, Ctx, Format, Outcome};
 use crate::record::Advisory;
 use crate::{input, Error, Warning};
@@ -64,88 +65,173 @@ pub fn build(output: &Path, sources: &[PathBuf], built: &str) -> Result<BuildSum
     Ok(summary)
 }
 
+/// What the parsing workers hand the inserting thread for one file.
+struct Parsed {
+    file: String,
+    outcome: Outcome,
+    /// The records of formats that do not merge, encoded by the worker.
+    encoded: Vec<Encoded>,
+    warnings: Vec<Warning>,
+}
+
+/// Per-source counts kept by the inserting thread.
+#[derive(Default)]
+struct Tally {
+    files: usize,
+    unrecognised: usize,
+    formats: BTreeSet<Format>,
+    merged: BTreeMap<String, Advisory>,
+    records: u64,
+    affected: u64,
+    warnings: Vec<Warning>,
+    failure: Option<Error>,
+}
+
+impl Tally {
+    fn take(&mut self, writer: &mut Writer, name: &str, p: Parsed) {
+        self.files += 1;
+        self.warnings.extend(p.warnings);
+        for adv in &p.encoded {
+            if self.failure.is_none() {
+                match writer.insert_encoded(name, adv) {
+                    Ok(n) => {
+                        self.records += 1;
+                        self.affected += n;
+                    }
+                    Err(e) => self.failure = Some(e),
+                }
+            }
+        }
+        match p.outcome {
+            Outcome::Ignored => {}
+            Outcome::Unrecognised => {
+                self.unrecognised += 1;
+                self.warnings.push(Warning {
+                    source: name.to_owned(),
+                    file: p.file,
+                    record: String::new(),
+                    message: "data file of no known feed layout; skipped".into(),
+                });
+            }
+            Outcome::Parsed(format, advisories) => {
+                self.formats.insert(format);
+                for adv in advisories {
+                    merge(&mut self.merged, adv);
+                }
+            }
+        }
+    }
+}
+
+/// Reads one source: the calling thread reads files, workers parse them, one thread inserts
+/// the results in file order (so the same input gives the same database).
 fn read_source(
     writer: &mut Writer,
     path: &Path,
     name: &str,
     warnings: &mut Vec<Warning>,
 ) -> Result<SourceSummary, Error> {
-    let mut files = 0usize;
-    let mut unrecognised = 0usize;
-    let mut formats = BTreeSet::new();
-    let mut merged: BTreeMap<String, Advisory> = BTreeMap::new();
-    let mut records = 0u64;
-    let mut affected = 0u64;
-    let mut failure: Option<Error> = None;
-    let digest = input::for_each_file(path, &mut |file, bytes| {
-        if failure.is_some() {
-            return;
-        }
-        files += 1;
-        let mut ctx = Ctx {
-            source: name,
-            file,
-            warnings: &mut *warnings,
-        };
-        match feeds::parse_file(&mut ctx, bytes) {
-            Outcome::Ignored => {}
-            Outcome::Unrecognised => {
-                unrecognised += 1;
-                ctx.warn("", "data file of no known feed layout; skipped");
-            }
-            Outcome::Parsed(format, advisories) => {
-                formats.insert(format);
-                for adv in advisories {
-                    if format.merges() {
-                        merge(&mut merged, adv);
-                        continue;
-                    }
-                    match writer.insert(name, &adv) {
-                        Ok(n) => {
-                            records += 1;
-                            affected += n;
-                        }
-                        Err(e) => {
-                            failure = Some(e);
-                            return;
-                        }
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let w = &mut *writer;
+    let (digest, mut tally) = std::thread::scope(|s| {
+        let (work_tx, work_rx) = mpsc::sync_channel::<(u64, String, Vec<u8>)>(4 * workers);
+        let work_rx = Arc::new(Mutex::new(work_rx));
+        let (done_tx, done_rx) = mpsc::sync_channel::<(u64, Parsed)>(4 * workers);
+        for _ in 0..workers {
+            let work_rx = Arc::clone(&work_rx);
+            let done_tx = done_tx.clone();
+            s.spawn(move || loop {
+                let job = work_rx.lock().map(|rx| rx.recv());
+                let Ok(Ok((seq, file, bytes))) = job else {
+                    break;
+                };
+                let mut warnings = Vec::new();
+                let mut ctx = Ctx {
+                    source: name,
+                    file: &file,
+                    warnings: &mut warnings,
+                };
+                let mut outcome = feeds::parse_file(&mut ctx, &bytes);
+                let mut encoded = Vec::new();
+                if let Outcome::Parsed(format, advisories) = &mut outcome {
+                    if !format.merges() {
+                        encoded = advisories.drain(..).map(|a| Encoded::new(&a)).collect();
                     }
                 }
-            }
+                let parsed = Parsed {
+                    file,
+                    outcome,
+                    encoded,
+                    warnings,
+                };
+                if done_tx.send((seq, parsed)).is_err() {
+                    break;
+                }
+            });
         }
-    })?;
-    if let Some(e) = failure {
+        drop(done_tx);
+        let inserter = s.spawn(move || {
+            let mut tally = Tally::default();
+            let mut pending = BTreeMap::new();
+            let mut next = 0u64;
+            // Keeps draining after a failure so the workers and the reader never block.
+            for (seq, parsed) in done_rx {
+                pending.insert(seq, parsed);
+                while let Some(p) = pending.remove(&next) {
+                    tally.take(w, name, p);
+                    next += 1;
+                }
+            }
+            tally
+        });
+        let mut seq = 0u64;
+        let digest = input::for_each_file(path, &mut |file, bytes| {
+            let _ = work_tx.send((seq, file.to_owned(), bytes.to_vec()));
+            seq += 1;
+        });
+        drop(work_tx);
+        let tally = inserter
+            .join()
+            .expect("the inserting thread does not panic");
+        (digest, tally)
+    });
+    let digest = digest?;
+    warnings.append(&mut tally.warnings);
+    if let Some(e) = tally.failure.take() {
         return Err(e);
     }
-    if formats.is_empty() {
+    if tally.formats.is_empty() {
         return Err(Error::NoLayout {
             path: path.to_path_buf(),
-            files,
-            unrecognised,
+            files: tally.files,
+            unrecognised: tally.unrecognised,
         });
     }
-    for adv in merged.into_values() {
-        affected += writer.insert(name, &adv)?;
-        records += 1;
+    for adv in std::mem::take(&mut tally.merged).into_values() {
+        tally.affected += writer.insert(name, &adv)?;
+        tally.records += 1;
     }
     let row = SourceRow {
         name: name.to_owned(),
-        format: formats
+        format: tally
+            .formats
             .iter()
-            .map(|f: &Format| f.as_str())
+            .map(|f| f.as_str())
             .collect::<Vec<_>>()
             .join(","),
         digest,
-        records,
-        affected,
+        records: tally.records,
+        affected: tally.affected,
         built: writer.built().to_owned(),
     };
     writer.add_source(&row)?;
     Ok(SourceSummary {
         path: path.to_path_buf(),
         row,
-        files,
-        unrecognised,
+        files: tally.files,
+        unrecognised: tally.unrecognised,
     })
 }
 

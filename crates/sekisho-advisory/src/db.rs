@@ -75,6 +75,57 @@ pub struct SourceRow {
     pub built: String,
 }
 
+/// An advisory as stored: JSON columns serialised and the display part compressed, so that
+/// this work can be done on parsing threads.
+#[derive(Debug, Clone)]
+pub struct Encoded {
+    id: String,
+    aliases: Option<String>,
+    severity: Option<String>,
+    withdrawn: Option<String>,
+    display: Vec<u8>,
+    affected: Vec<EncodedAffected>,
+}
+
+#[derive(Debug, Clone)]
+struct EncodedAffected {
+    ecosystem: String,
+    distro: String,
+    name: String,
+    ranges: Option<String>,
+    versions: Option<String>,
+    status: &'static str,
+    fixed: Option<String>,
+    severity: Option<String>,
+}
+
+impl Encoded {
+    /// Encodes an advisory for [`Writer::insert_encoded`].
+    pub fn new(adv: &Advisory) -> Encoded {
+        Encoded {
+            id: adv.id.clone(),
+            aliases: json_or_null(&adv.aliases),
+            severity: json_or_null(&adv.severity),
+            withdrawn: adv.withdrawn.clone(),
+            display: compress(&adv.display),
+            affected: adv
+                .affected
+                .iter()
+                .map(|a| EncodedAffected {
+                    ecosystem: a.ecosystem.clone(),
+                    distro: a.distro.clone(),
+                    name: a.name.clone(),
+                    ranges: json_or_null(&a.ranges),
+                    versions: json_or_null(&a.versions),
+                    status: a.status.as_str(),
+                    fixed: a.fixed.clone(),
+                    severity: a.severity.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Builds a database into `<target>.tmp-<pid>`, renamed over the target by [`Writer::finish`].
 /// Dropped without finishing, it removes the temporary file.
 pub struct Writer {
@@ -132,20 +183,27 @@ impl Writer {
 
     /// Stores one advisory from `source`; returns the number of affected rows written.
     pub fn insert(&mut self, source: &str, adv: &Advisory) -> Result<u64, Error> {
+        self.insert_encoded(source, &Encoded::new(adv))
+    }
+
+    /// Stores one advisory already encoded (on another thread); returns the number of
+    /// affected rows written.
+    pub fn insert_encoded(&mut self, source: &str, adv: &Encoded) -> Result<u64, Error> {
         let tmp = self.tmp.clone();
         let err = sql_err(&tmp);
-        let display = compress(&adv.display);
         let conn = self.conn();
         let mut ins = conn
-            .prepare_cached("INSERT INTO advisories (id, source, aliases, severity, withdrawn, display) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+            .prepare_cached(
+                "INSERT INTO advisories (id, source, aliases, severity, withdrawn, display) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
             .map_err(&err)?;
         ins.execute(params![
             adv.id,
             source,
-            json_or_null(&adv.aliases),
-            json_or_null(&adv.severity),
+            adv.aliases,
+            adv.severity,
             adv.withdrawn,
-            display
+            adv.display
         ])
         .map_err(&err)?;
         let rowid = conn.last_insert_rowid();
@@ -161,9 +219,9 @@ impl Writer {
                 a.distro,
                 a.name,
                 rowid,
-                json_or_null(&a.ranges),
-                json_or_null(&a.versions),
-                a.status.as_str(),
+                a.ranges,
+                a.versions,
+                a.status,
                 a.fixed,
                 a.severity
             ])

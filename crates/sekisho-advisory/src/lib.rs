@@ -19,7 +19,7 @@ pub mod input;
 pub mod record;
 
 pub use build::{build, BuildSummary, SourceSummary};
-pub use db::{Database, Hit, Info, SourceRow, SCHEMA_VERSION};
+pub use db::{Database, Encoded, Hit, Info, SourceRow, Writer, SCHEMA_VERSION};
 pub use ecosystem::normalize_name;
 pub use record::{Advisory, Affected, ConstraintSyntax, Display, Event, Range, Severity, Status};
 

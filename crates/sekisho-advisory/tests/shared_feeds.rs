@@ -669,3 +669,24 @@ fn osv_all_zip() {
         Some("4.17.20")
     );
 }
+
+#[test]
+fn same_input_same_database() {
+    let sources: Vec<PathBuf> = [
+        "ghsa.tar.gz",
+        "rustsec.tar.gz",
+        "alpine-secdb.tar.gz",
+        "debian-tracker.tar.gz",
+    ]
+    .iter()
+    .map(|n| Path::new(DATA).join(n))
+    .collect();
+    let a = scratch("same-a.db");
+    let b = scratch("same-b.db");
+    build(&a, &sources, "t").unwrap();
+    build(&b, &sources, "t").unwrap();
+    assert!(
+        fs::read(&a).unwrap() == fs::read(&b).unwrap(),
+        "byte-identical databases"
+    );
+}

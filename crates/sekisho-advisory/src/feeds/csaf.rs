@@ -264,6 +264,7 @@ pub fn parse(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
         }
         let status_lists = [
             ("fixed", Status::Fixed),
+            ("first_fixed", Status::Fixed),
             ("known_affected", Status::AffectedNoFix),
             ("known_not_affected", Status::NotAffected),
             ("under_investigation", Status::UnderInvestigation),
