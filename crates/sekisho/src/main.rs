@@ -3,6 +3,7 @@
 //! writers (`sekisho-report`, `sekisho-sbom`) render it. This is the only crate that reads the
 //! environment, the working directory and the clock.
 
+mod db_cmd;
 mod image_cmd;
 mod lint_cmd;
 
@@ -53,6 +54,8 @@ enum Command {
         /// Rule ID.
         rule: String,
     },
+    /// Build, inspect and query the offline vulnerability database.
+    Db(db_cmd::DbArgs),
 }
 
 fn main() -> ExitCode {
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
             Some(text) => emit(&None, &text).map(|_| 0),
             None => Err(anyhow::anyhow!("unknown rule {rule:?}")),
         },
+        Command::Db(args) => db_cmd::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

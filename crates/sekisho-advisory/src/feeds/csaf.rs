@@ -1,0 +1,374 @@
+//! Red Hat CSAF 2.0: security advisories (RHSA) and VEX documents (one per CVE).
+//!
+//! Product ids are `<product>:<component>`, built by `product_tree.relationships`; the
+//! product's CPE gives the release (`cpe:/o:redhat:enterprise_linux:7` → `redhat:7`), the
+//! component's purl or NEVRA the rpm name, fixed version and modularity stream.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde_json::Value;
+
+use super::{push_alias, Ctx};
+use crate::record::{simple_events, Advisory, Affected, Display, Range, Severity, Status};
+
+/// The release of a product CPE: RHEL → `redhat:<major>`; anything else the CPE itself.
+fn distro_of_cpe(cpe: &str) -> String {
+    let parts: Vec<&str> = cpe.split(':').collect();
+    if let Some(i) = parts.iter().position(|p| *p == "enterprise_linux") {
+        if let Some(major) = parts
+            .get(i + 1)
+            .and_then(|v| v.split('.').next())
+            .filter(|m| !m.is_empty())
+        {
+            return format!("redhat:{major}");
+        }
+    }
+    cpe.to_owned()
+}
+
+fn collect_branches(
+    v: &Value,
+    cpes: &mut HashMap<String, String>,
+    purls: &mut HashMap<String, String>,
+) {
+    let Some(branches) = v.get("branches").and_then(Value::as_array) else {
+        return;
+    };
+    for b in branches {
+        if let Some(p) = b.get("product") {
+            if let Some(id) = p.get("product_id").and_then(Value::as_str) {
+                let helper = p.get("product_identification_helper");
+                if let Some(cpe) = helper.and_then(|h| h.get("cpe")).and_then(Value::as_str) {
+                    cpes.insert(id.to_owned(), cpe.to_owned());
+                }
+                if let Some(purl) = helper.and_then(|h| h.get("purl")).and_then(Value::as_str) {
+                    purls.insert(id.to_owned(), purl.to_owned());
+                }
+            }
+        }
+        collect_branches(b, cpes, purls);
+    }
+}
+
+/// An rpm component: name, `epoch:version-release` when known, module stream.
+struct Component {
+    name: String,
+    evr: Option<String>,
+    module: Option<String>,
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = |c: u8| (c as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// From `pkg:rpm/redhat/name@version-release?arch=src&epoch=1&rpmmod=mod:stream:…`.
+fn component_from_purl(purl: &str) -> Option<Component> {
+    let rest = purl.strip_prefix("pkg:rpm/")?;
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let last = path.rsplit('/').next()?;
+    let (name, version) = match last.split_once('@') {
+        Some((n, v)) => (n, Some(percent_decode(v))),
+        None => (last, None),
+    };
+    let mut epoch = None;
+    let mut module = None;
+    for kv in query.split('&') {
+        match kv.split_once('=') {
+            Some(("epoch", e)) => epoch = Some(e.to_owned()),
+            Some(("rpmmod", m)) => {
+                let m = percent_decode(m);
+                let mut it = m.split(':');
+                if let (Some(n), Some(s)) = (it.next(), it.next()) {
+                    module = Some(format!("{n}:{s}"));
+                }
+            }
+            _ => {}
+        }
+    }
+    let evr = version.map(|v| format!("{}:{v}", epoch.as_deref().unwrap_or("0")));
+    Some(Component {
+        name: percent_decode(name),
+        evr,
+        module,
+    })
+}
+
+/// From a NEVRA product reference `python3.9-0:3.9.18-3.el9_4.5.src`, or a bare name.
+fn component_from_nevra(s: &str) -> Component {
+    let Some((n_ev, release_arch)) = s.rsplit_once('-') else {
+        return Component {
+            name: s.to_owned(),
+            evr: None,
+            module: None,
+        };
+    };
+    let Some((name, ev)) = n_ev.rsplit_once('-') else {
+        return Component {
+            name: s.to_owned(),
+            evr: None,
+            module: None,
+        };
+    };
+    if !ev.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return Component {
+            name: s.to_owned(),
+            evr: None,
+            module: None,
+        };
+    }
+    let release = match release_arch.rsplit_once('.') {
+        Some((r, arch)) if !arch.chars().next().is_some_and(|c| c.is_ascii_digit()) => r,
+        _ => release_arch,
+    };
+    let ev = if ev.contains(':') {
+        ev.to_owned()
+    } else {
+        format!("0:{ev}")
+    };
+    Component {
+        name: name.to_owned(),
+        evr: Some(format!("{ev}-{release}")),
+        module: None,
+    }
+}
+
+/// Parses one CSAF document.
+pub fn parse(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
+    let document = &doc["document"];
+    let Some(id) = document["tracking"]["id"].as_str().map(str::to_owned) else {
+        ctx.warn("", "CSAF document without document.tracking.id; skipped");
+        return Vec::new();
+    };
+    let mut cpes = HashMap::new();
+    let mut purls = HashMap::new();
+    collect_branches(&doc["product_tree"], &mut cpes, &mut purls);
+    // product id → (platform product, component product)
+    let mut relations: HashMap<String, (String, String)> = HashMap::new();
+    for rel in doc["product_tree"]["relationships"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let pid = rel["full_product_name"]["product_id"].as_str();
+        let comp = rel["product_reference"].as_str();
+        let platform = rel["relates_to_product_reference"].as_str();
+        if let (Some(pid), Some(comp), Some(platform)) = (pid, comp, platform) {
+            relations.insert(pid.to_owned(), (platform.to_owned(), comp.to_owned()));
+        }
+    }
+    let resolve = |pid: &str| -> Option<(String, Component)> {
+        let (platform, comp) = relations.get(pid)?;
+        let distro = distro_of_cpe(cpes.get(platform)?);
+        let mut c = purls
+            .get(comp)
+            .and_then(|p| component_from_purl(p))
+            .unwrap_or_else(|| component_from_nevra(comp));
+        if c.name.is_empty() {
+            c = component_from_nevra(comp);
+        }
+        Some((distro, c))
+    };
+    let mut aliases = Vec::new();
+    let mut severity = Vec::new();
+    let mut affected = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut details = None;
+    let mut references = Vec::new();
+    for r in document["references"].as_array().into_iter().flatten() {
+        if let Some(u) = r["url"].as_str() {
+            references.push(u.to_owned());
+        }
+    }
+    if let Some(s) = document["aggregate_severity"]["text"].as_str() {
+        severity.push(Severity {
+            source: ctx.source.to_owned(),
+            label: Some(s.to_owned()),
+            cvss: Vec::new(),
+            score: None,
+        });
+    }
+    for vuln in doc["vulnerabilities"].as_array().into_iter().flatten() {
+        let cve = vuln["cve"].as_str().unwrap_or("");
+        push_alias(&mut aliases, &id, cve);
+        if details.is_none() {
+            details = vuln["notes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|n| n["category"] == "description")
+                .and_then(|n| n["text"].as_str())
+                .map(str::to_owned);
+        }
+        for score in vuln["scores"].as_array().into_iter().flatten() {
+            let cvss: Vec<String> = ["cvss_v3", "cvss_v2"]
+                .iter()
+                .filter_map(|k| score[*k]["vectorString"].as_str().map(str::to_owned))
+                .collect();
+            if !cvss.is_empty() && !severity.iter().any(|s: &Severity| s.cvss == cvss) {
+                severity.push(Severity {
+                    source: ctx.source.to_owned(),
+                    label: None,
+                    cvss,
+                    score: None,
+                });
+            }
+        }
+        // Remediation and impact per product id.
+        let mut remediation: HashMap<&str, (&str, &str)> = HashMap::new();
+        for rem in vuln["remediations"].as_array().into_iter().flatten() {
+            let cat = rem["category"].as_str().unwrap_or("");
+            let det = rem["details"].as_str().unwrap_or("");
+            for pid in rem["product_ids"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                // A vendor fix outranks a workaround for the same product.
+                if cat != "workaround" || !remediation.contains_key(pid) {
+                    remediation.insert(pid, (cat, det));
+                }
+            }
+        }
+        let mut impact: HashMap<&str, &str> = HashMap::new();
+        for t in vuln["threats"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|t| t["category"] == "impact")
+        {
+            let det = t["details"].as_str().unwrap_or("");
+            for pid in t["product_ids"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                impact.insert(pid, det);
+            }
+        }
+        let status_lists = [
+            ("fixed", Status::Fixed),
+            ("first_fixed", Status::Fixed),
+            ("known_affected", Status::AffectedNoFix),
+            ("known_not_affected", Status::NotAffected),
+            ("under_investigation", Status::UnderInvestigation),
+        ];
+        for (key, base) in status_lists {
+            for pid in vuln["product_status"][key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                let Some((distro, comp)) = resolve(pid) else {
+                    // Products that are not RPM components of a known platform (images, …).
+                    continue;
+                };
+                let status = match base {
+                    Status::AffectedNoFix => match remediation.get(pid) {
+                        Some(("no_fix_planned", det))
+                            if det.to_ascii_lowercase().contains("out of support") =>
+                        {
+                            Status::EndOfLife
+                        }
+                        Some(("no_fix_planned", _)) => Status::WillNotFix,
+                        Some(("none_available", det))
+                            if det.to_ascii_lowercase().contains("deferred") =>
+                        {
+                            Status::FixDeferred
+                        }
+                        _ => Status::AffectedNoFix,
+                    },
+                    s => s,
+                };
+                let name = match &comp.module {
+                    Some(m) => format!("{m}::{}", comp.name),
+                    None => comp.name.clone(),
+                };
+                let fixed = (status == Status::Fixed)
+                    .then(|| comp.evr.clone())
+                    .flatten();
+                if !seen.insert((distro.clone(), name.clone(), status.as_str(), fixed.clone())) {
+                    continue;
+                }
+                let ranges = match status {
+                    Status::Fixed
+                    | Status::AffectedNoFix
+                    | Status::WillNotFix
+                    | Status::FixDeferred
+                    | Status::EndOfLife => {
+                        vec![Range::Ecosystem {
+                            events: simple_events(None, fixed.as_deref()),
+                        }]
+                    }
+                    _ => Vec::new(),
+                };
+                affected.push(Affected {
+                    ecosystem: "rpm".into(),
+                    distro,
+                    name,
+                    ranges,
+                    versions: Vec::new(),
+                    status,
+                    fixed,
+                    severity: impact.get(pid).map(|s| (*s).to_owned()),
+                });
+            }
+        }
+    }
+    vec![Advisory {
+        aliases,
+        severity,
+        withdrawn: None,
+        affected,
+        display: Display {
+            summary: document["title"].as_str().map(str::to_owned),
+            details,
+            references,
+            published: document["tracking"]["initial_release_date"]
+                .as_str()
+                .map(str::to_owned),
+            modified: document["tracking"]["current_release_date"]
+                .as_str()
+                .map(str::to_owned),
+        },
+        id,
+    }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nevra_and_purl() {
+        let c = component_from_nevra("python3.9-0:3.9.18-3.el9_4.5.src");
+        assert_eq!(c.name, "python3.9");
+        assert_eq!(c.evr.as_deref(), Some("0:3.9.18-3.el9_4.5"));
+        let c = component_from_purl("pkg:rpm/redhat/nodejs@18.1-2.module%2Bel8?arch=src&epoch=1&rpmmod=nodejs:18:8090020230810")
+            .unwrap();
+        assert_eq!(c.name, "nodejs");
+        assert_eq!(c.evr.as_deref(), Some("1:18.1-2.module+el8"));
+        assert_eq!(c.module.as_deref(), Some("nodejs:18"));
+        assert_eq!(
+            distro_of_cpe("cpe:/a:redhat:enterprise_linux:9::appstream"),
+            "redhat:9"
+        );
+    }
+}

@@ -1,0 +1,119 @@
+//! Sekisho's offline vulnerability database: upstream advisory feeds (OSV, Alpine/Wolfi
+//! secdb, RustSec, Node.js security-wg, rubysec, FriendsOfPHP, the Debian security tracker,
+//! Red Hat CSAF) parsed into one record model ([`record`]) and stored in one SQLite file
+//! ([`db`]) that the matcher reads with one indexed query per package.
+//!
+//! [`build`] reads each SOURCE (a directory, or a `.tar.gz` of one read straight from the
+//! archive), recognises its feed per file by name and layout, and writes the database
+//! atomically. Malformed records become [`Warning`]s; a source with no recognisable layout is
+//! an error naming it.
+
+use std::fmt;
+use std::path::PathBuf;
+
+pub mod build;
+pub mod db;
+pub mod ecosystem;
+pub mod feeds;
+pub mod input;
+pub mod record;
+
+pub use build::{build, BuildSummary, SourceSummary};
+pub use db::{Database, Encoded, Hit, Info, SourceRow, Writer, SCHEMA_VERSION};
+pub use ecosystem::normalize_name;
+pub use record::{Advisory, Affected, ConstraintSyntax, Display, Event, Range, Severity, Status};
+
+/// What the hint on database errors tells the user to run.
+const UPDATE_HINT: &str = "run `sekisho db update` (or `sekisho db build`) to get a fresh database";
+
+/// Errors building or reading the database.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A source archive could not be read.
+    #[error("{}: unreadable archive: {message}", path.display())]
+    Archive {
+        /// The archive.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// A source is neither a directory nor a `.tar.gz`/`.tar`.
+    #[error("{}: not a directory, .tar.gz, .tar or .zip feed source", path.display())]
+    UnknownInput {
+        /// The source.
+        path: PathBuf,
+    },
+    /// No file of a source has a known feed layout (the feed's format may have changed).
+    #[error("{}: no recognisable advisory feed layout ({files} files read, {unrecognised} data files of unknown shape); has the feed's format changed?", path.display())]
+    NoLayout {
+        /// The source.
+        path: PathBuf,
+        /// Files read.
+        files: usize,
+        /// JSON/YAML files of no known shape.
+        unrecognised: usize,
+    },
+    /// SQLite failed.
+    #[error("{}: database error: {source}; {UPDATE_HINT}", path.display())]
+    Sqlite {
+        /// The database file.
+        path: PathBuf,
+        /// The cause.
+        source: rusqlite::Error,
+    },
+    /// The database file is missing.
+    #[error("{}: no vulnerability database; {UPDATE_HINT}", path.display())]
+    Missing {
+        /// The expected file.
+        path: PathBuf,
+    },
+    /// The database file is damaged.
+    #[error("{}: corrupt vulnerability database ({reason}); {UPDATE_HINT}", path.display())]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The database was written by another schema version.
+    #[error("{}: database schema version {found}, this sekisho reads version {expected}; {UPDATE_HINT}", path.display())]
+    Schema {
+        /// The file.
+        path: PathBuf,
+        /// The version found (0: none).
+        found: u32,
+        /// The version this build reads.
+        expected: u32,
+    },
+}
+
+/// A record or file skipped (or partly read) while building.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The source's name.
+    pub source: String,
+    /// The file inside the source.
+    pub file: String,
+    /// The record id, or empty when the whole file is concerned.
+    pub record: String,
+    /// What was wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.source, self.file)?;
+        if !self.record.is_empty() {
+            write!(f, ": {}", self.record)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}

@@ -1,0 +1,279 @@
+//! `sekisho db`: build the offline vulnerability database from feed sources, show its
+//! metadata, and query it by package.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use sekisho_advisory::{Database, Hit, Range};
+use serde_json::json;
+
+/// Arguments of `sekisho db`.
+#[derive(Debug, clap::Args)]
+pub struct DbArgs {
+    #[command(subcommand)]
+    command: DbCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum DbCommand {
+    /// Build a database from feed sources (directories or .tar.gz archives of OSV, secdb,
+    /// RustSec, security-wg, rubysec, FriendsOfPHP, Debian tracker or Red Hat CSAF data).
+    Build {
+        /// The database to write (replaced atomically; default: the cache location).
+        #[arg(short = 'o', long, value_name = "DB")]
+        output: Option<PathBuf>,
+        /// Feed sources.
+        #[arg(value_name = "SOURCE", required = true)]
+        sources: Vec<PathBuf>,
+        /// Do not print skipped records.
+        #[arg(short = 'q', long)]
+        quiet: bool,
+    },
+    /// Show the database's build time, schema and sources.
+    Info {
+        /// The database (default: $SEKISHO_DB, else the cache location).
+        #[arg(long, value_name = "DB")]
+        db: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the records for one package.
+    Query {
+        /// The ecosystem as a purl type (deb, rpm, apk, npm, pypi, maven, golang, cargo, gem,
+        /// composer, nuget, …).
+        ecosystem: String,
+        /// The package name (Debian/Ubuntu source package, Alpine origin, Maven
+        /// group:artifact, …).
+        name: String,
+        /// The distribution release (debian:12, alpine:3.18, ubuntu:22.04, wolfi, redhat:9);
+        /// empty for language packages.
+        #[arg(long, default_value = "")]
+        distro: String,
+        /// The database (default: $SEKISHO_DB, else the cache location).
+        #[arg(long, value_name = "DB")]
+        db: Option<PathBuf>,
+        /// Output format.
+        #[arg(short = 'f', long, default_value = "json", value_parser = ["json", "table"])]
+        format: String,
+    },
+}
+
+/// Runs `sekisho db …`; returns the exit code.
+pub fn run(args: &DbArgs) -> anyhow::Result<u8> {
+    match &args.command {
+        DbCommand::Build {
+            output,
+            sources,
+            quiet,
+        } => {
+            let output = resolve(output.clone())?;
+            let start = Instant::now();
+            let built = crate::now().to_string();
+            let summary = sekisho_advisory::build(&output, sources, &built)?;
+            if !quiet {
+                for w in &summary.warnings {
+                    eprintln!(
+                        "warning: {}",
+                        sekisho_report::escape_control(&w.to_string())
+                    );
+                }
+            }
+            let records: u64 = summary.sources.iter().map(|s| s.row.records).sum();
+            let affected: u64 = summary.sources.iter().map(|s| s.row.affected).sum();
+            let size = std::fs::metadata(&output).map(|m| m.len()).unwrap_or(0);
+            eprintln!(
+                "{}: {records} advisories, {affected} affected packages from {} sources in {:.2} s ({:.1} MB); {} records skipped",
+                output.display(),
+                summary.sources.len(),
+                start.elapsed().as_secs_f64(),
+                size as f64 / 1e6,
+                summary.warnings.len()
+            );
+            Ok(0)
+        }
+        DbCommand::Info { db, json } => {
+            let path = resolve(db.clone())?;
+            let info = Database::open(&path)?.info()?;
+            let text = if *json {
+                let sources: Vec<_> = info
+                    .sources
+                    .iter()
+                    .map(|s| {
+                        json!({"name": s.name, "format": s.format, "digest": s.digest,
+                               "records": s.records, "affected": s.affected, "built": s.built})
+                    })
+                    .collect();
+                let doc = json!({"path": info.path, "schema_version": info.schema_version, "built": info.built,
+                                 "advisories": info.advisories, "affected": info.affected, "size": info.size,
+                                 "sources": sources});
+                format!("{}\n", serde_json::to_string_pretty(&doc)?)
+            } else {
+                let mut t = format!(
+                    "Database:   {}\nSchema:     {}\nBuilt:      {}\nAdvisories: {}\nAffected:   {}\nSize:       {} bytes\n\n",
+                    info.path.display(),
+                    info.schema_version,
+                    info.built,
+                    info.advisories,
+                    info.affected,
+                    info.size
+                );
+                t.push_str(&format!(
+                    "{:<22} {:<20} {:>8} {:>9}  {}\n",
+                    "SOURCE", "FORMAT", "RECORDS", "AFFECTED", "SHA-256"
+                ));
+                for s in &info.sources {
+                    t.push_str(&format!(
+                        "{:<22} {:<20} {:>8} {:>9}  {}\n",
+                        s.name, s.format, s.records, s.affected, s.digest
+                    ));
+                }
+                t
+            };
+            crate::emit(&None, &escape_lines(&text))?;
+            Ok(0)
+        }
+        DbCommand::Query {
+            ecosystem,
+            name,
+            distro,
+            db,
+            format,
+        } => {
+            let path = resolve(db.clone())?;
+            let db = Database::open(&path)?;
+            let hits = db.lookup(ecosystem, distro, name)?;
+            let mut out = String::new();
+            if format == "table" {
+                out.push_str(&format!(
+                    "{:<24} {:<20} {:<20} {:<24} {}\n",
+                    "ID", "SOURCE", "STATUS", "FIXED", "RANGES"
+                ));
+                for h in &hits {
+                    out.push_str(&format!(
+                        "{:<24} {:<20} {:<20} {:<24} {}\n",
+                        h.id,
+                        h.source,
+                        h.affected.status.as_str(),
+                        h.affected.fixed.as_deref().unwrap_or("-"),
+                        ranges_text(h)
+                    ));
+                }
+                out = escape_lines(&out);
+            } else {
+                for h in &hits {
+                    let display = db.display(h.advisory_row)?;
+                    let line = json!({
+                        "id": h.id, "source": h.source, "aliases": h.aliases, "withdrawn": h.withdrawn,
+                        "severity": h.severity, "ecosystem": h.affected.ecosystem, "distro": h.affected.distro,
+                        "name": h.affected.name, "status": h.affected.status, "fixed": h.affected.fixed,
+                        "package_severity": h.affected.severity, "ranges": h.affected.ranges,
+                        "versions": h.affected.versions, "summary": display.summary,
+                        "published": display.published, "modified": display.modified,
+                        "references": display.references,
+                    });
+                    out.push_str(&serde_json::to_string(&line)?);
+                    out.push('\n');
+                }
+            }
+            crate::emit(&None, &out)?;
+            Ok(0)
+        }
+    }
+}
+
+/// Feed text (names, versions) must not drive the terminal: escape control characters line
+/// by line.
+fn escape_lines(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("{}\n", sekisho_report::escape_control(l)))
+        .collect()
+}
+
+fn ranges_text(h: &Hit) -> String {
+    let mut parts = Vec::new();
+    for r in &h.affected.ranges {
+        match r {
+            Range::Ecosystem { events } | Range::Semver { events } => {
+                let ev: Vec<String> = events
+                    .iter()
+                    .map(|e| match e {
+                        sekisho_advisory::Event::Introduced(v) => format!(">={v}"),
+                        sekisho_advisory::Event::Fixed(v) => format!("<{v}"),
+                        sekisho_advisory::Event::LastAffected(v) => format!("<={v}"),
+                        sekisho_advisory::Event::Limit(v) => format!("limit {v}"),
+                    })
+                    .collect();
+                parts.push(ev.join(" "));
+            }
+            Range::Constraint {
+                vulnerable,
+                patched,
+                unaffected,
+                ..
+            } => {
+                let mut c = Vec::new();
+                if !vulnerable.is_empty() {
+                    c.push(format!("vulnerable {}", vulnerable.join(" || ")));
+                }
+                if !patched.is_empty() {
+                    c.push(format!("patched {}", patched.join(" || ")));
+                }
+                if !unaffected.is_empty() {
+                    c.push(format!("unaffected {}", unaffected.join(" || ")));
+                }
+                parts.push(c.join("; "));
+            }
+        }
+    }
+    if !h.affected.versions.is_empty() {
+        parts.push(format!("{} listed versions", h.affected.versions.len()));
+    }
+    parts.join(" | ")
+}
+
+/// The database path: the flag, else `$SEKISHO_DB`, else `$XDG_CACHE_HOME/sekisho/db/sekisho.db`,
+/// else `~/.cache/sekisho/db/sekisho.db`.
+fn resolve(flag: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    default_path(flag, env("SEKISHO_DB"), env("XDG_CACHE_HOME"), env("HOME"))
+        .context("no database path: pass --db, or set SEKISHO_DB, XDG_CACHE_HOME or HOME")
+}
+
+fn default_path(
+    flag: Option<PathBuf>,
+    sekisho_db: Option<PathBuf>,
+    xdg_cache: Option<PathBuf>,
+    home: Option<PathBuf>,
+) -> Option<PathBuf> {
+    let cache = |base: &Path| base.join("sekisho").join("db").join("sekisho.db");
+    flag.or(sekisho_db)
+        .or_else(|| xdg_cache.filter(|p| p.is_absolute()).map(|p| cache(&p)))
+        .or_else(|| home.map(|h| cache(&h.join(".cache"))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_paths() {
+        let p = |s: &str| Some(PathBuf::from(s));
+        assert_eq!(default_path(p("x.db"), p("/e.db"), None, None), p("x.db"));
+        assert_eq!(default_path(None, p("/e.db"), p("/c"), p("/h")), p("/e.db"));
+        assert_eq!(
+            default_path(None, None, p("/c"), p("/h")),
+            p("/c/sekisho/db/sekisho.db")
+        );
+        assert_eq!(
+            default_path(None, None, p("rel"), p("/h")),
+            p("/h/.cache/sekisho/db/sekisho.db")
+        );
+        assert_eq!(default_path(None, None, None, None), None);
+    }
+}
