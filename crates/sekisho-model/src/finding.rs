@@ -83,6 +83,45 @@ pub struct SecretInfo {
     pub category: String,
 }
 
+/// Vulnerability details of a vulnerability finding: which package, which versions, what the
+/// source says.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct VulnInfo {
+    /// Package name as installed.
+    pub package: String,
+    /// Ecosystem (purl type).
+    #[serde(rename = "type")]
+    pub ecosystem: String,
+    /// The package URL (the component a CycloneDX `affects` names).
+    pub purl: String,
+    /// The installed version (for OS packages matched by source package: the source version).
+    pub installed: String,
+    /// The first version that fixes it, when one exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<String>,
+    /// The source's status: `fixed`, `affected-no-fix`, `will-not-fix`, `fix-deferred`,
+    /// `end-of-life`, `under-investigation`.
+    pub status: String,
+    /// The other IDs of the same vulnerability (GHSA, PYSEC, DEBIAN-CVE, ...), sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// The feeds that reported it.
+    pub sources: Vec<String>,
+    /// Where the severity came from: the distro's rating, a CVSS vector's base score, or a
+    /// label.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub severity_source: String,
+    /// The CVSS vector scored, when one was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cvss: Option<String>,
+    /// The CVSS base score, when one was computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// Reference URLs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+}
+
 /// One problem found by any scanner.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
@@ -117,6 +156,8 @@ pub struct Finding {
     pub history_index: Option<usize>,
     /// Secret details, for secret findings.
     pub secret: Option<SecretInfo>,
+    /// Vulnerability details, for vulnerability findings.
+    pub vulnerability: Option<Box<VulnInfo>>,
 }
 
 impl Finding {
@@ -143,6 +184,7 @@ impl Finding {
             state: None,
             history_index: None,
             secret: None,
+            vulnerability: None,
         }
     }
 
@@ -222,7 +264,7 @@ impl Serialize for Finding {
     /// `details`, `location`, then whichever of `path`, `line`, `column`, `end_line`, `layer`,
     /// `deleted_in`, `state`, `history_index`, `secret` apply.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Finding", 16)?;
+        let mut st = s.serialize_struct("Finding", 17)?;
         st.serialize_field("id", &self.id)?;
         st.serialize_field("category", &self.kind)?;
         st.serialize_field("level", &self.severity.dockle())?;
@@ -252,6 +294,9 @@ impl Serialize for Finding {
         }
         if let Some(secret) = &self.secret {
             st.serialize_field("secret", secret)?;
+        }
+        if let Some(v) = &self.vulnerability {
+            st.serialize_field("vulnerability", v)?;
         }
         st.end()
     }

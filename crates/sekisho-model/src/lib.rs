@@ -14,7 +14,9 @@ pub mod purl;
 mod report;
 mod severity;
 
-pub use finding::{sort_findings, FileState, Finding, FindingKind, PathBase, Region, SecretInfo};
+pub use finding::{
+    sort_findings, FileState, Finding, FindingKind, PathBase, Region, SecretInfo, VulnInfo,
+};
 pub use jiff::Timestamp;
 pub use package::{LayerRef, OsInfo, Package, PackageKind};
 pub use report::{Report, RuleInfo, SourceInfo, SCHEMA_VERSION};

@@ -33,6 +33,9 @@ pub enum ScanError {
     /// The audit could not be set up (secret config).
     #[error(transparent)]
     Audit(#[from] sekisho_audit::AuditError),
+    /// The vulnerability database could not be opened or read.
+    #[error(transparent)]
+    Database(#[from] sekisho_advisory::Error),
 }
 
 /// Which finding scanners run. The inventory (OS and packages) always runs.
@@ -42,12 +45,14 @@ pub struct Scanners {
     pub config: bool,
     /// Secrets in files, ENV, labels and history.
     pub secret: bool,
+    /// Known vulnerabilities of the packages (needs [`ScanRequest::db`]).
+    pub vuln: bool,
 }
 
 impl Scanners {
     /// Whether any finding scanner runs (the report then has `findings`).
     pub fn any(self) -> bool {
-        self.config || self.secret
+        self.config || self.secret || self.vuln
     }
 }
 
@@ -69,6 +74,8 @@ pub struct ScanRequest {
     /// Whether the source is an image (installed software is the truth) or a project
     /// directory (`sekisho fs`: lockfiles are the project's statement).
     pub profile: Profile,
+    /// The advisory database for `scanners.vuln` (built by `sekisho db build`).
+    pub db: Option<std::path::PathBuf>,
 }
 
 impl ScanRequest {
@@ -82,6 +89,7 @@ impl ScanRequest {
             dockerfile: None,
             created,
             profile: Profile::Image,
+            db: None,
         }
     }
 }
@@ -89,8 +97,39 @@ impl ScanRequest {
 /// Scan an image: stream it once through the registered analyzers, run them, join the
 /// Dockerfile findings, drop ignored IDs, sort, and describe the rules reported.
 pub fn scan(request: &ScanRequest) -> Result<Report, ScanError> {
+    // The database is opened first: a missing or damaged one fails before any layer is read.
+    let db = match (&request.db, request.scanners.vuln) {
+        (Some(path), true) => Some(sekisho_advisory::Database::open(path)?),
+        _ => None,
+    };
     let (scan, visitor) = stream(request)?;
-    Ok(analyze(request, &scan, visitor.analyzers()))
+    let mut report = analyze(request, &scan, visitor.analyzers());
+    if let Some(db) = &db {
+        add_vulnerabilities(request, db, &mut report)?;
+    }
+    Ok(report)
+}
+
+/// Match the report's packages against `db` and add the vulnerability findings (ignores
+/// applied, findings sorted, the report's rule descriptions kept).
+pub fn add_vulnerabilities(
+    request: &ScanRequest,
+    db: &sekisho_advisory::Database,
+    report: &mut Report,
+) -> Result<(), ScanError> {
+    let matched = sekisho_match::match_report(db, report).map_err(|e| match e {
+        sekisho_match::MatchError::Database(e) => ScanError::Database(e),
+    })?;
+    report.warnings.extend(matched.warnings);
+    let findings = report.findings.get_or_insert_with(Vec::new);
+    findings.extend(
+        matched
+            .findings
+            .into_iter()
+            .filter(|f| !request.audit.ignores(&f.id)),
+    );
+    sekisho_model::sort_findings(findings);
+    Ok(())
 }
 
 /// The streaming half of [`scan`]: the merged image with every analyzer's captures, and the

@@ -235,7 +235,7 @@ fn ranges_text(h: &Hit) -> String {
 
 /// The database path: the flag, else `$SEKISHO_DB`, else `$XDG_CACHE_HOME/sekisho/db/sekisho.db`,
 /// else `~/.cache/sekisho/db/sekisho.db`.
-fn resolve(flag: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+pub fn resolve(flag: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     let env = |k: &str| {
         std::env::var_os(k)
             .filter(|v| !v.is_empty())

@@ -54,7 +54,7 @@ pub enum ScannerKind {
     Config,
     /// Secrets in files, ENV, labels and history.
     Secret,
-    /// Vulnerabilities (not available yet: with it alone, only the inventory is reported).
+    /// Known vulnerabilities of OS and language packages (needs a database: `sekisho db`).
     Vuln,
 }
 
@@ -65,9 +65,14 @@ fn parse_level(s: &str) -> Result<DockleLevel, String> {
 /// The audit's flags (Dockle's where Dockle has them).
 #[derive(Debug, Clone, Args)]
 pub struct AuditArgs {
-    /// Scanners to run, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [ScannerKind::Config, ScannerKind::Secret])]
-    pub scanners: Vec<ScannerKind>,
+    /// Scanners to run, comma-separated [default: config,secret, and vuln when a database
+    /// exists].
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub scanners: Option<Vec<ScannerKind>>,
+    /// The vulnerability database [default: $SEKISHO_DB, else
+    /// $XDG_CACHE_HOME/sekisho/db/sekisho.db, else ~/.cache/sekisho/db/sekisho.db].
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
     /// Exit with this code when a finding is at --exit-level or above (0: always exit 0).
     #[arg(long, default_value_t = 0)]
     pub exit_code: i32,
@@ -103,11 +108,32 @@ pub struct AuditArgs {
 }
 
 impl AuditArgs {
-    fn scanners(&self) -> Scanners {
-        Scanners {
-            config: self.scanners.contains(&ScannerKind::Config),
-            secret: self.scanners.contains(&ScannerKind::Secret),
+    /// The scanners asked for, and the database when the vulnerability scanner runs. Without
+    /// `--scanners`, vulnerabilities are looked for when the database exists; asked for
+    /// explicitly, a missing database is an error saying how to get one.
+    fn scanners(&self) -> anyhow::Result<(Scanners, Option<PathBuf>)> {
+        let db = crate::db_cmd::resolve(self.db.clone()).ok();
+        let has_db = db.as_deref().is_some_and(Path::is_file);
+        let list = match &self.scanners {
+            Some(list) => list.clone(),
+            None if has_db => vec![ScannerKind::Config, ScannerKind::Secret, ScannerKind::Vuln],
+            None => vec![ScannerKind::Config, ScannerKind::Secret],
+        };
+        let scanners = Scanners {
+            config: list.contains(&ScannerKind::Config),
+            secret: list.contains(&ScannerKind::Secret),
+            vuln: list.contains(&ScannerKind::Vuln),
+        };
+        if scanners.vuln && !has_db {
+            let path = db
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "(no path: set --db or SEKISHO_DB)".to_string());
+            bail!(
+                "no vulnerability database at {path}: build one with `sekisho db build --output \
+                 {path} FEED...` (or pass --db FILE), or leave vuln out of --scanners"
+            );
         }
+        Ok((scanners, if scanners.vuln { db } else { None }))
     }
 
     /// The audit options: accepted keys and files, ignores from `--ignore` and the ignore file
@@ -115,7 +141,7 @@ impl AuditArgs {
     /// that cannot be read is an error), today's date (UTC) from `clock` for end-of-support
     /// checks.
     fn to_options(&self, cwd: &Path, clock: jiff::Timestamp) -> anyhow::Result<AuditOptions> {
-        let scanners = self.scanners();
+        let (scanners, _) = self.scanners()?;
         let mut opts = AuditOptions {
             config: scanners.config,
             secret: scanners.secret,
@@ -248,7 +274,7 @@ pub fn run_image(args: &ImageArgs, mode: Mode) -> anyhow::Result<u8> {
         request.profile = Profile::Project;
     }
     request.image = options(&args.platform)?;
-    request.scanners = args.audit.scanners();
+    (request.scanners, request.db) = args.audit.scanners()?;
     // The configuration checks read an image's config and history; a project has neither.
     request.scanners.config &= mode != Mode::Project;
     // End of support is judged on the real date, whatever SOURCE_DATE_EPOCH says.
@@ -327,7 +353,7 @@ mod tests {
             "--ignore",
             "DKL-DI-0006",
         ]);
-        assert_eq!(c.audit.scanners, vec![ScannerKind::Secret]);
+        assert_eq!(c.audit.scanners, Some(vec![ScannerKind::Secret]));
         assert_eq!(c.audit.exit_level, DockleLevel::Fatal);
         let dir = std::env::temp_dir().join(format!("sekisho-cli-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -340,10 +366,7 @@ mod tests {
         assert_eq!(o.today, Some(jiff::civil::date(2023, 11, 14)));
         assert!(o.ignores("CIS-DI-0001") && o.ignores("DKL-DI-0006") && o.ignores("CIS-DI-0006"));
         let d = Cmd::parse_from(["x"]);
-        assert_eq!(
-            d.audit.scanners,
-            vec![ScannerKind::Config, ScannerKind::Secret]
-        );
+        assert_eq!(d.audit.scanners, None);
         assert_eq!(d.audit.exit_level, DockleLevel::Warn);
         let bad = Cmd::parse_from(["x", "--dockleignore", "/nonexistent/.dockleignore"]);
         assert!(bad.audit.to_options(Path::new("."), now).is_err());
