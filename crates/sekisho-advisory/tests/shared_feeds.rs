@@ -690,3 +690,51 @@ fn same_input_same_database() {
         "byte-identical databases"
     );
 }
+
+#[test]
+fn malformed_records_are_skipped_with_warnings() {
+    let dir = scratch("malformed");
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(dir.join("a")).unwrap();
+    let good = r#"{"id": "GHSA-good", "modified": "2024-01-01T00:00:00Z", "affected": [
+        {"package": {"ecosystem": "npm", "name": "left-pad"}, "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.3.0"}]}]},
+        {"package": {"ecosystem": "npm"}, "ranges": []}]}"#;
+    fs::write(dir.join("a/GHSA-good.json"), good).unwrap();
+    fs::write(dir.join("a/GHSA-truncated.json"), &good[..40]).unwrap();
+    fs::write(
+        dir.join("a/GHSA-wrong.json"),
+        r#"{"id": "GHSA-wrong", "affected": "everything", "modified": "x"}"#,
+    )
+    .unwrap();
+    fs::write(
+        dir.join("a/PYSEC-bad.yaml"),
+        "id: PYSEC-bad\nmodified: x\naffected: [[[\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("a/RUSTSEC-bad.md"),
+        "```toml\n[advisory]\nid = 3\n```\n",
+    )
+    .unwrap();
+    let out = scratch("malformed.db");
+    let s = build(&out, std::slice::from_ref(&dir), "t").unwrap();
+    assert_eq!(s.sources[0].row.records, 1);
+    let text: Vec<String> = s.warnings.iter().map(|w| w.to_string()).collect();
+    for needle in [
+        "GHSA-good.json: GHSA-good",
+        "GHSA-truncated.json",
+        "GHSA-wrong.json",
+        "PYSEC-bad.yaml",
+        "RUSTSEC-bad.md",
+    ] {
+        assert!(
+            text.iter().any(|t| t.contains(needle)),
+            "{needle}: {text:#?}"
+        );
+    }
+    let hits = Database::open(&out)
+        .unwrap()
+        .lookup("npm", "", "left-pad")
+        .unwrap();
+    assert_eq!(hits.len(), 1);
+}
