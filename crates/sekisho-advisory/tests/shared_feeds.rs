@@ -738,3 +738,42 @@ fn malformed_records_are_skipped_with_warnings() {
         .unwrap();
     assert_eq!(hits.len(), 1);
 }
+
+#[test]
+fn truncated_and_corrupted_feed_files_never_panic() {
+    use sekisho_advisory::feeds::{parse_file, Ctx};
+    let mut parsed = 0;
+    for archive in archives() {
+        let gz = flate2::read::GzDecoder::new(fs::File::open(&archive).unwrap());
+        for (i, entry) in tar::Archive::new(gz).entries().unwrap().enumerate() {
+            let mut entry = entry.unwrap();
+            if !entry.header().entry_type().is_file() || i % 7 != 0 {
+                continue;
+            }
+            let name = entry.path().unwrap().to_string_lossy().into_owned();
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+            let n = bytes.len();
+            let mut variants = vec![
+                bytes[..n / 2].to_vec(),
+                bytes[..n.saturating_sub(3)].to_vec(),
+            ];
+            let mut flipped = bytes.clone();
+            for j in (0..n).step_by(97) {
+                flipped[j] = b"{}[]:\"-,\n0 "[j % 11];
+            }
+            variants.push(flipped);
+            for v in variants {
+                let mut warnings = Vec::new();
+                let mut ctx = Ctx {
+                    source: "fuzz",
+                    file: &name,
+                    warnings: &mut warnings,
+                };
+                let _ = parse_file(&mut ctx, &v);
+                parsed += 1;
+            }
+        }
+    }
+    assert!(parsed > 1000);
+}
