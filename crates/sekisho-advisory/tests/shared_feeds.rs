@@ -100,7 +100,7 @@ fn every_source_is_recognised() {
         ("golang-vulndb", "osv"),
         ("nodejs-security-wg", "nodejs-security-wg"),
         ("pypa-advisory-db", "osv"),
-        ("redhat-csaf", "csaf"),
+        ("redhat-csaf", "csaf,redhat-security-api"),
         ("rubysec", "rubysec"),
         ("rustsec", "rustsec"),
         ("ubuntu-osv", "osv"),
@@ -526,6 +526,23 @@ fn redhat_csaf() {
         .iter()
         .any(|h| h.affected.fixed.as_deref() == Some("0:3.9.18-3.el9_4.5")));
     assert!(p[0].aliases.contains(&"CVE-2024-8088".to_string()));
+    // The Security Data API document for the same CVE: both RHEL 9 fixes (EUS and main).
+    let api = find(&py, "CVE-2024-8088");
+    let fixes: Vec<_> = api
+        .iter()
+        .filter_map(|h| h.affected.fixed.as_deref())
+        .collect();
+    assert!(
+        fixes.contains(&"0:3.9.18-3.el9_4.5") && fixes.contains(&"0:3.9.19-8.el9"),
+        "{fixes:?}"
+    );
+    let bind = db.lookup("rpm", "redhat:7", "bind").unwrap();
+    let b = find(&bind, "CVE-2021-25220");
+    assert!(
+        b.iter()
+            .any(|h| h.affected.fixed.as_deref() == Some("32:9.11.4-26.P2.el7_9.13")),
+        "{b:#?}"
+    );
 }
 
 #[test]
