@@ -1,7 +1,7 @@
 //! Sekisho's offline vulnerability database: upstream advisory feeds (OSV, Alpine/Wolfi
 //! secdb, RustSec, Node.js security-wg, rubysec, FriendsOfPHP, the Debian security tracker,
-//! Red Hat CSAF and Security Data API) parsed into one record model ([`record`]) and stored in one SQLite file
-//! ([`db`]) that the matcher reads with one indexed query per package.
+//! Red Hat CSAF and Security Data API) parsed into one record model ([`record`]) and stored
+//! in one SQLite file ([`db`]) that the matcher reads with one indexed query per package.
 //!
 //! [`build`] reads each SOURCE (a directory, or a `.tar.gz` of one read straight from the
 //! archive), recognises its feed per file by name and layout, and writes the database
