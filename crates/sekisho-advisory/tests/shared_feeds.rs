@@ -584,6 +584,10 @@ fn unknown_layout_is_an_error_naming_the_source() {
     assert!(matches!(err, Error::NoLayout { .. }), "{err}");
     assert!(err.to_string().contains("nolayout"), "{err}");
     assert!(!out.exists(), "no database written");
+    // A failed build never touches an existing database.
+    fs::write(&out, b"previous database").unwrap();
+    assert!(build(&out, std::slice::from_ref(&dir), "t").is_err());
+    assert_eq!(fs::read(&out).unwrap(), b"previous database");
     let parent = out.parent().unwrap();
     assert!(fs::read_dir(parent).unwrap().all(|e| !e
         .unwrap()
