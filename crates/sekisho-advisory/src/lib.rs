@@ -1,12 +1,26 @@
 //! Sekisho's offline vulnerability database: upstream advisory feeds (OSV, Alpine/Wolfi
 //! secdb, RustSec, Node.js security-wg, rubysec, FriendsOfPHP, the Debian security tracker,
-//! Red Hat CSAF) parsed into one record model ([`record`]) and stored in one SQLite file
-//! ([`db`]) that the matcher reads with one indexed query per package.
+//! Red Hat CSAF and Security Data API) parsed into one record model ([`record`]) and stored
+//! in one SQLite file ([`db`]) that the matcher reads with one indexed query per package.
 //!
 //! [`build`] reads each SOURCE (a directory, or a `.tar.gz` of one read straight from the
 //! archive), recognises its feed per file by name and layout, and writes the database
 //! atomically. Malformed records become [`Warning`]s; a source with no recognisable layout is
 //! an error naming it.
+//!
+//! Decisions the matcher relies on:
+//!
+//! * Names are stored normalised ([`normalize_name`]); [`Database::lookup`] normalises the
+//!   query the same way. Debian and Ubuntu are keyed by source package, Alpine and Wolfi by
+//!   origin, Red Hat modular packages as `module:stream::name`.
+//! * Ranges are never expanded into rows: OSV events are kept as events, explicit `versions`
+//!   lists as lists, and requirement strings (security-wg, rubysec, FriendsOfPHP, RustSec
+//!   requirements that are not plain intervals) as [`Range::Constraint`] with their syntax.
+//! * Nothing is dropped for policy: withdrawn advisories are stored with `withdrawn` set,
+//!   Debian's `unimportant` urgency is kept as the per-package severity, secdb `0` keys and
+//!   CSAF `known_not_affected` become [`Status::NotAffected`] rows, RustSec
+//!   `informational` kinds are the RustSec severity label. Hiding them is the matcher's and
+//!   the report's choice.
 
 use std::fmt;
 use std::path::PathBuf;

@@ -47,7 +47,7 @@ pub struct Severity {
     /// A text label as the source writes it (`MODERATE`, `unimportant`, `Important`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// CVSS vectors (`CVSS:3.1/…`, `CVSS:4.0/…`, v2 vectors), or base scores when that is all the feed has.
+    /// CVSS vectors (`CVSS:3.1/…`, `CVSS:4.0/…`, v2 vectors).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cvss: Vec<String>,
     /// A CVSS base score, when the feed gives a number rather than a vector.

@@ -100,7 +100,7 @@ fn every_source_is_recognised() {
         ("golang-vulndb", "osv"),
         ("nodejs-security-wg", "nodejs-security-wg"),
         ("pypa-advisory-db", "osv"),
-        ("redhat-csaf", "csaf"),
+        ("redhat-csaf", "csaf,redhat-security-api"),
         ("rubysec", "rubysec"),
         ("rustsec", "rustsec"),
         ("ubuntu-osv", "osv"),
@@ -526,6 +526,23 @@ fn redhat_csaf() {
         .iter()
         .any(|h| h.affected.fixed.as_deref() == Some("0:3.9.18-3.el9_4.5")));
     assert!(p[0].aliases.contains(&"CVE-2024-8088".to_string()));
+    // The Security Data API document for the same CVE: both RHEL 9 fixes (EUS and main).
+    let api = find(&py, "CVE-2024-8088");
+    let fixes: Vec<_> = api
+        .iter()
+        .filter_map(|h| h.affected.fixed.as_deref())
+        .collect();
+    assert!(
+        fixes.contains(&"0:3.9.18-3.el9_4.5") && fixes.contains(&"0:3.9.19-8.el9"),
+        "{fixes:?}"
+    );
+    let bind = db.lookup("rpm", "redhat:7", "bind").unwrap();
+    let b = find(&bind, "CVE-2021-25220");
+    assert!(
+        b.iter()
+            .any(|h| h.affected.fixed.as_deref() == Some("32:9.11.4-26.P2.el7_9.13")),
+        "{b:#?}"
+    );
 }
 
 #[test]
@@ -567,6 +584,10 @@ fn unknown_layout_is_an_error_naming_the_source() {
     assert!(matches!(err, Error::NoLayout { .. }), "{err}");
     assert!(err.to_string().contains("nolayout"), "{err}");
     assert!(!out.exists(), "no database written");
+    // A failed build never touches an existing database.
+    fs::write(&out, b"previous database").unwrap();
+    assert!(build(&out, std::slice::from_ref(&dir), "t").is_err());
+    assert_eq!(fs::read(&out).unwrap(), b"previous database");
     let parent = out.parent().unwrap();
     assert!(fs::read_dir(parent).unwrap().all(|e| !e
         .unwrap()
@@ -689,4 +710,91 @@ fn same_input_same_database() {
         fs::read(&a).unwrap() == fs::read(&b).unwrap(),
         "byte-identical databases"
     );
+}
+
+#[test]
+fn malformed_records_are_skipped_with_warnings() {
+    let dir = scratch("malformed");
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(dir.join("a")).unwrap();
+    let good = r#"{"id": "GHSA-good", "modified": "2024-01-01T00:00:00Z", "affected": [
+        {"package": {"ecosystem": "npm", "name": "left-pad"}, "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.3.0"}]}]},
+        {"package": {"ecosystem": "npm"}, "ranges": []}]}"#;
+    fs::write(dir.join("a/GHSA-good.json"), good).unwrap();
+    fs::write(dir.join("a/GHSA-truncated.json"), &good[..40]).unwrap();
+    fs::write(
+        dir.join("a/GHSA-wrong.json"),
+        r#"{"id": "GHSA-wrong", "affected": "everything", "modified": "x"}"#,
+    )
+    .unwrap();
+    fs::write(
+        dir.join("a/PYSEC-bad.yaml"),
+        "id: PYSEC-bad\nmodified: x\naffected: [[[\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("a/RUSTSEC-bad.md"),
+        "```toml\n[advisory]\nid = 3\n```\n",
+    )
+    .unwrap();
+    let out = scratch("malformed.db");
+    let s = build(&out, std::slice::from_ref(&dir), "t").unwrap();
+    assert_eq!(s.sources[0].row.records, 1);
+    let text: Vec<String> = s.warnings.iter().map(|w| w.to_string()).collect();
+    for needle in [
+        "GHSA-good.json: GHSA-good",
+        "GHSA-truncated.json",
+        "GHSA-wrong.json",
+        "PYSEC-bad.yaml",
+        "RUSTSEC-bad.md",
+    ] {
+        assert!(
+            text.iter().any(|t| t.contains(needle)),
+            "{needle}: {text:#?}"
+        );
+    }
+    let hits = Database::open(&out)
+        .unwrap()
+        .lookup("npm", "", "left-pad")
+        .unwrap();
+    assert_eq!(hits.len(), 1);
+}
+
+#[test]
+fn truncated_and_corrupted_feed_files_never_panic() {
+    use sekisho_advisory::feeds::{parse_file, Ctx};
+    let mut parsed = 0;
+    for archive in archives() {
+        let gz = flate2::read::GzDecoder::new(fs::File::open(&archive).unwrap());
+        for (i, entry) in tar::Archive::new(gz).entries().unwrap().enumerate() {
+            let mut entry = entry.unwrap();
+            if !entry.header().entry_type().is_file() || i % 7 != 0 {
+                continue;
+            }
+            let name = entry.path().unwrap().to_string_lossy().into_owned();
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+            let n = bytes.len();
+            let mut variants = vec![
+                bytes[..n / 2].to_vec(),
+                bytes[..n.saturating_sub(3)].to_vec(),
+            ];
+            let mut flipped = bytes.clone();
+            for j in (0..n).step_by(97) {
+                flipped[j] = b"{}[]:\"-,\n0 "[j % 11];
+            }
+            variants.push(flipped);
+            for v in variants {
+                let mut warnings = Vec::new();
+                let mut ctx = Ctx {
+                    source: "fuzz",
+                    file: &name,
+                    warnings: &mut warnings,
+                };
+                let _ = parse_file(&mut ctx, &v);
+                parsed += 1;
+            }
+        }
+    }
+    assert!(parsed > 1000);
 }

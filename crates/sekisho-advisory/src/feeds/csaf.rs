@@ -1,4 +1,5 @@
-//! Red Hat CSAF 2.0: security advisories (RHSA) and VEX documents (one per CVE).
+//! Red Hat CSAF 2.0: security advisories (RHSA) and VEX documents (one per CVE); and the Red
+//! Hat Security Data API CVE documents (`affected_release`, `package_state`).
 //!
 //! Product ids are `<product>:<component>`, built by `product_tree.relationships`; the
 //! product's CPE gives the release (`cpe:/o:redhat:enterprise_linux:7` → `redhat:7`), the
@@ -108,31 +109,31 @@ fn component_from_purl(purl: &str) -> Option<Component> {
     })
 }
 
-/// From a NEVRA product reference `python3.9-0:3.9.18-3.el9_4.5.src`, or a bare name.
+/// rpm architectures that end a NEVRA.
+const ARCHES: [&str; 14] = [
+    "src", "nosrc", "noarch", "x86_64", "i686", "i586", "i386", "aarch64", "ppc64le", "ppc64",
+    "ppc", "s390x", "s390", "armv7hl",
+];
+
+/// From a NEVRA product reference `python3.9-0:3.9.18-3.el9_4.5.src`, a NEVR without the
+/// architecture (`bind-32:9.11.4-26.P2.el7_9.13`), or a bare name.
 fn component_from_nevra(s: &str) -> Component {
+    let bare = || Component {
+        name: s.to_owned(),
+        evr: None,
+        module: None,
+    };
     let Some((n_ev, release_arch)) = s.rsplit_once('-') else {
-        return Component {
-            name: s.to_owned(),
-            evr: None,
-            module: None,
-        };
+        return bare();
     };
     let Some((name, ev)) = n_ev.rsplit_once('-') else {
-        return Component {
-            name: s.to_owned(),
-            evr: None,
-            module: None,
-        };
+        return bare();
     };
     if !ev.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-        return Component {
-            name: s.to_owned(),
-            evr: None,
-            module: None,
-        };
+        return bare();
     }
     let release = match release_arch.rsplit_once('.') {
-        Some((r, arch)) if !arch.chars().next().is_some_and(|c| c.is_ascii_digit()) => r,
+        Some((r, arch)) if ARCHES.contains(&arch) => r,
         _ => release_arch,
     };
     let ev = if ev.contains(':') {
@@ -145,6 +146,141 @@ fn component_from_nevra(s: &str) -> Component {
         evr: Some(format!("{ev}-{release}")),
         module: None,
     }
+}
+
+/// Whether a JSON document is a Red Hat Security Data API CVE record (`name`,
+/// `affected_release`, `package_state`).
+pub fn is_security_api(v: &Value) -> bool {
+    v["name"].as_str().is_some_and(|n| n.starts_with("CVE-"))
+        && (v.get("affected_release").is_some() || v.get("package_state").is_some())
+}
+
+/// Parses one Red Hat Security Data API CVE document: `affected_release` (fixed NEVR per
+/// CPE) and `package_state` (`fix_state` per package and CPE).
+pub fn parse_security_api(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
+    let Some(id) = doc["name"].as_str().map(str::to_owned) else {
+        return Vec::new();
+    };
+    let mut affected = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut push = |distro: String,
+                    name: String,
+                    status: Status,
+                    fixed: Option<String>,
+                    severity: Option<String>| {
+        if !seen.insert((distro.clone(), name.clone(), status.as_str(), fixed.clone())) {
+            return;
+        }
+        let ranges = match status {
+            Status::NotAffected | Status::UnderInvestigation => Vec::new(),
+            _ => vec![Range::Ecosystem {
+                events: simple_events(None, fixed.as_deref()),
+            }],
+        };
+        affected.push(Affected {
+            ecosystem: "rpm".into(),
+            distro,
+            name,
+            ranges,
+            versions: Vec::new(),
+            status,
+            fixed,
+            severity,
+        });
+    };
+    let impact = doc["threat_severity"].as_str().map(str::to_owned);
+    for rel in doc["affected_release"].as_array().into_iter().flatten() {
+        let (Some(cpe), Some(package)) = (rel["cpe"].as_str(), rel["package"].as_str()) else {
+            continue;
+        };
+        let c = component_from_nevra(package);
+        if c.evr.is_none() {
+            ctx.warn(
+                &id,
+                format!("affected_release package {package:?} is not a NEVR; skipped"),
+            );
+            continue;
+        }
+        push(
+            distro_of_cpe(cpe),
+            c.name,
+            Status::Fixed,
+            c.evr,
+            impact.clone(),
+        );
+    }
+    for st in doc["package_state"].as_array().into_iter().flatten() {
+        let (Some(cpe), Some(package)) = (st["cpe"].as_str(), st["package_name"].as_str()) else {
+            continue;
+        };
+        let status = match st["fix_state"].as_str().unwrap_or("") {
+            "Affected" => Status::AffectedNoFix,
+            "Will not fix" => Status::WillNotFix,
+            "Fix deferred" => Status::FixDeferred,
+            "Out of support scope" => Status::EndOfLife,
+            "Not affected" => Status::NotAffected,
+            "New" | "Under investigation" => Status::UnderInvestigation,
+            other => {
+                ctx.warn(
+                    &id,
+                    format!("{package}: unknown fix_state {other:?}; skipped"),
+                );
+                continue;
+            }
+        };
+        // Modular packages are written `module:stream/name`.
+        let name = match package.split_once('/') {
+            Some((stream, n)) => format!("{stream}::{n}"),
+            None => package.to_owned(),
+        };
+        push(distro_of_cpe(cpe), name, status, None, impact.clone());
+    }
+    let mut severity = Vec::new();
+    let cvss: Vec<String> = ["cvss3", "cvss"]
+        .iter()
+        .filter_map(|k| {
+            doc[*k][format!("{k}_scoring_vector")]
+                .as_str()
+                .map(str::to_owned)
+        })
+        .collect();
+    if impact.is_some() || !cvss.is_empty() {
+        severity.push(Severity {
+            source: ctx.source.to_owned(),
+            label: impact,
+            cvss,
+            score: None,
+        });
+    }
+    let text = |v: &Value| match v {
+        Value::Array(a) => Some(
+            a.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        Value::String(s) => Some(s.clone()),
+        _ => None,
+    };
+    vec![Advisory {
+        severity,
+        affected,
+        display: Display {
+            summary: doc["bugzilla"]["description"].as_str().map(str::to_owned),
+            details: text(&doc["details"]),
+            references: doc["references"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .flat_map(|r| r.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+                .collect(),
+            published: doc["public_date"].as_str().map(str::to_owned),
+            modified: None,
+        },
+        id,
+        ..Advisory::default()
+    }]
 }
 
 /// Parses one CSAF document.

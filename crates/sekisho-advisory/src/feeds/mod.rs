@@ -33,6 +33,8 @@ pub enum Format {
     DebianTracker,
     /// Red Hat CSAF 2.0 (advisories and VEX).
     Csaf,
+    /// Red Hat Security Data API CVE documents.
+    RedHatApi,
 }
 
 impl Format {
@@ -47,6 +49,7 @@ impl Format {
             Format::FriendsOfPhp => "friendsofphp",
             Format::DebianTracker => "debian-tracker",
             Format::Csaf => "csaf",
+            Format::RedHatApi => "redhat-security-api",
         }
     }
 
@@ -155,6 +158,9 @@ fn detect_json(v: &serde_json::Value) -> Option<Format> {
     {
         return Some(Format::Csaf);
     }
+    if csaf::is_security_api(v) {
+        return Some(Format::RedHatApi);
+    }
     if obj.contains_key("module_name") && obj.contains_key("vulnerable_versions") {
         return Some(Format::NodeSecurityWg);
     }
@@ -210,6 +216,7 @@ fn parse_json(ctx: &mut Ctx<'_>, format: Format, value: serde_json::Value) -> Ve
     match format {
         Format::Osv => osv::parse_json(ctx, value),
         Format::Csaf => csaf::parse(ctx, &value),
+        Format::RedHatApi => csaf::parse_security_api(ctx, &value),
         Format::NodeSecurityWg => nodejs::parse(ctx, value),
         Format::Secdb => secdb::parse_json(ctx, value),
         Format::DebianTracker => debian_tracker::parse(ctx, &value),

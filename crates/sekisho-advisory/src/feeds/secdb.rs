@@ -116,6 +116,9 @@ fn convert(ctx: &mut Ctx<'_>, db: Secdb) -> Vec<Advisory> {
                 // Entries are `CVE-…`, sometimes followed by other ids (`CVE-… XSA-…`).
                 let mut tokens = entry.split_whitespace();
                 let Some(id) = tokens.next() else { continue };
+                // A typo seen upstream: `CVE_2019-2426`.
+                let fixed_id = id.strip_prefix("CVE_").map(|rest| format!("CVE-{rest}"));
+                let id = fixed_id.as_deref().unwrap_or(id);
                 let aliases = tokens.map(str::to_owned).collect();
                 if version.is_empty() {
                     ctx.warn(id, format!("{name}: empty fixed version; skipped"));

@@ -110,16 +110,16 @@ fn interval(req: &str) -> Option<Interval> {
             let [ma, mi, pa] = v.nums;
             let upper = if tilde {
                 if n == 1 {
-                    [ma + 1, 0, 0]
+                    [ma.saturating_add(1), 0, 0]
                 } else {
-                    [ma, mi + 1, 0]
+                    [ma, mi.saturating_add(1), 0]
                 }
             } else if ma > 0 || n == 1 {
-                [ma + 1, 0, 0]
+                [ma.saturating_add(1), 0, 0]
             } else if mi > 0 || n == 2 {
-                [0, mi + 1, 0]
+                [0, mi.saturating_add(1), 0]
             } else {
-                [0, 0, pa + 1]
+                [0, 0, pa.saturating_add(1)]
             };
             lo = lo.max(v);
             let u = Version {
@@ -194,5 +194,11 @@ mod tests {
         assert_eq!(ev(&[]).unwrap(), vec![Event::Introduced("0".into())]);
         assert_eq!(ev(&["> 1.0"]), None);
         assert_eq!(ev(&["<= 1.0"]), None);
+        // No overflow on absurd bounds.
+        assert!(ev(&[
+            "^18446744073709551615",
+            "~18446744073709551615.18446744073709551615"
+        ])
+        .is_some());
     }
 }
