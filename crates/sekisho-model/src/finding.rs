@@ -250,11 +250,16 @@ impl Finding {
     }
 }
 
-/// Sort findings: by scanner (config first), Dockle level (most severe first), ID, location,
-/// layer.
+/// Sort findings: by scanner (config first), Dockle level (most severe first; vulnerabilities
+/// by severity), ID, location, layer.
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        let key = |f: &Finding| (f.kind, std::cmp::Reverse(f.severity.dockle()));
+        // Vulnerabilities by their own scale (CRITICAL before HIGH, both Dockle's FATAL).
+        let rank = |f: &Finding| match f.kind {
+            FindingKind::Vulnerability => f.severity as u8,
+            _ => f.severity.dockle() as u8,
+        };
+        let key = |f: &Finding| (f.kind, std::cmp::Reverse(rank(f)));
         (key(a), &a.id, &a.location, a.layer).cmp(&(key(b), &b.id, &b.location, b.layer))
     });
 }

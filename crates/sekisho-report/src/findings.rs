@@ -46,20 +46,26 @@ pub fn render(findings: &[Finding], color: bool) -> String {
         if rows.is_empty() {
             continue;
         }
-        // The header counts what the rows show: Dockle levels, or severities for secrets.
-        let counts = if category == FindingKind::Secret {
-            [
-                Severity::Critical,
-                Severity::High,
-                Severity::Medium,
-                Severity::Low,
-            ]
-            .iter()
-            .map(|s| {
-                let n = rows.iter().filter(|f| f.severity == *s).count();
-                format!("{s} {n}")
-            })
-            .collect::<Vec<_>>()
+        // The header counts what the rows show: Dockle levels, or severities for secrets and
+        // vulnerabilities (which may also be unrated).
+        let by_severity = matches!(category, FindingKind::Secret | FindingKind::Vulnerability);
+        let mut scale = vec![
+            Severity::Critical,
+            Severity::High,
+            Severity::Medium,
+            Severity::Low,
+        ];
+        if category == FindingKind::Vulnerability {
+            scale.push(Severity::Unknown);
+        }
+        let counts = if by_severity {
+            scale
+                .iter()
+                .map(|s| {
+                    let n = rows.iter().filter(|f| f.severity == *s).count();
+                    format!("{s} {n}")
+                })
+                .collect::<Vec<_>>()
         } else {
             [Level::Fatal, Level::Warn, Level::Info]
                 .iter()
@@ -103,18 +109,14 @@ pub fn render(findings: &[Finding], color: bool) -> String {
             .max()
             .unwrap_or(8)
             .clamp(8, 48);
-        let level_label = if category == FindingKind::Secret {
-            "SEVERITY"
-        } else {
-            "LEVEL"
-        };
+        let level_label = if by_severity { "SEVERITY" } else { "LEVEL" };
         let _ = writeln!(
             out,
             "{level_label:<8}  {:<id_w$}  {:<layer_w$}  {:<loc_w$}  DETAILS",
             "ID", "LAYER", "LOCATION"
         );
         for (f, id, location, details) in rows {
-            let label = if category == FindingKind::Secret {
+            let label = if by_severity {
                 f.severity.as_str()
             } else {
                 f.severity.dockle().as_str()

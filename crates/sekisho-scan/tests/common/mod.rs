@@ -23,6 +23,7 @@ pub fn request(path: &str, opts: &AuditOptions) -> ScanRequest {
     request.scanners = Scanners {
         config: opts.config,
         secret: opts.secret,
+        vuln: false,
     };
     request.audit = opts.clone();
     if request.audit.today.is_none() {
