@@ -12,6 +12,7 @@
 pub mod analyzer;
 mod analyzers;
 pub mod dockerfile;
+pub mod filter;
 pub mod rules;
 
 use std::collections::BTreeMap;

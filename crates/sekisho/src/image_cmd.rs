@@ -9,7 +9,8 @@ use clap::{Args, ValueEnum};
 
 use sekisho_audit::AuditOptions;
 use sekisho_image::{Platform, Progress, ScanOptions, Source};
-use sekisho_model::{DockleLevel, Report};
+use sekisho_model::{DockleLevel, Report, Severity};
+use sekisho_scan::filter::Filters;
 use sekisho_scan::{DockerfileInput, Profile, ScanRequest, Scanners};
 
 /// Output formats for the inventory.
@@ -62,6 +63,10 @@ fn parse_level(s: &str) -> Result<DockleLevel, String> {
     s.parse()
 }
 
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
 /// The audit's flags (Dockle's where Dockle has them).
 #[derive(Debug, Clone, Args)]
 pub struct AuditArgs {
@@ -69,6 +74,21 @@ pub struct AuditArgs {
     /// exists].
     #[arg(long, value_enum, value_delimiter = ',')]
     pub scanners: Option<Vec<ScannerKind>>,
+    /// Only report findings of these severities (comma-separated: UNKNOWN, LOW, MEDIUM,
+    /// HIGH, CRITICAL).
+    #[arg(long, value_delimiter = ',', value_parser = parse_severity)]
+    pub severity: Vec<Severity>,
+    /// Do not report vulnerabilities that have no fixed version yet.
+    #[arg(long)]
+    pub ignore_unfixed: bool,
+    /// Do not report vulnerabilities with these statuses (comma-separated: affected-no-fix,
+    /// will-not-fix, fix-deferred, end-of-life, under-investigation).
+    #[arg(long, value_delimiter = ',', value_name = "STATUS")]
+    pub ignore_status: Vec<String>,
+    /// Ignore file: `ID [pkg:PURL-PREFIX] [exp:YYYY-MM-DD] [# reason]` per line [default:
+    /// .sekishoignore and .trivyignore in the current directory, if present].
+    #[arg(long, value_name = "PATH")]
+    pub ignorefile: Vec<PathBuf>,
     /// The vulnerability database [default: $SEKISHO_DB, else
     /// $XDG_CACHE_HOME/sekisho/db/sekisho.db, else ~/.cache/sekisho/db/sekisho.db].
     #[arg(long, value_name = "FILE")]
@@ -134,6 +154,39 @@ impl AuditArgs {
             );
         }
         Ok((scanners, if scanners.vuln { db } else { None }))
+    }
+
+    /// The finding filters: `--severity`, `--ignore-unfixed`, `--ignore-status` and the
+    /// ignore files (`--ignorefile`, else `.sekishoignore` and `.trivyignore` in `cwd`).
+    fn filters(&self, cwd: &Path, clock: jiff::Timestamp) -> anyhow::Result<Filters> {
+        let mut filters = Filters {
+            severities: self.severity.clone(),
+            ignore_unfixed: self.ignore_unfixed,
+            ignore_status: self.ignore_status.clone(),
+            ignore: Vec::new(),
+            today: Some(clock.to_zoned(jiff::tz::TimeZone::UTC).date()),
+        };
+        let files: Vec<(PathBuf, bool)> = if self.ignorefile.is_empty() {
+            [".sekishoignore", ".trivyignore"]
+                .iter()
+                .map(|n| (cwd.join(n), false))
+                .collect()
+        } else {
+            self.ignorefile.iter().map(|p| (p.clone(), true)).collect()
+        };
+        for (file, explicit) in files {
+            match std::fs::read_to_string(&file) {
+                Ok(text) => filters.ignore.extend(
+                    sekisho_scan::filter::parse_ignore_file(&text)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?,
+                ),
+                Err(e) if explicit || e.kind() != std::io::ErrorKind::NotFound => {
+                    bail!("reading {}: {e}", file.display())
+                }
+                Err(_) => {}
+            }
+        }
+        Ok(filters)
     }
 
     /// The audit options: accepted keys and files, ignores from `--ignore` and the ignore file
@@ -289,7 +342,11 @@ pub fn run_image(args: &ImageArgs, mode: Mode) -> anyhow::Result<u8> {
             text: String::from_utf8_lossy(&text).into_owned(),
         });
     }
-    let report = sekisho_scan::scan(&request)?;
+    let mut report = sekisho_scan::scan(&request)?;
+    let filters = args.audit.filters(Path::new("."), jiff::Timestamp::now())?;
+    if let Some(findings) = report.findings.as_mut() {
+        filters.apply(findings);
+    }
     crate::emit(
         &args.output,
         &render(&report, args.format, crate::use_color(&args.output))?,

@@ -10,6 +10,9 @@ const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 fn sekisho(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_sekisho"))
         .args(args)
+        // No vulnerability database unless a test names one: the results must not depend
+        // on a database in the user's cache.
+        .env("SEKISHO_DB", "/nonexistent/sekisho.db")
         .output()
         .expect("run sekisho")
 }
@@ -192,7 +195,29 @@ fn example_image_from_the_readme_scans() {
             .unwrap();
         assert!(status.status.success());
     }
-    let result = sekisho(&["image", example.to_str().unwrap()]);
+    // The README's command: a database from the example's advisory records, then the scan.
+    let db = Path::new(ROOT).join("target/example/advisories.db");
+    let built = sekisho(&[
+        "db",
+        "build",
+        "--output",
+        db.to_str().unwrap(),
+        Path::new(ROOT)
+            .join("examples/advisories")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let result = sekisho(&[
+        "image",
+        "--db",
+        db.to_str().unwrap(),
+        example.to_str().unwrap(),
+    ]);
     assert!(
         result.status.success(),
         "{}",
