@@ -84,7 +84,7 @@ impl Filters {
             if self.ignore_unfixed && v.fixed.is_none() {
                 return false;
             }
-            if self.ignore_status.iter().any(|s| *s == v.status) {
+            if self.ignore_status.contains(&v.status) {
                 return false;
             }
         }
@@ -93,8 +93,7 @@ impl Filters {
                 (Some(exp), Some(today)) => today <= exp,
                 _ => true,
             };
-            let named =
-                rule.id == f.id || vuln.is_some_and(|v| v.aliases.iter().any(|a| *a == rule.id));
+            let named = rule.id == f.id || vuln.is_some_and(|v| v.aliases.contains(&rule.id));
             let scoped = match (&rule.purl_prefix, vuln) {
                 (None, _) => true,
                 (Some(prefix), Some(v)) => v.purl.starts_with(prefix.as_str()),
