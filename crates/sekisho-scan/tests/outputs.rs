@@ -343,12 +343,32 @@ fn vulnerability_outputs() {
     // GitLab dependency scanning: every finding with the schema's required fields.
     let gl: Value =
         serde_json::from_str(&sekisho_report::render_gitlab_dependency_scanning(&report)).unwrap();
+    for key in ["start_time", "end_time"] {
+        // yyyy-mm-ddThh:mm:ss, no zone.
+        let t = gl["scan"][key].as_str().unwrap();
+        assert!(t.len() == 19 && t.as_bytes()[10] == b'T', "{t}");
+    }
+    assert!(gl["dependency_files"].is_array());
+    let web = |u: &Value| {
+        let u = u.as_str().unwrap();
+        u.starts_with("https://") || u.starts_with("http://")
+    };
     let entries = gl["vulnerabilities"].as_array().unwrap();
     assert_eq!(entries.len(), vulns.len());
     let mut seen = std::collections::BTreeSet::new();
     for e in entries {
         assert!(seen.insert(e["id"].as_str().unwrap().to_string()), "{e}");
-        assert!(!e["identifiers"].as_array().unwrap().is_empty());
+        let identifiers = e["identifiers"].as_array().unwrap();
+        assert!(!identifiers.is_empty());
+        for i in identifiers {
+            assert!(["type", "name", "value"]
+                .iter()
+                .all(|k| !i[k].as_str().unwrap().is_empty()));
+            assert!(web(&i["url"]), "{i}");
+        }
+        for l in e["links"].as_array().into_iter().flatten() {
+            assert!(web(&l["url"]), "{l}");
+        }
         assert!(!e["location"]["file"].as_str().unwrap().is_empty());
         assert!(e["location"]["dependency"]["package"]["name"].is_string());
         assert!(e["location"]["dependency"]["version"].is_string());
