@@ -122,6 +122,19 @@ pub struct VulnInfo {
     pub references: Vec<String>,
 }
 
+/// Who publishes a vulnerability ID and where it is documented: `NVD` for `CVE-…`, `GitHub`
+/// for `GHSA-…`, else `OSV` (OSV.dev serves the IDs of every feed it aggregates: `DEBIAN-CVE-…`,
+/// `PYSEC-…`, `RUSTSEC-…`, …). Writers that name an ID's source (CycloneDX, GitLab) use this.
+pub fn vulnerability_source(id: &str) -> (&'static str, String) {
+    if id.starts_with("CVE-") {
+        ("NVD", format!("https://nvd.nist.gov/vuln/detail/{id}"))
+    } else if id.starts_with("GHSA-") {
+        ("GitHub", format!("https://github.com/advisories/{id}"))
+    } else {
+        ("OSV", format!("https://osv.dev/vulnerability/{id}"))
+    }
+}
+
 /// One problem found by any scanner.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {

@@ -15,7 +15,8 @@ mod report;
 mod severity;
 
 pub use finding::{
-    sort_findings, FileState, Finding, FindingKind, PathBase, Region, SecretInfo, VulnInfo,
+    sort_findings, vulnerability_source, FileState, Finding, FindingKind, PathBase, Region,
+    SecretInfo, VulnInfo,
 };
 pub use jiff::Timestamp;
 pub use package::{LayerRef, OsInfo, Package, PackageKind};

@@ -1,10 +1,12 @@
 //! # sekisho-report
 //!
 //! Every way sekisho shows a [`Report`]: the table for people, the native JSON
-//! (`schema/report.schema.json`), SARIF 2.1.0 (written in [`sarif`] only), and the Dockerfile
-//! linter's formats in [`lint`]. CycloneDX and SPDX live in `sekisho-sbom`.
+//! (`schema/report.schema.json`), SARIF 2.1.0 (written in [`sarif`] only), GitLab's
+//! dependency-scanning report ([`gitlab_ds`]), and the Dockerfile linter's formats in [`lint`].
+//! CycloneDX and SPDX live in `sekisho-sbom`.
 
 mod findings;
+pub mod gitlab_ds;
 pub mod lint;
 pub mod sarif;
 mod table;
@@ -57,6 +59,11 @@ pub fn render_json(report: &Report) -> Result<String, serde_json::Error> {
 /// SARIF 2.1.0 of the report's findings; paths inside the image are relative to `IMAGEROOT`.
 pub fn render_sarif(report: &Report) -> String {
     sarif::render(report.findings(), &report.rules, true)
+}
+
+/// GitLab's dependency-scanning report (schema 15.0.7) of the report's vulnerability findings.
+pub fn render_gitlab_dependency_scanning(report: &Report) -> String {
+    gitlab_ds::render(report)
 }
 
 #[cfg(test)]

@@ -247,3 +247,133 @@ fn sarif_locates_dockerfile_findings_in_the_repository() {
         (Some(3), Some(5), Some(4))
     );
 }
+
+/// A scan of debian-app for vulnerabilities only, against a database built from every shared
+/// feed archive.
+fn vulnerability_report() -> Report {
+    let dir = std::env::temp_dir().join(format!("sekisho-outputs-vuln-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let feeds = std::path::Path::new(IMAGES).join("../advisories");
+    let mut sources: Vec<std::path::PathBuf> = std::fs::read_dir(&feeds)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".tar.gz"))
+        .collect();
+    sources.sort();
+    assert!(
+        !sources.is_empty(),
+        "feeds missing under {}",
+        feeds.display()
+    );
+    let db = dir.join("advisories.db");
+    sekisho_advisory::build(&db, &sources, "2026-12-05T00:00:00Z").unwrap();
+    let opts = AuditOptions {
+        config: false,
+        secret: false,
+        ..AuditOptions::default()
+    };
+    let mut request = common::request(&format!("{IMAGES}/built/debian-app.oci"), &opts);
+    request.scanners.vuln = true;
+    request.db = Some(db);
+    let report = sekisho_scan::scan(&request).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    report
+}
+
+#[test]
+fn vulnerability_outputs() {
+    let report = vulnerability_report();
+    let vulns: Vec<&Finding> = report
+        .findings()
+        .iter()
+        .filter(|f| f.kind == FindingKind::Vulnerability)
+        .collect();
+    assert!(vulns.len() > 10, "{} vulnerability findings", vulns.len());
+
+    // SARIF: validates; a rule per ID described by the advisory; results at the package's
+    // file under IMAGEROOT.
+    let doc: Value = serde_json::from_str(&sekisho_report::render_sarif(&report)).unwrap();
+    validate(&doc);
+    structural(&doc, report.findings().len());
+    let run = &doc["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let ids: std::collections::BTreeSet<&str> = vulns.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(rules.len(), ids.len());
+    let mut with_help_uri = 0;
+    for rule in rules {
+        let tags = rule["properties"]["tags"].as_array().unwrap();
+        assert_eq!(tags[0], "vulnerability");
+        assert_eq!(tags[1], "security");
+        assert!(!rule["shortDescription"]["text"]
+            .as_str()
+            .unwrap()
+            .is_empty());
+        if tags[2] != "UNKNOWN" {
+            let score: f64 = rule["properties"]["security-severity"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!((0.0..=10.0).contains(&score), "{rule}");
+        }
+        with_help_uri += usize::from(rule.get("helpUri").is_some());
+    }
+    assert!(with_help_uri > 0);
+    for (r, f) in run["results"].as_array().unwrap().iter().zip(&vulns) {
+        let v = f.vulnerability.as_ref().unwrap();
+        let text = r["message"]["text"].as_str().unwrap();
+        assert!(
+            text.starts_with(&format!(
+                "Package {} version {} is vulnerable to {}; ",
+                v.package, v.installed, f.id
+            )),
+            "{text}"
+        );
+        if let Some(fixed) = &v.fixed {
+            assert!(text.ends_with(&format!("fixed in {fixed}")), "{text}");
+        }
+        let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(artifact["uriBaseId"], "IMAGEROOT");
+        assert_eq!(
+            artifact["uri"].as_str().unwrap(),
+            f.path.as_deref().unwrap().trim_start_matches('/')
+        );
+    }
+
+    // GitLab dependency scanning: every finding with the schema's required fields.
+    let gl: Value =
+        serde_json::from_str(&sekisho_report::render_gitlab_dependency_scanning(&report)).unwrap();
+    for key in ["start_time", "end_time"] {
+        // yyyy-mm-ddThh:mm:ss, no zone.
+        let t = gl["scan"][key].as_str().unwrap();
+        assert!(t.len() == 19 && t.as_bytes()[10] == b'T', "{t}");
+    }
+    assert!(gl["dependency_files"].is_array());
+    let web = |u: &Value| {
+        let u = u.as_str().unwrap();
+        u.starts_with("https://") || u.starts_with("http://")
+    };
+    let entries = gl["vulnerabilities"].as_array().unwrap();
+    assert_eq!(entries.len(), vulns.len());
+    let mut seen = std::collections::BTreeSet::new();
+    for e in entries {
+        assert!(seen.insert(e["id"].as_str().unwrap().to_string()), "{e}");
+        let identifiers = e["identifiers"].as_array().unwrap();
+        assert!(!identifiers.is_empty());
+        for i in identifiers {
+            assert!(["type", "name", "value"]
+                .iter()
+                .all(|k| !i[k].as_str().unwrap().is_empty()));
+            assert!(web(&i["url"]), "{i}");
+        }
+        for l in e["links"].as_array().into_iter().flatten() {
+            assert!(web(&l["url"]), "{l}");
+        }
+        assert!(!e["location"]["file"].as_str().unwrap().is_empty());
+        assert!(e["location"]["dependency"]["package"]["name"].is_string());
+        assert!(e["location"]["dependency"]["version"].is_string());
+        assert!(["Critical", "High", "Medium", "Low", "Unknown", "Info"]
+            .contains(&e["severity"].as_str().unwrap()));
+        assert!(e["name"].as_str().unwrap().chars().count() <= 255);
+    }
+}

@@ -17,6 +17,53 @@ fn sekisho(args: &[&str]) -> std::process::Output {
         .expect("run sekisho")
 }
 
+/// A vulnerability database built from every shared feed archive into `dir`.
+fn vuln_db(dir: &Path) -> std::path::PathBuf {
+    let feeds = Path::new(DATA).join("../advisories");
+    let mut sources: Vec<std::path::PathBuf> = std::fs::read_dir(&feeds)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".tar.gz"))
+        .collect();
+    sources.sort();
+    assert!(
+        !sources.is_empty(),
+        "feeds missing under {}",
+        feeds.display()
+    );
+    let db = dir.join("advisories.db");
+    sekisho_advisory::build(&db, &sources, "2026-12-05T00:00:00Z").unwrap();
+    db
+}
+
+/// The CycloneDX `vulnerabilities` of a vulnerability scan: present, one entry per ID, each
+/// pointing at components of the document.
+fn check_cyclonedx_vulnerabilities(path: &Path) {
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let refs: std::collections::BTreeSet<&str> = doc["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["bom-ref"].as_str().unwrap())
+        .collect();
+    let vulns = doc["vulnerabilities"]
+        .as_array()
+        .expect("a vulnerability scan writes vulnerabilities");
+    assert!(!vulns.is_empty());
+    let mut ids = std::collections::BTreeSet::new();
+    for v in vulns {
+        let id = v["id"].as_str().unwrap();
+        assert!(ids.insert(id), "{id} listed twice");
+        let affects = v["affects"].as_array().unwrap();
+        assert!(!affects.is_empty(), "{id} affects nothing");
+        for a in affects {
+            let r = a["ref"].as_str().unwrap();
+            assert!(refs.contains(r), "{id} affects {r}, not a component");
+        }
+        assert!(!v["ratings"].as_array().unwrap().is_empty(), "{id}");
+    }
+}
+
 fn validator() -> String {
     std::env::var("SEKISHO_VALIDATOR_PYTHON").expect(
         "SEKISHO_VALIDATOR_PYTHON is not set: run the tests with `bash scripts/test.sh`, which installs the validators",
@@ -28,6 +75,7 @@ fn outputs_validate_against_their_schemas() {
     let python = validator();
     let out = std::env::temp_dir().join(format!("sekisho-sbom-{}", std::process::id()));
     std::fs::create_dir_all(&out).unwrap();
+    let db = vuln_db(&out);
     let images = [
         "trivy/alpine-310.tar.gz",
         "built/debian-mini.oci",
@@ -57,6 +105,38 @@ fn outputs_validate_against_their_schemas() {
             );
             files.push(file.to_string_lossy().into_owned());
         }
+        // A vulnerability scan: CycloneDX `vulnerabilities`, the report's `vulnerability`
+        // objects (SPDX has no place for them; the document must still validate).
+        let file = out.join(format!("vuln.{format}.json"));
+        let result = sekisho(&[
+            "image",
+            &format!("{DATA}/built/debian-app.oci"),
+            "--scanners",
+            "vuln",
+            "--db",
+            db.to_str().unwrap(),
+            "--format",
+            format,
+            "--output",
+            file.to_str().unwrap(),
+        ]);
+        assert!(
+            result.status.success(),
+            "vulnerability scan: {}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        if kind == "cyclonedx" {
+            check_cyclonedx_vulnerabilities(&file);
+        }
+        if kind == "report" {
+            let report: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+            let findings = report["findings"].as_array().unwrap();
+            assert!(findings
+                .iter()
+                .any(|f| f["category"] == "vulnerability" && f["vulnerability"].is_object()));
+        }
+        files.push(file.to_string_lossy().into_owned());
         if kind == "report" {
             // Reports with findings of every kind so far: config, secrets (deleted ones too)
             // and Dockerfile lint findings with their spans.
