@@ -26,6 +26,8 @@ pub enum Format {
     SpdxJson,
     /// SARIF 2.1.0 (findings only).
     Sarif,
+    /// GitLab dependency-scanning report (vulnerabilities only).
+    GitlabDs,
 }
 
 /// Options shared by `image` and `rootfs`.
@@ -304,6 +306,7 @@ fn render(report: &Report, format: Format, color: bool) -> anyhow::Result<String
             bail!("--format sarif reports findings: enable --scanners config or secret")
         }
         Format::Sarif => Ok(sekisho_report::render_sarif(report)),
+        Format::GitlabDs => Ok(sekisho_report::render_gitlab_dependency_scanning(report)),
     }
 }
 
