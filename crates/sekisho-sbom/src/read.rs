@@ -526,10 +526,13 @@ impl Reader {
                 self.purl_distro = Some(purl.qualifier("distro").to_string());
             }
         }
-        if kind == PackageKind::Golang && name == "stdlib" && !version.is_empty() {
-            if !version.starts_with("go") {
-                version = format!("go{}", version.trim_start_matches('v'));
-            }
+        // Go's toolchain is `stdlib` at `go1.x` in sekisho (Syft's purl says `1.x`).
+        if kind == PackageKind::Golang
+            && name == "stdlib"
+            && !version.is_empty()
+            && !version.starts_with("go")
+        {
+            version = format!("go{}", version.trim_start_matches('v'));
         }
         let (source_name, source_version) = if kind.is_os() {
             source_of(kind, &e, &purl, &name, &version)
@@ -1185,6 +1188,10 @@ struct SyftLocation {
 /// for Composer).
 #[derive(Deserialize, Default)]
 struct SyftMetadata {
+    /// The name as the package's own metadata writes it (Python: `Jinja2` where the artifact
+    /// has the normalised `jinja2`).
+    #[serde(default)]
+    name: Option<Value>,
     #[serde(default)]
     source: Option<Value>,
     #[serde(default, rename = "sourceVersion")]
@@ -1350,6 +1357,10 @@ fn from_syft(doc: SyftDoc, _name: &str) -> Reader {
             ..Entry::default()
         };
         if let Some(m) = meta {
+            let own = text(&m.name);
+            if !own.is_empty() && loosely_equal(&own, &a.name) {
+                e.name = own;
+            }
             e.arch = text(&m.architecture);
             e.supplier = text(&m.maintainer);
             let source = text(&m.source);
