@@ -2,6 +2,7 @@
 //! rendered from the one [`Report`] of `sekisho-model`.
 
 pub mod cyclonedx;
+pub mod read;
 pub mod spdx;
 mod spdx_ids;
 
