@@ -324,6 +324,9 @@ pub enum Mode {
 /// `sekisho image` / `rootfs` / `fs`: inventory, plus the audit unless `--scanners` turns it
 /// off.
 pub fn run_image(args: &ImageArgs, mode: Mode) -> anyhow::Result<u8> {
+    if let Some(file) = args.source.strip_prefix("sbom:") {
+        return run_sbom_scan(args, Path::new(file));
+    }
     let now = crate::now();
     let mut request = ScanRequest::new(parse_source(&args.source, mode != Mode::Image)?, now);
     if mode == Mode::Project {
@@ -346,6 +349,46 @@ pub fn run_image(args: &ImageArgs, mode: Mode) -> anyhow::Result<u8> {
         });
     }
     let mut report = sekisho_scan::scan(&request)?;
+    let filters = args.audit.filters(Path::new("."), jiff::Timestamp::now())?;
+    if let Some(findings) = report.findings.as_mut() {
+        filters.apply(findings);
+    }
+    crate::emit(
+        &args.output,
+        &render(&report, args.format, crate::use_color(&args.output))?,
+    )?;
+    let code = sekisho_scan::exit_code(
+        report.findings(),
+        args.audit.exit_level,
+        args.audit.exit_code,
+    );
+    Ok(u8::try_from(code).unwrap_or(1))
+}
+
+/// `sekisho image sbom:FILE`: the packages of a CycloneDX, SPDX or Syft JSON SBOM (from
+/// sekisho, Syft or Trivy) matched against the vulnerability database, without the image.
+fn run_sbom_scan(args: &ImageArgs, file: &Path) -> anyhow::Result<u8> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let mut report = sekisho_sbom::read::read(&bytes, &file.display().to_string())?;
+    report.created = crate::now();
+    let (scanners, db) = args.audit.scanners()?;
+    let mut request = ScanRequest::new(Source::rootfs(&args.source, file), report.created);
+    request.audit.ignore = args.audit.ignore.iter().cloned().collect();
+    // An SBOM lists packages: only the vulnerability scanner applies.
+    request.scanners = Scanners {
+        vuln: scanners.vuln,
+        ..Scanners::default()
+    };
+    match db.filter(|_| scanners.vuln) {
+        Some(path) => {
+            let db = sekisho_advisory::Database::open(&path)?;
+            sekisho_scan::add_vulnerabilities(&request, &db, &mut report)?;
+        }
+        None => report.warnings.push(
+            "no vulnerability database: only the packages are listed (see `sekisho db build`)"
+                .to_string(),
+        ),
+    }
     let filters = args.audit.filters(Path::new("."), jiff::Timestamp::now())?;
     if let Some(findings) = report.findings.as_mut() {
         filters.apply(findings);
