@@ -162,8 +162,8 @@ fn constraint_fix(syntax: ConstraintSyntax, version: &str, patched: &[String]) -
         let Some(bound) = lower_bound(eco, alt) else {
             continue;
         };
-        let above = sekisho_version::compare(eco, &bound, version)
-            .is_ok_and(|o| o == Ordering::Greater);
+        let above =
+            sekisho_version::compare(eco, &bound, version).is_ok_and(|o| o == Ordering::Greater);
         let smaller = best.as_deref().is_none_or(|b| {
             sekisho_version::compare(eco, &bound, b).is_ok_and(|o| o == Ordering::Less)
         });
@@ -193,7 +193,9 @@ fn lower_bound(eco: Ecosystem, requirement: &str) -> Option<String> {
     }
     let mut best: Option<String> = None;
     for item in &items {
-        let split = item.find(|c: char| c.is_ascii_alphanumeric()).unwrap_or(item.len());
+        let split = item
+            .find(|c: char| c.is_ascii_alphanumeric())
+            .unwrap_or(item.len());
         let (op, v) = item.split_at(split);
         if !matches!(op, "" | "=" | "==" | ">=" | "^" | "~" | "~>" | "~=") || v.is_empty() {
             continue;
@@ -253,9 +255,7 @@ mod tests {
 
     #[test]
     fn fix_for_the_installed_line() {
-        let patched: Vec<String> = ["2.29.1", "2.39.1", "2.42.0"]
-            .map(String::from)
-            .to_vec();
+        let patched: Vec<String> = ["2.29.1", "2.39.1", "2.42.0"].map(String::from).to_vec();
         let fix = |v| constraint_fix(ConstraintSyntax::Semver, v, &patched);
         assert_eq!(fix("2.41.0").as_deref(), Some("2.42.0"));
         assert_eq!(fix("2.39.0").as_deref(), Some("2.39.1"));
@@ -295,9 +295,24 @@ mod tests {
         assert!(c(ConstraintSyntax::Pypi, "0.11", "< 0.15.3", "==0.15.3"));
         assert!(!c(ConstraintSyntax::Pypi, "0.15.3", "< 0.15.3", "==0.15.3"));
         assert!(c(ConstraintSyntax::Maven, "2.9.1", "[2.9.0,2.9.10.7)", ""));
-        assert!(c(ConstraintSyntax::Maven, "2.9.1", ">= 2.0.0, <= 2.9.10.3", ""));
-        assert!(!c(ConstraintSyntax::Maven, "2.9.10.4", ">= 2.0.0, <= 2.9.10.3", ""));
-        assert!(c(ConstraintSyntax::Golang, "2.7.1+incompatible", "< v2.8.0", "v2.8.0"));
+        assert!(c(
+            ConstraintSyntax::Maven,
+            "2.9.1",
+            ">= 2.0.0, <= 2.9.10.3",
+            ""
+        ));
+        assert!(!c(
+            ConstraintSyntax::Maven,
+            "2.9.10.4",
+            ">= 2.0.0, <= 2.9.10.3",
+            ""
+        ));
+        assert!(c(
+            ConstraintSyntax::Golang,
+            "2.7.1+incompatible",
+            "< v2.8.0",
+            "v2.8.0"
+        ));
         assert!(c(ConstraintSyntax::Semver, "8.43", "<8.44", "8.45"));
         assert!(c(ConstraintSyntax::Nuget, "12.0.3", "< 13.0.1", "13.0.1"));
         assert!(c(ConstraintSyntax::Hex, "1.6.13", "<= 1.6.14", "1.6.14"));

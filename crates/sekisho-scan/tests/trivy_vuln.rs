@@ -125,8 +125,7 @@ const DIFFERENCES: &[(&str, &str, &str, &str, &str, &str)] = &[
 fn trivy_repo() -> &'static PathBuf {
     static ROOT: OnceLock<PathBuf> = OnceLock::new();
     ROOT.get_or_init(|| {
-        let dir =
-            std::env::temp_dir().join(format!("sekisho-trivy-vuln-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("sekisho-trivy-vuln-{}", std::process::id()));
         if !dir.join("trivy-repo").exists() {
             let file =
                 std::fs::File::open(format!("{IMAGES}/../lockfiles/trivy-repo.tar.gz")).unwrap();
@@ -625,7 +624,9 @@ fn fs_vulnerabilities_equal_trivy_goldens() {
     for (c, t, p, i, w, _) in DIFFERENCES {
         let key = (c.to_string(), t.to_string(), p.to_string(), i.to_string());
         if !seen.contains(&key) {
-            failures.push(format!("listed difference no longer seen: {c}: {t} {p} {i}: {w}"));
+            failures.push(format!(
+                "listed difference no longer seen: {c}: {t} {p} {i}: {w}"
+            ));
         }
     }
     eprintln!(
@@ -633,7 +634,14 @@ fn fs_vulnerabilities_equal_trivy_goldens() {
          {compared:?}",
         compared.len()
     );
-    assert!(compared.len() >= 20, "only {} cases compared", compared.len());
-    assert!(trivy_total >= 25, "only {trivy_total} findings in the goldens");
+    assert!(
+        compared.len() >= 20,
+        "only {} cases compared",
+        compared.len()
+    );
+    assert!(
+        trivy_total >= 25,
+        "only {trivy_total} findings in the goldens"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
