@@ -189,6 +189,21 @@ pub enum ConstraintSyntax {
     Gem,
     /// Composer constraints (`>=5.4.0, <5.4.22`).
     Composer,
+    /// PEP 440 specifiers (`>=1.0, <2.0`, `~=1.4.2`).
+    Pypi,
+    /// Maven intervals (`[2.9.0,2.9.10.7)`) or `op version` lists compared as Maven does.
+    Maven,
+    /// NuGet intervals or `op version` lists compared as NuGet does.
+    Nuget,
+    /// `op version` lists of Go module versions (`< v2.8.0`, `>= 0, < 0.3.7`).
+    Golang,
+    /// `op version` lists of Dart package versions.
+    Pub,
+    /// `op version` lists of Hex versions (`and`/`or` too).
+    Hex,
+    /// `op version` lists of SemVer-like versions with no ecosystem rules of their own
+    /// (Swift, CocoaPods, Conan): SemVer precedence, missing parts as zero.
+    Semver,
 }
 
 /// An OSV range event.

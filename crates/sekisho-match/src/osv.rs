@@ -45,8 +45,9 @@ pub fn affects(
                 vulnerable,
                 patched,
                 unaffected,
-            } => in_constraints(*syntax, version, vulnerable, patched, unaffected)?
-                .then(|| affected.fixed.clone()),
+            } => in_constraints(*syntax, version, vulnerable, patched, unaffected)?.then(|| {
+                constraint_fix(*syntax, version, patched).or_else(|| affected.fixed.clone())
+            }),
         };
         if let Some(fixed) = found {
             hit = Some(hit.flatten().or(fixed));
@@ -120,11 +121,7 @@ fn in_constraints(
         match syntax {
             // Advisories mean every version in the range, pre-releases included.
             ConstraintSyntax::Npm => sekisho_version::range::satisfies_npm(version, c, true),
-            ConstraintSyntax::Cargo => sekisho_version::satisfies(Ecosystem::Cargo, version, c),
-            ConstraintSyntax::Gem => sekisho_version::satisfies(Ecosystem::Gem, version, c),
-            ConstraintSyntax::Composer => {
-                sekisho_version::satisfies(Ecosystem::Composer, version, c)
-            }
+            other => sekisho_version::satisfies(syntax_ecosystem(other), version, c),
         }
     };
     let any = |list: &[String]| -> Result<bool, VersionError> {
@@ -136,6 +133,81 @@ fn in_constraints(
         Ok(false)
     };
     Ok((vulnerable.is_empty() || any(vulnerable)?) && !any(patched)? && !any(unaffected)?)
+}
+
+/// The version rules a constraint syntax is evaluated with.
+fn syntax_ecosystem(syntax: ConstraintSyntax) -> Ecosystem {
+    match syntax {
+        ConstraintSyntax::Cargo | ConstraintSyntax::Semver => Ecosystem::Cargo,
+        ConstraintSyntax::Npm => Ecosystem::Npm,
+        ConstraintSyntax::Gem => Ecosystem::Gem,
+        ConstraintSyntax::Composer => Ecosystem::Composer,
+        ConstraintSyntax::Pypi => Ecosystem::Pypi,
+        ConstraintSyntax::Maven => Ecosystem::Maven,
+        ConstraintSyntax::Nuget => Ecosystem::Nuget,
+        ConstraintSyntax::Golang => Ecosystem::Golang,
+        ConstraintSyntax::Pub => Ecosystem::Pub,
+        ConstraintSyntax::Hex => Ecosystem::Hex,
+    }
+}
+
+/// The fix for `version` among patched requirements: the smallest lower bound a patched
+/// requirement starts at (`>= 2.42.0`, `~> 5.2.4.3`, `^1.2.3`, a bare `2.29.1`, `[2.9.10.7,)`)
+/// that is above the version. With several patched lines (`2.29.1`, `2.39.1`, `2.42.0`) this
+/// names the fix of the installed version's line rather than the first one listed.
+fn constraint_fix(syntax: ConstraintSyntax, version: &str, patched: &[String]) -> Option<String> {
+    let eco = syntax_ecosystem(syntax);
+    let mut best: Option<String> = None;
+    for alt in patched.iter().flat_map(|p| p.split("||")) {
+        let Some(bound) = lower_bound(eco, alt) else {
+            continue;
+        };
+        let above =
+            sekisho_version::compare(eco, &bound, version).is_ok_and(|o| o == Ordering::Greater);
+        let smaller = best.as_deref().is_none_or(|b| {
+            sekisho_version::compare(eco, &bound, b).is_ok_and(|o| o == Ordering::Less)
+        });
+        if above && smaller {
+            best = Some(bound);
+        }
+    }
+    best
+}
+
+/// The version a requirement starts at: the greatest of its lower bounds (`~> 5.2.4, >=
+/// 5.2.4.3` starts at 5.2.4.3), or none when it has none (`< 2.0`).
+fn lower_bound(eco: Ecosystem, requirement: &str) -> Option<String> {
+    let r = requirement.trim();
+    if let Some(interval) = r.strip_prefix('[') {
+        let v = interval.split([',', ']']).next()?.trim();
+        return (!v.is_empty()).then(|| v.to_string());
+    }
+    let mut items: Vec<String> = Vec::new();
+    let mut pending = String::new();
+    for tok in r.split([',', ' ']).filter(|t| !t.is_empty()) {
+        if tok.chars().all(|c| "<>=!~^".contains(c)) {
+            pending.push_str(tok);
+        } else {
+            items.push(format!("{}{tok}", std::mem::take(&mut pending)));
+        }
+    }
+    let mut best: Option<String> = None;
+    for item in &items {
+        let split = item
+            .find(|c: char| c.is_ascii_alphanumeric())
+            .unwrap_or(item.len());
+        let (op, v) = item.split_at(split);
+        if !matches!(op, "" | "=" | "==" | ">=" | "^" | "~" | "~>" | "~=") || v.is_empty() {
+            continue;
+        }
+        let greater = best.as_deref().is_none_or(|b| {
+            sekisho_version::compare(eco, v, b).is_ok_and(|o| o == Ordering::Greater)
+        });
+        if greater {
+            best = Some(v.to_string());
+        }
+    }
+    best
 }
 
 #[cfg(test)]
@@ -179,5 +251,71 @@ mod tests {
         assert!(in_events(&events, "1.6.0", semver).unwrap().is_some());
         assert!(in_events(&events, "1.6.1", semver).unwrap().is_none());
         assert!(in_events(&events, "0.9.0", semver).unwrap().is_none());
+    }
+
+    #[test]
+    fn fix_for_the_installed_line() {
+        let patched: Vec<String> = ["2.29.1", "2.39.1", "2.42.0"].map(String::from).to_vec();
+        let fix = |v| constraint_fix(ConstraintSyntax::Semver, v, &patched);
+        assert_eq!(fix("2.41.0").as_deref(), Some("2.42.0"));
+        assert_eq!(fix("2.39.0").as_deref(), Some("2.39.1"));
+        assert_eq!(fix("1.0.0").as_deref(), Some("2.29.1"));
+        let gem: Vec<String> = ["~> 5.2.4, >= 5.2.4.3", ">= 6.0.3.1"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            constraint_fix(ConstraintSyntax::Gem, "6.0.0", &gem).as_deref(),
+            Some("6.0.3.1")
+        );
+        assert_eq!(
+            constraint_fix(ConstraintSyntax::Maven, "2.9.1", &["[2.9.10.7,)".into()]).as_deref(),
+            Some("2.9.10.7")
+        );
+        assert_eq!(
+            constraint_fix(ConstraintSyntax::Gem, "5.2.3", &gem).as_deref(),
+            Some("5.2.4.3")
+        );
+        let lb = |r| lower_bound(Ecosystem::Cargo, r);
+        assert_eq!(lb(">= 2.1.3, < 3.0.0").as_deref(), Some("2.1.3"));
+        assert_eq!(lb(">= 2.1.3 <3.0.0").as_deref(), Some("2.1.3"));
+        assert_eq!(lb("< 2.0"), None);
+        assert_eq!(lb("v2.8.0").as_deref(), Some("v2.8.0"));
+    }
+
+    #[test]
+    fn constraint_syntaxes() {
+        let c = |syntax, v, vulnerable: &str, patched: &str| {
+            let patched: Vec<String> = if patched.is_empty() {
+                Vec::new()
+            } else {
+                vec![patched.to_string()]
+            };
+            in_constraints(syntax, v, &[vulnerable.to_string()], &patched, &[]).unwrap()
+        };
+        assert!(c(ConstraintSyntax::Pypi, "0.11", "< 0.15.3", "==0.15.3"));
+        assert!(!c(ConstraintSyntax::Pypi, "0.15.3", "< 0.15.3", "==0.15.3"));
+        assert!(c(ConstraintSyntax::Maven, "2.9.1", "[2.9.0,2.9.10.7)", ""));
+        assert!(c(
+            ConstraintSyntax::Maven,
+            "2.9.1",
+            ">= 2.0.0, <= 2.9.10.3",
+            ""
+        ));
+        assert!(!c(
+            ConstraintSyntax::Maven,
+            "2.9.10.4",
+            ">= 2.0.0, <= 2.9.10.3",
+            ""
+        ));
+        assert!(c(
+            ConstraintSyntax::Golang,
+            "2.7.1+incompatible",
+            "< v2.8.0",
+            "v2.8.0"
+        ));
+        assert!(c(ConstraintSyntax::Semver, "8.43", "<8.44", "8.45"));
+        assert!(c(ConstraintSyntax::Nuget, "12.0.3", "< 13.0.1", "13.0.1"));
+        assert!(c(ConstraintSyntax::Hex, "1.6.13", "<= 1.6.14", "1.6.14"));
+        assert!(!c(ConstraintSyntax::Pub, "0.13.3", "<= 0.13.3", "0.13.3"));
     }
 }
