@@ -194,15 +194,23 @@ fn finding(
         Some(f) => format!("{} {} → {f}", pkg.name, pkg.version),
         None => format!("{} {} ({})", pkg.name, pkg.version, status.as_str()),
     };
-    let mut f = Finding::new(
+    let f = Finding::new(
         FindingKind::Vulnerability,
         id,
         rated.severity,
         title,
         details,
-    )
-    .at_path(&pkg.path)
-    .in_layer(Some(pkg.layer.index));
+    );
+    // An image's packages have absolute paths; a project's (`sekisho fs`) are relative to the
+    // scanned directory and stay so, as files of the user's project.
+    let mut f = if pkg.path.starts_with('/') {
+        f.at_path(&pkg.path).in_layer(Some(pkg.layer.index))
+    } else {
+        let mut f = f.at(pkg.path.clone());
+        f.path = Some(pkg.path.clone());
+        f.path_base = sekisho_model::PathBase::Source;
+        f
+    };
     f.vulnerability = Some(Box::new(VulnInfo {
         package: pkg.name.clone(),
         ecosystem: pkg.kind.as_str().to_string(),
