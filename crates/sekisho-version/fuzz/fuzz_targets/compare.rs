@@ -1,0 +1,26 @@
+//! Any two strings as versions, and any string as a constraint, in every ecosystem (the first
+//! byte picks it): comparison and `satisfies` return a result or an error, never panic or hang,
+//! and comparison is antisymmetric.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use sekisho_version::Ecosystem;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
+    let eco = Ecosystem::ALL[usize::from(pick) % Ecosystem::ALL.len()];
+    let (a, b) = text.split_once('\n').unwrap_or((text, "1.0"));
+    if let (Ok(x), Ok(y)) = (
+        sekisho_version::compare(eco, a, b),
+        sekisho_version::compare(eco, b, a),
+    ) {
+        assert_eq!(x, y.reverse(), "{eco:?} {a:?} {b:?}");
+    }
+    let _ = sekisho_version::satisfies(eco, a, b);
+    let _ = sekisho_version::satisfies(eco, b, a);
+});
