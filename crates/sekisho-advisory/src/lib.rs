@@ -40,7 +40,8 @@ pub use ecosystem::normalize_name;
 pub use fetch::HttpOptions;
 pub use record::{Advisory, Affected, ConstraintSyntax, Display, Event, Range, Severity, Status};
 pub use update::{
-    update, Feed, FeedFile, FeedSummary, Layout, Mode, Progress, UpdateOptions, UpdateSummary,
+    update, Feed, FeedFile, FeedSummary, Layout, Mode, PartSummary, Progress, UpdateOptions,
+    UpdateSummary,
 };
 
 /// What the hint on database errors tells the user to run.

@@ -748,6 +748,10 @@ fn update_files(
             let url = s.url(&f.path);
             match s.download(&url, &tmp)? {
                 None if missing_ok => {
+                    // Drop a folder made for it and left empty.
+                    if parent != dir {
+                        let _ = fs::remove_dir(&parent);
+                    }
                     parts.push(PartSummary {
                         part: f.path.clone(),
                         mode: Mode::Missing,
@@ -786,6 +790,16 @@ fn update_files(
         }
         Ok(())
     })();
+    let result = result.and_then(|()| {
+        if staged.is_empty() && !files.is_empty() {
+            return Err(Error::Fetch {
+                feed: s.feed.name.clone(),
+                url: s.base.clone(),
+                message: "none of the feed's files is on the server".into(),
+            });
+        }
+        Ok(())
+    });
     if let Err(e) = result {
         for (tmp, _) in &staged {
             let _ = fs::remove_file(tmp);
@@ -925,14 +939,25 @@ fn cached_source(cache: &Path, feed: &Feed) -> Option<PathBuf> {
             .iter()
             .map(|e| dir.join(format!("{}{e}", feed.name)))
             .find(|p| p.is_file()),
-        _ => {
-            let has_data = fs::read_dir(&dir)
-                .ok()?
-                .flatten()
-                .any(|e| !e.file_name().to_string_lossy().starts_with('.'));
-            has_data.then_some(dir)
-        }
+        _ => has_file(&dir).then_some(dir),
     }
+}
+
+/// Whether a folder holds a regular file outside hidden names (state, temporary files).
+fn has_file(dir: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return false;
+    };
+    entries.flatten().any(|e| {
+        if e.file_name().to_string_lossy().starts_with('.') {
+            return false;
+        }
+        match e.file_type() {
+            Ok(t) if t.is_dir() => has_file(&e.path()),
+            Ok(t) => t.is_file(),
+            Err(_) => false,
+        }
+    })
 }
 
 #[cfg(test)]

@@ -511,6 +511,16 @@ fn full_then_incremental() {
         "{counts:?}"
     );
     assert_eq!(summary.build.sources.len(), 5);
+    // A feed none of whose files is on the server is an error, not an empty source.
+    fs::remove_file(server.file("alpine-secdb/v3.11/main.json")).unwrap();
+    let mut alpine = opts.clone();
+    alpine.only = vec!["alpine-secdb".into()];
+    let err = run(&alpine).unwrap_err().to_string();
+    assert!(
+        err.contains("feed alpine-secdb") && err.contains("none of the feed's files"),
+        "{err}"
+    );
+    assert!(opts.cache.join("alpine-secdb/v3.11/main.json").is_file());
     let mut bad = opts.clone();
     bad.only = vec!["nope".into()];
     let err = run(&bad).unwrap_err().to_string();
