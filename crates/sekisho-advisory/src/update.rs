@@ -12,7 +12,9 @@
 //!   the newest `modified` time seen. The first run (or a run whose state is missing or
 //!   unreadable) downloads `<Ecosystem>/all.zip` and unpacks it into a new folder that
 //!   replaces the old one; later runs read `<Ecosystem>/modified_id.csv` (newest first) and
-//!   download only the records modified since, one `<Ecosystem>/<ID>.json` each.
+//!   download only the records modified since, one `<Ecosystem>/<ID>.json` each (when one of
+//!   them is not on the server, as on a mirror that keeps only `all.zip` and the index, the
+//!   whole `all.zip` is downloaded instead).
 //! * Whole files (Alpine/Wolfi secdb, Debian tracker): saved under the names of the table.
 //! * An archive named by a pointer file (Red Hat CSAF VEX: `archive_latest.txt` names
 //!   `csaf_vex_<date>.tar.zst`): saved as `<feed name>.<ext>`, downloaded again only when the
@@ -539,10 +541,12 @@ fn update_osv(s: &mut Session<'_>, eco: &str, dir: &Path) -> Result<PartSummary,
         });
     }
     let live = dir.join(eco);
-    match read_osv_state(&live) {
-        Some(since) => osv_incremental(s, eco, &live, since),
-        None => osv_full(s, eco, dir),
+    if let Some(since) = read_osv_state(&live) {
+        if let Some(done) = osv_incremental(s, eco, &live, since)? {
+            return Ok(done);
+        }
     }
+    osv_full(s, eco, dir)
 }
 
 fn osv_full(s: &mut Session<'_>, eco: &str, dir: &Path) -> Result<PartSummary, Error> {
@@ -640,7 +644,7 @@ fn osv_incremental(
     eco: &str,
     live: &Path,
     since: Option<jiff::Timestamp>,
-) -> Result<PartSummary, Error> {
+) -> Result<Option<PartSummary>, Error> {
     let url = s.url(&format!("{eco}/modified_id.csv"));
     let Some(csv) = s.get_bytes(&url, 1 << 30)? else {
         return Err(s.not_found(&url));
@@ -677,12 +681,9 @@ fn osv_incremental(
         let rec_url = s.url(&format!("{eco}/{id}.json"));
         let path = live.join(format!("{id}.json"));
         match s.get_bytes(&rec_url, 256 << 20)? {
-            None => {
-                // Gone upstream: drop the cached copy.
-                if path.exists() {
-                    fs::remove_file(&path).map_err(io_err(&path))?;
-                }
-            }
+            // Listed as changed but not on the server (a mirror that keeps only `all.zip`
+            // and the index): take the whole export instead.
+            None => return Ok(None),
             Some(bytes) => {
                 let (got, _) = osv_head(&bytes).map_err(|m| s.format_error(&rec_url, m))?;
                 if &got != id {
@@ -699,7 +700,7 @@ fn osv_incremental(
         });
     }
     write_osv_state(live, newest)?;
-    Ok(PartSummary {
+    Ok(Some(PartSummary {
         part: eco.to_owned(),
         mode: if total == 0 {
             Mode::Unchanged
@@ -707,7 +708,7 @@ fn osv_incremental(
             Mode::Incremental
         },
         records: total,
-    })
+    }))
 }
 
 // ---------------------------------------------------------------------------------------

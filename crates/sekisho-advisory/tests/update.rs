@@ -555,6 +555,26 @@ fn mirror_routes_every_request() {
         requested(&server.take_counts(), "/osv/npm/modified_id.csv"),
         1
     );
+    // A mirror with only all.zip and the index: a changed record it lacks means the whole
+    // export again, and the change is in the database.
+    let mut records = ghsa_npm();
+    for r in &mut records {
+        if r["id"] == "GHSA-p6mc-m468-83gw" {
+            r["modified"] = "2030-01-01T00:00:00Z".into();
+            let text = serde_json::to_string(&r["affected"]).unwrap();
+            r["affected"] = serde_json::from_str(&text.replace("4.17.20", "4.17.77")).unwrap();
+        }
+    }
+    publish_osv(&root, &records);
+    for r in &records {
+        let _ = fs::remove_file(root.join(format!("osv/npm/{}.json", r["id"].as_str().unwrap())));
+    }
+    let summary = run(&opts).expect("fallback to all.zip");
+    assert_eq!(summary.feeds[0].parts[0].mode, Mode::Full);
+    let counts = server.take_counts();
+    assert_eq!(requested(&counts, "/osv/npm/GHSA-p6mc-m468-83gw.json"), 1);
+    assert_eq!(requested(&counts, "/osv/npm/all.zip"), 1);
+    assert_eq!(lodash_fixed(&opts.db, "GHSA-p6mc-m468-83gw"), ["4.17.77"]);
 }
 
 #[test]
