@@ -13,8 +13,9 @@
 //!   unreadable) downloads `<Ecosystem>/all.zip` and unpacks it into a new folder that
 //!   replaces the old one; later runs read `<Ecosystem>/modified_id.csv` (newest first) and
 //!   download only the records modified since, one `<Ecosystem>/<ID>.json` each (when one of
-//!   them is not on the server, as on a mirror that keeps only `all.zip` and the index, the
-//!   whole `all.zip` is downloaded instead).
+//!   them is not on the server, as on a mirror that keeps only `all.zip` and the index, or
+//!   when more than 5,000 changed, the whole `all.zip` is downloaded instead). Records are
+//!   fetched by 8 concurrent requests.
 //! * Whole files (Alpine/Wolfi secdb, Debian tracker): saved under the names of the table.
 //! * An archive named by a pointer file (Red Hat CSAF VEX: `archive_latest.txt` names
 //!   `csaf_vex_<date>.tar.zst`): saved as `<feed name>.<ext>`, downloaded again only when the
@@ -34,6 +35,8 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -65,6 +68,12 @@ const ALPINE_BRANCHES: &[&str] = &[
     "v3.10", "v3.11", "v3.12", "v3.13", "v3.14", "v3.15", "v3.16", "v3.17", "v3.18", "v3.19",
     "v3.20", "v3.21", "v3.22", "v3.23", "v3.24",
 ];
+
+/// Changed OSV records fetched one by one at most; past this, `all.zip` is downloaded.
+const INCREMENTAL_LIMIT: usize = 5000;
+
+/// Concurrent requests for changed OSV records.
+const FETCH_WORKERS: usize = 8;
 
 /// One file of a [`Layout::Files`] feed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -677,27 +686,84 @@ fn osv_incremental(
         newest = newest.max(Some(ts));
     }
     let total = changed.len();
-    for (i, id) in changed.iter().enumerate() {
-        let rec_url = s.url(&format!("{eco}/{id}.json"));
-        let path = live.join(format!("{id}.json"));
-        match s.get_bytes(&rec_url, 256 << 20)? {
-            // Listed as changed but not on the server (a mirror that keeps only `all.zip`
-            // and the index): take the whole export instead.
-            None => return Ok(None),
-            Some(bytes) => {
-                let (got, _) = osv_head(&bytes).map_err(|m| s.format_error(&rec_url, m))?;
-                if &got != id {
-                    return Err(s.format_error(&rec_url, format!("holds record {got}, not {id}")));
+    // Past this many changed records one archive is cheaper than thousands of requests.
+    if total > INCREMENTAL_LIMIT {
+        return Ok(None);
+    }
+    let urls: Vec<String> = changed
+        .iter()
+        .map(|id| s.url(&format!("{eco}/{id}.json")))
+        .collect();
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let client = s.client;
+    let feed_name = s.feed.name.clone();
+    let complete = std::thread::scope(|scope| -> Result<bool, Error> {
+        let (tx, rx) = mpsc::channel();
+        for _ in 0..FETCH_WORKERS.min(total) {
+            let tx = tx.clone();
+            let (next, stop, urls, feed_name) = (&next, &stop, &urls, &feed_name);
+            scope.spawn(move || loop {
+                if stop.load(Ordering::Relaxed) {
+                    break;
                 }
-                write_atomic(&path, &bytes)?;
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(url) = urls.get(i) else { break };
+                let got = client.get_bytes(feed_name, url, 256 << 20);
+                if tx.send((i, got)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut result = Ok(true);
+        let mut done = 0usize;
+        // Results are written by this thread as they come; after a failure the rest is
+        // drained so that no worker blocks.
+        for (i, got) in rx {
+            if !matches!(result, Ok(true)) {
+                continue;
+            }
+            s.requests += 1;
+            let step = match got {
+                Err(e) => Err(e),
+                // Listed as changed but not on the server (a mirror that keeps only
+                // `all.zip` and the index): take the whole export instead.
+                Ok(None) => Ok(false),
+                Ok(Some(bytes)) => {
+                    s.bytes += bytes.len() as u64;
+                    let id = &changed[i];
+                    match osv_head(&bytes) {
+                        Err(m) => Err(s.format_error(&urls[i], m)),
+                        Ok((got, _)) if &got != id => {
+                            Err(s.format_error(&urls[i], format!("holds record {got}, not {id}")))
+                        }
+                        Ok(_) => {
+                            write_atomic(&live.join(format!("{id}.json")), &bytes).map(|()| true)
+                        }
+                    }
+                }
+            };
+            match step {
+                Ok(true) => {
+                    done += 1;
+                    (s.progress)(Progress::Records {
+                        feed: &s.feed.name,
+                        ecosystem: eco,
+                        done,
+                        total,
+                    });
+                }
+                other => {
+                    stop.store(true, Ordering::Relaxed);
+                    result = other;
+                }
             }
         }
-        (s.progress)(Progress::Records {
-            feed: &s.feed.name,
-            ecosystem: eco,
-            done: i + 1,
-            total,
-        });
+        result
+    })?;
+    if !complete {
+        return Ok(None);
     }
     write_osv_state(live, newest)?;
     Ok(Some(PartSummary {
