@@ -325,6 +325,22 @@ pub fn update(
         }
     }
     let client = Client::new(&opts.http)?;
+    fs::create_dir_all(&opts.cache).map_err(io_err(&opts.cache))?;
+    // One update per cache at a time (an OS lock: it goes away with the process).
+    let lock_path = opts.cache.join(".lock");
+    let lock = fs::File::create(&lock_path).map_err(io_err(&lock_path))?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            return Err(Error::Options {
+                message: format!(
+                    "{}: another `sekisho db update` is using this feed cache",
+                    opts.cache.display()
+                ),
+            })
+        }
+        Err(fs::TryLockError::Error(e)) => return Err(io_err(&lock_path)(e)),
+    }
     let mut feeds_done = Vec::new();
     for feed in &opts.feeds {
         if !opts.only.is_empty() && !opts.only.contains(&feed.name) {

@@ -803,3 +803,20 @@ fn thousand_changed_records() {
     let hits = db.lookup("npm", "", "pkg-999").unwrap();
     assert_eq!(hits[0].affected.fixed.as_deref(), Some("2.0.0"));
 }
+
+#[test]
+fn one_update_per_cache() {
+    let work = scratch("lock");
+    let root = work.join("upstream");
+    publish_all(&root);
+    let server = Server::start(&root);
+    let opts = options(&work, &server.url);
+    fs::create_dir_all(&opts.cache).unwrap();
+    let held = fs::File::create(opts.cache.join(".lock")).unwrap();
+    held.try_lock().unwrap();
+    let text = run(&opts).unwrap_err().to_string();
+    assert!(text.contains("another `sekisho db update`"), "{text}");
+    assert!(server.take_counts().is_empty());
+    drop(held);
+    run(&opts).expect("the lock is free again");
+}
