@@ -23,6 +23,9 @@ pub struct HttpOptions {
     pub max_retry_after: Duration,
     /// An HTTP(S) proxy URL (`http://host:port`), or none for direct connections.
     pub proxy: Option<String>,
+    /// Hosts reached directly despite the proxy (`NO_PROXY` syntax: comma-separated
+    /// `host`, `.domain`, `*.domain` or `*`).
+    pub no_proxy: Option<String>,
     /// The `User-Agent` header.
     pub user_agent: String,
 }
@@ -36,6 +39,7 @@ impl Default for HttpOptions {
             backoff: Duration::from_secs(1),
             max_retry_after: Duration::from_secs(120),
             proxy: None,
+            no_proxy: None,
             user_agent: concat!("sekisho/", env!("CARGO_PKG_VERSION")).to_owned(),
         }
     }
@@ -58,9 +62,11 @@ impl Client {
     /// A client; an invalid proxy URL is an error.
     pub(crate) fn new(opts: &HttpOptions) -> Result<Self, Error> {
         let proxy = match &opts.proxy {
-            Some(p) => Some(ureq::Proxy::new(p).map_err(|e| Error::Options {
-                message: format!("proxy {p:?}: {e}"),
-            })?),
+            Some(p) => Some(
+                proxy(p, opts.no_proxy.as_deref()).map_err(|e| Error::Options {
+                    message: format!("proxy {p:?}: {e}"),
+                })?,
+            ),
             None => None,
         };
         let config = ureq::Agent::config_builder()
@@ -203,6 +209,27 @@ impl Client {
         out.flush().map_err(local)?;
         Ok(Some((out, done)))
     }
+}
+
+/// The proxy with its no-proxy list.
+fn proxy(url: &str, no_proxy: Option<&str>) -> Result<ureq::Proxy, ureq::Error> {
+    let parsed = ureq::Proxy::new(url)?;
+    let Some(list) = no_proxy.filter(|l| !l.trim().is_empty()) else {
+        return Ok(parsed);
+    };
+    let mut b = ureq::Proxy::builder(parsed.protocol())
+        .host(parsed.host())
+        .port(parsed.port());
+    if let Some(u) = parsed.username() {
+        b = b.username(u);
+    }
+    if let Some(p) = parsed.password() {
+        b = b.password(p);
+    }
+    for expr in list.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        b = b.no_proxy(expr);
+    }
+    b.build()
 }
 
 fn fetch_error(feed: &str, url: &str, message: String) -> Error {

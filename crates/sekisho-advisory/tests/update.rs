@@ -805,6 +805,23 @@ fn thousand_changed_records() {
 }
 
 #[test]
+fn no_proxy_reaches_the_mirror_directly() {
+    let work = scratch("proxy");
+    let root = work.join("upstream");
+    publish_all(&root);
+    let server = Server::start(&root);
+    let mut opts = options(&work, &server.url);
+    opts.feeds.truncate(1);
+    // A proxy nobody listens on: only NO_PROXY lets the update through.
+    opts.http.proxy = Some("http://127.0.0.1:9".into());
+    opts.http.attempts = 1;
+    let text = run(&opts).unwrap_err().to_string();
+    assert!(text.contains("feed osv"), "{text}");
+    opts.http.no_proxy = Some("example.invalid, 127.0.0.1".into());
+    run(&opts).expect("direct to the server");
+}
+
+#[test]
 fn one_update_per_cache() {
     let work = scratch("lock");
     let root = work.join("upstream");

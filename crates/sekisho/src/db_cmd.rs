@@ -134,7 +134,8 @@ pub fn run(args: &DbArgs) -> anyhow::Result<u8> {
                 mirror: mirror.clone(),
                 built: crate::now().to_string(),
                 http: HttpOptions {
-                    proxy: proxy_from_env(),
+                    proxy: env_first(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]),
+                    no_proxy: env_first(&["NO_PROXY", "no_proxy"]),
                     ..HttpOptions::default()
                 },
             };
@@ -328,10 +329,10 @@ fn default_cache(db: &Path) -> PathBuf {
         .join("feeds")
 }
 
-/// The proxy for downloads: `HTTPS_PROXY`, else `ALL_PROXY` (either case).
-fn proxy_from_env() -> Option<String> {
-    ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
-        .iter()
+/// The first of these environment variables that is set and not empty (the proxy for
+/// downloads: `HTTPS_PROXY`, else `ALL_PROXY`; the hosts it skips: `NO_PROXY`).
+fn env_first(keys: &[&str]) -> Option<String> {
+    keys.iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
 }
 
