@@ -31,13 +31,14 @@ pub struct BuildSummary {
     pub warnings: Vec<Warning>,
 }
 
-/// The source's name: its file or directory name without `.tar.gz`, `.tgz`, `.tar`, `.zip`.
+/// The source's name: its file or directory name without `.tar.gz`, `.tgz`, `.tar.zst`,
+/// `.tar`, `.zip`.
 fn source_name(path: &Path) -> String {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "source".into());
-    for ext in [".tar.gz", ".tgz", ".tar", ".zip"] {
+    for ext in [".tar.gz", ".tgz", ".tar.zst", ".tar", ".zip"] {
         if let Some(stem) = name.strip_suffix(ext) {
             return stem.to_owned();
         }

@@ -1,4 +1,4 @@
-//! Reading a feed SOURCE: a directory, a `.tar.gz` (or `.tar`) of one, or a zip (OSV's
+//! Reading a feed SOURCE: a directory, a `.tar.gz` (or `.tar.zst`, `.tar`) of one, or a zip (OSV's
 //! `all.zip`), read straight from the archive. Every regular file is handed to a callback with
 //! its path inside the source; the SHA-256 of the input bytes is computed on the way.
 
@@ -56,6 +56,15 @@ pub fn for_each_file(source: &Path, f: &mut dyn FnMut(&str, &[u8])) -> Result<St
         })?;
         let mut reader = gz.into_inner();
         io::copy(&mut reader, &mut io::sink()).map_err(io_err)?;
+        Ok(hex::encode(reader.hasher.finalize()))
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        let mut zst = zstd::stream::read::Decoder::new(reader).map_err(io_err)?;
+        read_tar(&mut zst, f).map_err(|e| Error::Archive {
+            path: source.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        io::copy(&mut zst, &mut io::sink()).map_err(io_err)?;
+        let reader = zst.finish().into_inner();
         Ok(hex::encode(reader.hasher.finalize()))
     } else if head.len() >= 262 && &head[257..262] == b"ustar" {
         let mut reader = reader;

@@ -29,13 +29,20 @@ pub mod build;
 pub mod db;
 pub mod ecosystem;
 pub mod feeds;
+pub mod fetch;
 pub mod input;
 pub mod record;
+pub mod update;
 
 pub use build::{build, BuildSummary, SourceSummary};
 pub use db::{Database, Encoded, Hit, Info, SourceRow, Writer, SCHEMA_VERSION};
 pub use ecosystem::normalize_name;
+pub use fetch::HttpOptions;
 pub use record::{Advisory, Affected, ConstraintSyntax, Display, Event, Range, Severity, Status};
+pub use update::{
+    update, Feed, FeedFile, FeedSummary, Layout, Mode, PartSummary, Progress, UpdateOptions,
+    UpdateSummary,
+};
 
 /// What the hint on database errors tells the user to run.
 const UPDATE_HINT: &str = "run `sekisho db update` (or `sekisho db build`) to get a fresh database";
@@ -59,8 +66,8 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
-    /// A source is neither a directory nor a `.tar.gz`/`.tar`.
-    #[error("{}: not a directory, .tar.gz, .tar or .zip feed source", path.display())]
+    /// A source is neither a directory nor a `.tar.gz`/`.tar.zst`/`.tar`/`.zip`.
+    #[error("{}: not a directory, .tar.gz, .tar.zst, .tar or .zip feed source", path.display())]
     UnknownInput {
         /// The source.
         path: PathBuf,
@@ -96,6 +103,43 @@ pub enum Error {
         path: PathBuf,
         /// What is wrong.
         reason: String,
+    },
+    /// A download failed (after its retries); the cache and the database are left as they
+    /// were.
+    #[error("feed {feed}: {url}: {message}; the previous feed cache and database are kept")]
+    Fetch {
+        /// The feed's name.
+        feed: String,
+        /// The URL.
+        url: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A downloaded archive could not be read (corrupt or truncated).
+    #[error("feed {feed}: {file}: corrupt archive: {message}; the previous feed cache and database are kept")]
+    FeedArchive {
+        /// The feed's name.
+        feed: String,
+        /// The archive (its URL).
+        file: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A downloaded file is not what the feed publishes (its format may have changed).
+    #[error("feed {feed}: {file}: {message}; has the feed's format changed? The previous feed cache and database are kept")]
+    FeedFormat {
+        /// The feed's name.
+        feed: String,
+        /// The file (its URL, or the member of an archive).
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The update options are invalid (an unknown feed name, a bad proxy or mirror URL).
+    #[error("{message}")]
+    Options {
+        /// What is wrong.
+        message: String,
     },
     /// The database was written by another schema version.
     #[error("{}: database schema version {found}, this sekisho reads version {expected}; {UPDATE_HINT}", path.display())]

@@ -1,11 +1,12 @@
-//! `sekisho db`: build the offline vulnerability database from feed sources, show its
-//! metadata, and query it by package.
+//! `sekisho db`: build the offline vulnerability database from feed sources, update it from
+//! the upstream feeds, show its metadata, and query it by package.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
-use sekisho_advisory::{Database, Hit, Range};
+use sekisho_advisory::{Database, Feed, Hit, HttpOptions, Mode, Progress, Range, UpdateOptions};
 use serde_json::json;
 
 /// Arguments of `sekisho db`.
@@ -26,6 +27,29 @@ enum DbCommand {
         /// Feed sources.
         #[arg(value_name = "SOURCE", required = true)]
         sources: Vec<PathBuf>,
+        /// Do not print skipped records.
+        #[arg(short = 'q', long)]
+        quiet: bool,
+    },
+    /// Download the upstream feeds (OSV exports, Alpine, Wolfi and Chainguard secdb, the
+    /// Debian tracker, Red Hat CSAF VEX) into a cache and rebuild the database from it. OSV
+    /// ecosystems are updated incrementally after the first run.
+    Update {
+        /// The database to rebuild (default: $SEKISHO_DB, else the cache location).
+        #[arg(long, value_name = "DB")]
+        db: Option<PathBuf>,
+        /// Fetch every feed from a mirror: URL/<feed name>/ with the upstream layout below
+        /// it (URL/osv/npm/all.zip, URL/alpine-secdb/v3.20/main.json, …).
+        #[arg(long, value_name = "URL")]
+        mirror: Option<String>,
+        /// The feed cache (default: feeds/ beside the database).
+        #[arg(long, value_name = "DIR")]
+        cache: Option<PathBuf>,
+        /// Fetch only this feed (repeatable; default: all): osv, alpine-secdb, wolfi,
+        /// chainguard, debian-tracker, redhat-csaf-vex. The database is still built from
+        /// every feed in the cache.
+        #[arg(long = "feed", value_name = "NAME")]
+        feeds: Vec<String>,
         /// Do not print skipped records.
         #[arg(short = 'q', long)]
         quiet: bool,
@@ -90,6 +114,70 @@ pub fn run(args: &DbArgs) -> anyhow::Result<u8> {
                 start.elapsed().as_secs_f64(),
                 size as f64 / 1e6,
                 summary.warnings.len()
+            );
+            Ok(0)
+        }
+        DbCommand::Update {
+            db,
+            mirror,
+            cache,
+            feeds,
+            quiet,
+        } => {
+            let db = resolve(db.clone())?;
+            let cache = cache.clone().unwrap_or_else(|| default_cache(&db));
+            let opts = UpdateOptions {
+                db: db.clone(),
+                cache,
+                feeds: Feed::defaults(),
+                only: feeds.clone(),
+                mirror: mirror.clone(),
+                built: crate::now().to_string(),
+                http: HttpOptions {
+                    proxy: env_first(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]),
+                    no_proxy: env_first(&["NO_PROXY", "no_proxy"]),
+                    ..HttpOptions::default()
+                },
+            };
+            let start = Instant::now();
+            let tty = std::io::stderr().is_terminal();
+            let mut shown = String::new();
+            let mut progress = |p: Progress<'_>| {
+                if !tty {
+                    return;
+                }
+                let line = progress_line(&p);
+                if line != shown {
+                    eprint!("\r\x1b[2K{}", sekisho_report::escape_control(&line));
+                    shown = line;
+                }
+            };
+            let result = sekisho_advisory::update(&opts, &mut progress);
+            if tty {
+                eprint!("\r\x1b[2K");
+            }
+            let summary = result?;
+            for f in &summary.feeds {
+                eprintln!("{}", sekisho_report::escape_control(&feed_line(f)));
+            }
+            if !quiet {
+                for w in &summary.build.warnings {
+                    eprintln!(
+                        "warning: {}",
+                        sekisho_report::escape_control(&w.to_string())
+                    );
+                }
+            }
+            let records: u64 = summary.build.sources.iter().map(|s| s.row.records).sum();
+            let affected: u64 = summary.build.sources.iter().map(|s| s.row.affected).sum();
+            let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
+            eprintln!(
+                "{}: {records} advisories, {affected} affected packages from {} sources in {:.2} s ({:.1} MB); {} records skipped",
+                db.display(),
+                summary.build.sources.len(),
+                start.elapsed().as_secs_f64(),
+                size as f64 / 1e6,
+                summary.build.warnings.len()
             );
             Ok(0)
         }
@@ -233,6 +321,76 @@ fn ranges_text(h: &Hit) -> String {
     parts.join(" | ")
 }
 
+/// The feed cache when `--cache` is not given: `feeds/` beside the database.
+fn default_cache(db: &Path) -> PathBuf {
+    db.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join("feeds")
+}
+
+/// The first of these environment variables that is set and not empty (the proxy for
+/// downloads: `HTTPS_PROXY`, else `ALL_PROXY`; the hosts it skips: `NO_PROXY`).
+fn env_first(keys: &[&str]) -> Option<String> {
+    keys.iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+}
+
+fn progress_line(p: &Progress<'_>) -> String {
+    match p {
+        Progress::Download {
+            feed, done, total, ..
+        } => match total {
+            Some(t) if *t > 0 => format!(
+                "{feed}: downloading {:.1}/{:.1} MB",
+                *done as f64 / 1e6,
+                *t as f64 / 1e6
+            ),
+            _ => format!("{feed}: downloading {:.1} MB", *done as f64 / 1e6),
+        },
+        Progress::Records {
+            feed,
+            ecosystem,
+            done,
+            total,
+        } => format!("{feed} {ecosystem}: {done}/{total} records"),
+        Progress::Building => "building the database".into(),
+    }
+}
+
+/// One line per feed: requests, bytes, and what happened to each part (parts the server
+/// does not have are counted, not listed).
+fn feed_line(f: &sekisho_advisory::FeedSummary) -> String {
+    let mut parts: Vec<String> = f
+        .parts
+        .iter()
+        .filter(|p| p.mode != Mode::Missing)
+        .map(|p| {
+            let mode = match p.mode {
+                Mode::Full => "full",
+                Mode::Incremental => "incremental",
+                _ => "unchanged",
+            };
+            if p.records > 0 {
+                format!("{} {mode} ({} records)", p.part, p.records)
+            } else {
+                format!("{} {mode}", p.part)
+            }
+        })
+        .collect();
+    let missing = f.parts.iter().filter(|p| p.mode == Mode::Missing).count();
+    if missing > 0 {
+        parts.push(format!("{missing} not on the server"));
+    }
+    format!(
+        "{}: {} requests, {:.1} MB; {}",
+        f.name,
+        f.requests,
+        f.bytes as f64 / 1e6,
+        parts.join(", ")
+    )
+}
+
 /// The database path: the flag, else `$SEKISHO_DB`, else `$XDG_CACHE_HOME/sekisho/db/sekisho.db`,
 /// else `~/.cache/sekisho/db/sekisho.db`.
 pub fn resolve(flag: Option<PathBuf>) -> anyhow::Result<PathBuf> {
@@ -260,6 +418,15 @@ fn default_path(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cache_beside_the_database() {
+        assert_eq!(
+            default_cache(Path::new("/c/sekisho/db/sekisho.db")),
+            PathBuf::from("/c/sekisho/db/feeds")
+        );
+        assert_eq!(default_cache(Path::new("x.db")), PathBuf::from("./feeds"));
+    }
 
     #[test]
     fn default_paths() {

@@ -151,8 +151,9 @@ impl AuditArgs {
                 .map(|p| p.display().to_string())
                 .unwrap_or_else(|| "(no path: set --db or SEKISHO_DB)".to_string());
             bail!(
-                "no vulnerability database at {path}: build one with `sekisho db build --output \
-                 {path} FEED...` (or pass --db FILE), or leave vuln out of --scanners"
+                "no vulnerability database at {path}: get one with `sekisho db update --db {path}` \
+                 (or `sekisho db build --output {path} FEED...`), pass --db FILE, or leave vuln \
+                 out of --scanners"
             );
         }
         Ok((scanners, if scanners.vuln { db } else { None }))
