@@ -4,7 +4,7 @@
 //! see the same findings.
 
 use jiff::civil::Date;
-use sekisho_model::{Finding, Severity};
+use sekisho_model::{Finding, Report, Severity};
 
 /// One ignore rule: an ID (a finding's ID or any of its aliases), optionally only for packages
 /// whose purl starts with a prefix, optionally until a date.
@@ -109,6 +109,29 @@ impl Filters {
     }
 }
 
+/// Drop development dependencies and the vulnerability findings of those packages.
+pub fn exclude_dev(report: &mut Report) {
+    let dev: std::collections::HashSet<(String, String)> = report
+        .packages
+        .iter()
+        .filter(|p| p.dev)
+        .map(|p| (p.purl.clone(), p.path.clone()))
+        .collect();
+    if dev.is_empty() {
+        return;
+    }
+    report.packages.retain(|p| !p.dev);
+    if let Some(findings) = report.findings.as_mut() {
+        findings.retain(|f| {
+            let Some(v) = f.vulnerability.as_deref() else {
+                return true;
+            };
+            let path = f.path.clone().unwrap_or_default();
+            !dev.contains(&(v.purl.clone(), path))
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +181,37 @@ mod tests {
         )));
         // By alias, within the package scope.
         assert!(!filters.keeps(&vuln("GHSA-x", &["CVE-2021-23337"], None, "fixed")));
+    }
+
+    #[test]
+    fn dev_dependencies_and_their_findings_can_be_left_out() {
+        let source = sekisho_model::SourceInfo::default();
+        let mut report = Report::new(source, jiff::Timestamp::UNIX_EPOCH);
+        let mut lodash = vuln("CVE-1", &[], None, "fixed");
+        lodash.path = Some("package-lock.json".into());
+        report.findings = Some(vec![lodash]);
+        let package = |dev: bool, name: &str| sekisho_model::Package {
+            kind: sekisho_model::PackageKind::Npm,
+            name: name.into(),
+            version: "4.17.15".into(),
+            epoch: None,
+            arch: String::new(),
+            source_name: String::new(),
+            source_version: String::new(),
+            licenses: vec![],
+            supplier: String::new(),
+            purl: format!("pkg:npm/{name}@4.17.15"),
+            layer: Default::default(),
+            path: "package-lock.json".into(),
+            files: vec![],
+            dependencies: vec![],
+            dev,
+            owner: None,
+        };
+        report.packages = vec![package(true, "lodash"), package(false, "express")];
+        exclude_dev(&mut report);
+        assert_eq!(report.packages.len(), 1);
+        assert!(report.findings().is_empty());
     }
 
     #[test]

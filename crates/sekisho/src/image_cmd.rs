@@ -80,6 +80,10 @@ pub struct AuditArgs {
     /// HIGH, CRITICAL).
     #[arg(long, value_delimiter = ',', value_parser = parse_severity)]
     pub severity: Vec<Severity>,
+    /// Leave out development, test and optional dependencies (lockfiles mark them; they are
+    /// reported, marked, by default) and their vulnerabilities.
+    #[arg(long)]
+    pub exclude_dev: bool,
     /// Do not report vulnerabilities that have no fixed version yet.
     #[arg(long)]
     pub ignore_unfixed: bool,
@@ -353,6 +357,9 @@ pub fn run_image(args: &ImageArgs, mode: Mode) -> anyhow::Result<u8> {
     let filters = args.audit.filters(Path::new("."), jiff::Timestamp::now())?;
     if let Some(findings) = report.findings.as_mut() {
         filters.apply(findings);
+    }
+    if args.audit.exclude_dev {
+        sekisho_scan::filter::exclude_dev(&mut report);
     }
     crate::emit(
         &args.output,
