@@ -100,7 +100,6 @@ enum AuthState {
     /// The registry asked for a token from `realm`.
     Bearer {
         realm: String,
-        service: Option<String>,
         tokens: HashMap<String, Token>,
     },
 }
@@ -199,7 +198,7 @@ impl Client {
             }
         }
         let media_type = media_type_of(&bytes, &content_type);
-        if media_type.contains("manifest.v1") {
+        if media_type.starts_with("application/vnd.docker.distribution.manifest.v1") {
             return Err(self.bad(
                 &what,
                 format!("{media_type}: Docker schema 1 manifests are not supported"),
@@ -351,7 +350,6 @@ impl Client {
         if !matches!(&*auth, AuthState::Bearer { realm: r, .. } if *r == realm) {
             *auth = AuthState::Bearer {
                 realm,
-                service,
                 tokens: HashMap::new(),
             };
         }
@@ -512,14 +510,19 @@ impl Client {
             401 | 403 => RegistryError::Unauthorized {
                 reference,
                 what,
-                detail: match (detail.is_empty(), self.options.credentials.is_some()) {
-                    (false, _) => detail,
-                    (true, true) => format!("HTTP {status}: the credentials were refused"),
-                    (true, false) => format!(
-                        "HTTP {status}: no credentials given (--username and \
-                         --password-stdin, or docker login)"
-                    ),
-                },
+                detail: format!(
+                    "{} (HTTP {status}{})",
+                    if self.options.credentials.is_some() {
+                        "the registry refused the credentials"
+                    } else {
+                        "no credentials given (--username and --password-stdin, or docker login)"
+                    },
+                    if detail.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {detail}")
+                    }
+                ),
             },
             404 => RegistryError::NotFound {
                 reference,
