@@ -231,8 +231,8 @@ mod tests {
         let c = parse_challenge(r#"Basic realm="Registry Realm""#).unwrap();
         assert_eq!(c.scheme, "basic");
         assert_eq!(c.params["realm"], "Registry Realm");
-        let c = parse_challenge(r#"bearer realm=http://x/t, error="invalid_token", x="a\"b""#)
-            .unwrap();
+        let c =
+            parse_challenge(r#"bearer realm=http://x/t, error="invalid_token", x="a\"b""#).unwrap();
         assert_eq!(c.params["realm"], "http://x/t");
         assert_eq!(c.params["error"], "invalid_token");
         assert_eq!(c.params["x"], "a\"b");
@@ -255,7 +255,10 @@ mod tests {
         );
         let cfg = DockerConfig::parse(&json).unwrap();
         let hub = cfg.credentials_for("docker.io").unwrap();
-        assert_eq!((hub.username.as_str(), hub.password.as_str()), ("hub", "secret:with:colons"));
+        assert_eq!(
+            (hub.username.as_str(), hub.password.as_str()),
+            ("hub", "secret:with:colons")
+        );
         assert_eq!(cfg.credentials_for("ghcr.io").unwrap().password, "tok");
         assert_eq!(cfg.credentials_for("localhost:5000").unwrap().username, "u");
         assert!(cfg.credentials_for("broken.io").is_none());
@@ -265,7 +268,11 @@ mod tests {
         assert!(!format!("{hub:?}").contains("secret"));
         assert!(DockerConfig::parse("not json").is_err());
         assert_eq!(
-            Credentials { username: "a".into(), password: "b".into() }.basic_header(),
+            Credentials {
+                username: "a".into(),
+                password: "b".into()
+            }
+            .basic_header(),
             "Basic YTpi"
         );
     }

@@ -117,7 +117,9 @@ pub struct Client {
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("reference", &self.name).finish()
+        f.debug_struct("Client")
+            .field("reference", &self.name)
+            .finish()
     }
 }
 
@@ -144,9 +146,8 @@ impl Client {
         let base = reference
             .is_loopback()
             .then(|| format!("http://{}", reference.host()));
-        let base = base.or_else(|| {
-            (!options.insecure).then(|| format!("https://{}", reference.host()))
-        });
+        let base =
+            base.or_else(|| (!options.insecure).then(|| format!("https://{}", reference.host())));
         Client {
             name: reference.to_string(),
             reference: reference.clone(),
@@ -167,20 +168,17 @@ impl Client {
     /// `Docker-Content-Digest`, they must agree.
     pub fn manifest(&self, reference: &str) -> Result<FetchedManifest, RegistryError> {
         let what = format!("manifest {reference}");
-        let mut resp = self.request(
-            Method::Get,
-            &format!("manifests/{reference}"),
-            &what,
-            None,
-        )?;
+        let mut resp = self.request(Method::Get, &format!("manifests/{reference}"), &what, None)?;
         let content_type = header(resp.headers(), "content-type").unwrap_or_default();
         let served_digest = header(resp.headers(), "docker-content-digest");
-        let bytes = read_limited(resp.body_mut(), MAX_MANIFEST)
-            .map_err(|e| self.network(&what, e))?;
+        let bytes =
+            read_limited(resp.body_mut(), MAX_MANIFEST).map_err(|e| self.network(&what, e))?;
         let digest = format!("sha256:{}", hex::encode(Sha256::digest(&bytes)));
         for (claimed, by) in [
             (
-                reference.starts_with("sha256:").then(|| reference.to_string()),
+                reference
+                    .starts_with("sha256:")
+                    .then(|| reference.to_string()),
                 "the reference",
             ),
             (
@@ -192,7 +190,9 @@ impl Client {
                 if claimed != digest {
                     return Err(self.bad(
                         &what,
-                        format!("digest mismatch: {by} says {claimed}, the content hashes to {digest}"),
+                        format!(
+                            "digest mismatch: {by} says {claimed}, the content hashes to {digest}"
+                        ),
                     ));
                 }
             }
@@ -215,15 +215,13 @@ impl Client {
     /// against its pull limit.
     pub fn head_manifest(&self, reference: &str) -> Result<ManifestHead, RegistryError> {
         let what = format!("manifest {reference}");
-        let resp = self.request(
-            Method::Head,
-            &format!("manifests/{reference}"),
-            &what,
-            None,
-        )?;
+        let resp = self.request(Method::Head, &format!("manifests/{reference}"), &what, None)?;
         let headers = resp.headers();
         let digest = header(headers, "docker-content-digest").ok_or_else(|| {
-            self.bad(&what, "the registry sent no Docker-Content-Digest".to_string())
+            self.bad(
+                &what,
+                "the registry sent no Docker-Content-Digest".to_string(),
+            )
         })?;
         Ok(ManifestHead {
             digest,
@@ -394,7 +392,9 @@ impl Client {
                     } else {
                         "anonymous access (give --username and --password-stdin, or docker login)"
                     },
-                    detail_of(&bytes).map(|d| format!(": {d}")).unwrap_or_default()
+                    detail_of(&bytes)
+                        .map(|d| format!(": {d}"))
+                        .unwrap_or_default()
                 ),
             });
         }
@@ -440,12 +440,7 @@ impl Client {
         what: &str,
         range_from: Option<u64>,
     ) -> Result<Response<Body>, RegistryError> {
-        let url = format!(
-            "{}/v2/{}/{}",
-            self.base()?,
-            self.reference.repository,
-            path
-        );
+        let url = format!("{}/v2/{}/{}", self.base()?, self.reference.repository, path);
         let mut attempt = 0u32;
         let mut authenticated = false;
         loop {
@@ -563,9 +558,8 @@ impl Read for BlobReader<'_> {
                 Err(e) if self.resumes < self.client.options.retries => {
                     self.resumes += 1;
                     std::thread::sleep(self.client.backoff(self.resumes - 1));
-                    self.resume().map_err(|r| {
-                        std::io::Error::other(format!("{e}; resuming failed: {r}"))
-                    })?;
+                    self.resume()
+                        .map_err(|r| std::io::Error::other(format!("{e}; resuming failed: {r}")))?;
                 }
                 Err(e) => {
                     return Err(std::io::Error::other(format!(

@@ -32,7 +32,11 @@ pub enum RegistryError {
         detail: String,
     },
     /// The registry answered with an error status (after retries, for 429 and 5xx).
-    #[error("{reference}: {what}: HTTP {status}{}{}", fmt_detail(detail), fmt_limits(rate_limit))]
+    #[error(
+        "{reference}: {what}: HTTP {status}{}{}",
+        fmt_detail(detail),
+        fmt_limits(rate_limit)
+    )]
     Status {
         /// The image reference.
         reference: String,

@@ -15,7 +15,9 @@ mod reference;
 mod store;
 
 pub use auth::{Credentials, DockerConfig};
-pub use client::{BlobReader, Client, ClientOptions, FetchedManifest, ManifestHead, MANIFEST_ACCEPT};
+pub use client::{
+    BlobReader, Client, ClientOptions, FetchedManifest, ManifestHead, MANIFEST_ACCEPT,
+};
 pub use error::RegistryError;
 pub use reference::{Reference, DOCKER_HUB, DOCKER_HUB_HOST, PREFIX};
 pub use store::RegistryStore;

@@ -264,28 +264,175 @@ mod tests {
     fn docker_rules() {
         // input, registry, repository, tag, digest, API host
         let cases: &[(&str, &str, &str, Option<&str>, Option<&str>, &str)] = &[
-            ("nginx", "docker.io", "library/nginx", Some("latest"), None, "registry-1.docker.io"),
-            ("nginx:1.27", "docker.io", "library/nginx", Some("1.27"), None, "registry-1.docker.io"),
-            ("library/nginx", "docker.io", "library/nginx", Some("latest"), None, "registry-1.docker.io"),
-            ("docker.io/nginx", "docker.io", "library/nginx", Some("latest"), None, "registry-1.docker.io"),
-            ("index.docker.io/nginx", "docker.io", "library/nginx", Some("latest"), None, "registry-1.docker.io"),
-            ("docker.io/bitnami/redis:7.2", "docker.io", "bitnami/redis", Some("7.2"), None, "registry-1.docker.io"),
-            ("user/app", "docker.io", "user/app", Some("latest"), None, "registry-1.docker.io"),
-            ("registry:nginx", "docker.io", "library/nginx", Some("latest"), None, "registry-1.docker.io"),
-            ("ghcr.io/x/y:tag", "ghcr.io", "x/y", Some("tag"), None, "ghcr.io"),
-            ("ghcr.io/x/y/z", "ghcr.io", "x/y/z", Some("latest"), None, "ghcr.io"),
-            ("localhost/a", "localhost", "a", Some("latest"), None, "localhost"),
-            ("localhost:5000/a/b", "localhost:5000", "a/b", Some("latest"), None, "localhost:5000"),
-            (&format!("localhost:5000/a/b@{D}"), "localhost:5000", "a/b", None, Some(D), "localhost:5000"),
-            (&format!("nginx:1.27@{D}"), "docker.io", "library/nginx", Some("1.27"), Some(D), "registry-1.docker.io"),
-            (&format!("nginx@{D}"), "docker.io", "library/nginx", None, Some(D), "registry-1.docker.io"),
-            ("127.0.0.1:5000/debian-mini:1.0", "127.0.0.1:5000", "debian-mini", Some("1.0"), None, "127.0.0.1:5000"),
-            ("[::1]:5000/a:b", "[::1]:5000", "a", Some("b"), None, "[::1]:5000"),
-            ("Registry.Example/a", "Registry.Example", "a", Some("latest"), None, "Registry.Example"),
+            (
+                "nginx",
+                "docker.io",
+                "library/nginx",
+                Some("latest"),
+                None,
+                "registry-1.docker.io",
+            ),
+            (
+                "nginx:1.27",
+                "docker.io",
+                "library/nginx",
+                Some("1.27"),
+                None,
+                "registry-1.docker.io",
+            ),
+            (
+                "library/nginx",
+                "docker.io",
+                "library/nginx",
+                Some("latest"),
+                None,
+                "registry-1.docker.io",
+            ),
+            (
+                "docker.io/nginx",
+                "docker.io",
+                "library/nginx",
+                Some("latest"),
+                None,
+                "registry-1.docker.io",
+            ),
+            (
+                "index.docker.io/nginx",
+                "docker.io",
+                "library/nginx",
+                Some("latest"),
+                None,
+                "registry-1.docker.io",
+            ),
+            (
+                "docker.io/bitnami/redis:7.2",
+                "docker.io",
+                "bitnami/redis",
+                Some("7.2"),
+                None,
+                "registry-1.docker.io",
+            ),
+            (
+                "user/app",
+                "docker.io",
+                "user/app",
+                Some("latest"),
+                None,
+                "registry-1.docker.io",
+            ),
+            (
+                "registry:nginx",
+                "docker.io",
+                "library/nginx",
+                Some("latest"),
+                None,
+                "registry-1.docker.io",
+            ),
+            (
+                "ghcr.io/x/y:tag",
+                "ghcr.io",
+                "x/y",
+                Some("tag"),
+                None,
+                "ghcr.io",
+            ),
+            (
+                "ghcr.io/x/y/z",
+                "ghcr.io",
+                "x/y/z",
+                Some("latest"),
+                None,
+                "ghcr.io",
+            ),
+            (
+                "localhost/a",
+                "localhost",
+                "a",
+                Some("latest"),
+                None,
+                "localhost",
+            ),
+            (
+                "localhost:5000/a/b",
+                "localhost:5000",
+                "a/b",
+                Some("latest"),
+                None,
+                "localhost:5000",
+            ),
+            (
+                &format!("localhost:5000/a/b@{D}"),
+                "localhost:5000",
+                "a/b",
+                None,
+                Some(D),
+                "localhost:5000",
+            ),
+            (
+                &format!("nginx:1.27@{D}"),
+                "docker.io",
+                "library/nginx",
+                Some("1.27"),
+                Some(D),
+                "registry-1.docker.io",
+            ),
+            (
+                &format!("nginx@{D}"),
+                "docker.io",
+                "library/nginx",
+                None,
+                Some(D),
+                "registry-1.docker.io",
+            ),
+            (
+                "127.0.0.1:5000/debian-mini:1.0",
+                "127.0.0.1:5000",
+                "debian-mini",
+                Some("1.0"),
+                None,
+                "127.0.0.1:5000",
+            ),
+            (
+                "[::1]:5000/a:b",
+                "[::1]:5000",
+                "a",
+                Some("b"),
+                None,
+                "[::1]:5000",
+            ),
+            (
+                "Registry.Example/a",
+                "Registry.Example",
+                "a",
+                Some("latest"),
+                None,
+                "Registry.Example",
+            ),
             ("Example/a", "Example", "a", Some("latest"), None, "Example"),
-            ("foo:5000", "docker.io", "library/foo", Some("5000"), None, "registry-1.docker.io"),
-            ("a.b-c/d__e/f-g--h.i_j:T_a.g-1", "a.b-c", "d__e/f-g--h.i_j", Some("T_a.g-1"), None, "a.b-c"),
-            ("quay.io:443/org/img:v1", "quay.io:443", "org/img", Some("v1"), None, "quay.io:443"),
+            (
+                "foo:5000",
+                "docker.io",
+                "library/foo",
+                Some("5000"),
+                None,
+                "registry-1.docker.io",
+            ),
+            (
+                "a.b-c/d__e/f-g--h.i_j:T_a.g-1",
+                "a.b-c",
+                "d__e/f-g--h.i_j",
+                Some("T_a.g-1"),
+                None,
+                "a.b-c",
+            ),
+            (
+                "quay.io:443/org/img:v1",
+                "quay.io:443",
+                "org/img",
+                Some("v1"),
+                None,
+                "quay.io:443",
+            ),
         ];
         for (input, registry, repository, tag, digest, host) in cases {
             let r = Reference::parse(input).unwrap_or_else(|e| panic!("{input}: {e}"));
@@ -298,15 +445,31 @@ mod tests {
             assert_eq!(Reference::parse(&r.to_string()).unwrap(), r, "{input}");
         }
         assert_eq!(
-            format!("{}/{}:{}", {
-                let r = Reference::parse("nginx").unwrap();
-                r.host().to_string()
-            }, "library/nginx", "latest"),
+            format!(
+                "{}/{}:{}",
+                {
+                    let r = Reference::parse("nginx").unwrap();
+                    r.host().to_string()
+                },
+                "library/nginx",
+                "latest"
+            ),
             "registry-1.docker.io/library/nginx:latest"
         );
-        assert_eq!(Reference::parse("nginx").unwrap().to_string(), "docker.io/library/nginx:latest");
-        assert_eq!(Reference::parse(&format!("localhost:5000/a/b@{D}")).unwrap().manifest_ref(), D);
-        assert_eq!(Reference::parse("ghcr.io/x/y:tag").unwrap().manifest_ref(), "tag");
+        assert_eq!(
+            Reference::parse("nginx").unwrap().to_string(),
+            "docker.io/library/nginx:latest"
+        );
+        assert_eq!(
+            Reference::parse(&format!("localhost:5000/a/b@{D}"))
+                .unwrap()
+                .manifest_ref(),
+            D
+        );
+        assert_eq!(
+            Reference::parse("ghcr.io/x/y:tag").unwrap().manifest_ref(),
+            "tag"
+        );
     }
 
     #[test]
@@ -325,9 +488,15 @@ mod tests {
             ("nginx:.x", "invalid tag"),
             ("nginx:a/b", "invalid port"),
             ("nginx@sha256:abc", "invalid digest"),
-            ("nginx@md5:0123456789abcdef0123456789abcdef", "unsupported digest"),
+            (
+                "nginx@md5:0123456789abcdef0123456789abcdef",
+                "unsupported digest",
+            ),
             ("nginx@sha256", "invalid digest"),
-            (&format!("nginx@sha256:{}", hex64.to_uppercase()), "invalid digest"),
+            (
+                &format!("nginx@sha256:{}", hex64.to_uppercase()),
+                "invalid digest",
+            ),
             ("a//b", "path component"),
             ("a/b/", "path component"),
             ("-a", "path component"),
@@ -350,7 +519,10 @@ mod tests {
                 .unwrap_err()
                 .to_string();
             assert!(err.contains(want), "{input:?}: {err}");
-            assert!(err.contains(&format!("{input:?}")) || input.is_empty(), "names the input: {err}");
+            assert!(
+                err.contains(&format!("{input:?}")) || input.is_empty(),
+                "names the input: {err}"
+            );
         }
     }
 

@@ -226,8 +226,17 @@ mod tests {
     #[test]
     fn blob_names() {
         let hex = "ab".repeat(32);
-        assert_eq!(digest_of(&format!("blobs/sha256/{hex}")).unwrap(), format!("sha256:{hex}"));
-        for bad in ["index.json", "blobs/sha256/", "blobs/md5/abc", "blobs/sha256/../x", "blobs/sha256/AB"] {
+        assert_eq!(
+            digest_of(&format!("blobs/sha256/{hex}")).unwrap(),
+            format!("sha256:{hex}")
+        );
+        for bad in [
+            "index.json",
+            "blobs/sha256/",
+            "blobs/md5/abc",
+            "blobs/sha256/../x",
+            "blobs/sha256/AB",
+        ] {
             assert!(digest_of(bad).is_err(), "{bad}");
         }
     }

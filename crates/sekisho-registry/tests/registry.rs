@@ -20,7 +20,10 @@ use sekisho_image::{Platform, ScanOptions, Source};
 use sekisho_registry::{ClientOptions, Credentials, Reference, RegistryError, RegistryStore};
 use sekisho_scan::{ScanRequest, Scanners};
 
-const IMAGES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/images/built");
+const IMAGES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/data/images/built"
+);
 /// `htpasswd -Bbn user pass`.
 const HTPASSWD: &str = "user:$2y$05$CblfSkFoaXXE0WclUojXP.V3DJykEh4G/lDoPqzEFkEfK9eugZXoy\n";
 
@@ -194,7 +197,8 @@ fn options(creds: Option<(&str, &str)>) -> ClientOptions {
 }
 
 fn request(source: Source) -> ScanRequest {
-    let mut request = ScanRequest::new(source, jiff::Timestamp::from_second(1_700_000_000).unwrap());
+    let mut request =
+        ScanRequest::new(source, jiff::Timestamp::from_second(1_700_000_000).unwrap());
     request.scanners = Scanners {
         config: true,
         secret: true,
@@ -241,9 +245,16 @@ fn comparable(report: &sekisho_model::Report) -> serde_json::Value {
 }
 
 fn assert_same(remote: &sekisho_model::Report, local: &sekisho_model::Report, what: &str) {
-    assert!(!local.packages.is_empty(), "{what}: no packages in the local scan");
+    assert!(
+        !local.packages.is_empty(),
+        "{what}: no packages in the local scan"
+    );
     assert_eq!(remote.os, local.os, "{what}: os");
-    assert_eq!(remote.packages.len(), local.packages.len(), "{what}: packages");
+    assert_eq!(
+        remote.packages.len(),
+        local.packages.len(),
+        "{what}: packages"
+    );
     assert_eq!(
         remote.source.layers.len(),
         local.source.layers.len(),
@@ -279,7 +290,10 @@ fn images_by_reference_scan_like_their_archives() {
     assert_eq!(remote.source.kind, "registry");
     assert_eq!(remote.source.tags, [input.clone()]);
     assert_eq!(remote.source.manifest_digest, local.source.manifest_digest);
-    assert_eq!(remote.source.layers[0].digest, local.source.layers[0].digest);
+    assert_eq!(
+        remote.source.layers[0].digest,
+        local.source.layers[0].digest
+    );
 
     // The HEAD digest, and the image by digest, with the `registry:` prefix.
     let reference = Reference::parse(&input).unwrap();
@@ -329,9 +343,11 @@ fn images_by_reference_scan_like_their_archives() {
              "platform": {"os": "linux", "architecture": "amd64"}},
         ]
     });
-    let put = ureq::put(format!("http://{host}/v2/team/bad-practices/manifests/multi"))
-        .header("Content-Type", "application/vnd.oci.image.index.v1+json")
-        .send(serde_json::to_vec(&index).unwrap());
+    let put = ureq::put(format!(
+        "http://{host}/v2/team/bad-practices/manifests/multi"
+    ))
+    .header("Content-Type", "application/vnd.oci.image.index.v1+json")
+    .send(serde_json::to_vec(&index).unwrap());
     match put {
         Ok(r) => assert_eq!(r.status().as_u16(), 201),
         Err(e) => panic!("PUT index: {e}"),
@@ -388,7 +404,8 @@ fn corrupt_blobs_and_manifests_are_digest_errors() {
     std::fs::write(&file, &bytes).unwrap();
     let err = scan_ref(&input, options(None)).unwrap_err();
     assert!(
-        err.contains(&input) && err.contains("digest mismatch") || err.contains(&input) && err.contains(layer),
+        err.contains(&input) && err.contains("digest mismatch")
+            || err.contains(&input) && err.contains(layer),
         "{err}"
     );
     // Cut short on disk: the registry serves fewer bytes than the manifest says.
@@ -403,7 +420,11 @@ fn corrupt_blobs_and_manifests_are_digest_errors() {
     let file = registry.blob_file(&manifest);
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, format!("{text} ")).unwrap();
-    assert_ne!(std::fs::read_to_string(&file).unwrap(), text, "the manifest was changed");
+    assert_ne!(
+        std::fs::read_to_string(&file).unwrap(),
+        text,
+        "the manifest was changed"
+    );
     for reference in [input.clone(), format!("{host}/debian-mini@{manifest}")] {
         let err = scan_ref(&reference, options(None)).unwrap_err();
         assert!(
@@ -440,9 +461,7 @@ fn basic_auth_with_htpasswd() {
         "{err}"
     );
     // Credentials from a docker config.json.
-    let config = format!(
-        r#"{{"auths":{{"http://{host}":{{"auth":"dXNlcjpwYXNz"}}}}}}"#
-    );
+    let config = format!(r#"{{"auths":{{"http://{host}":{{"auth":"dXNlcjpwYXNz"}}}}}}"#);
     let creds = sekisho_registry::DockerConfig::parse(&config)
         .unwrap()
         .credentials_for(&host)
@@ -517,8 +536,16 @@ fn read_head(r: &mut impl BufRead) -> std::io::Result<Vec<String>> {
     }
 }
 
-fn respond(conn: &mut TcpStream, status: &str, headers: &[String], body: &str) -> std::io::Result<()> {
-    let mut out = format!("HTTP/1.1 {status}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+fn respond(
+    conn: &mut TcpStream,
+    status: &str,
+    headers: &[String],
+    body: &str,
+) -> std::io::Result<()> {
+    let mut out = format!(
+        "HTTP/1.1 {status}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     for h in headers {
         out.push_str(h);
         out.push_str("\r\n");
@@ -555,10 +582,23 @@ fn serve(
     match mode {
         Mode::Bearer if path.starts_with("/token") => {
             return if header("authorization").as_deref() == Some("Basic dXNlcjpwYXNz") {
-                assert!(path.contains("scope=repository") && path.contains("debian-mini"), "{path}");
-                respond(&mut conn, "200 OK", &[], r#"{"token":"tok-123","expires_in":300}"#)
+                assert!(
+                    path.contains("scope=repository") && path.contains("debian-mini"),
+                    "{path}"
+                );
+                respond(
+                    &mut conn,
+                    "200 OK",
+                    &[],
+                    r#"{"token":"tok-123","expires_in":300}"#,
+                )
             } else {
-                respond(&mut conn, "401 Unauthorized", &[], r#"{"details":"bad credentials"}"#)
+                respond(
+                    &mut conn,
+                    "401 Unauthorized",
+                    &[],
+                    r#"{"details":"bad credentials"}"#,
+                )
             };
         }
         Mode::Bearer if header("authorization").as_deref() != Some("Bearer tok-123") => {
@@ -575,12 +615,23 @@ fn serve(
             return respond(
                 &mut conn,
                 "429 Too Many Requests",
-                &["Retry-After: 1".into(), "RateLimit-Limit: 100;w=21600".into(), "RateLimit-Remaining: 0;w=21600".into()],
+                &[
+                    "Retry-After: 1".into(),
+                    "RateLimit-Limit: 100;w=21600".into(),
+                    "RateLimit-Remaining: 0;w=21600".into(),
+                ],
                 r#"{"errors":[{"code":"TOOMANYREQUESTS","message":"You have reached your pull rate limit."}]}"#,
             );
         }
-        Mode::TooManyOnce if path.contains("/manifests/") && count.fetch_add(1, Ordering::SeqCst) == 0 => {
-            return respond(&mut conn, "429 Too Many Requests", &["Retry-After: 1".into()], "");
+        Mode::TooManyOnce
+            if path.contains("/manifests/") && count.fetch_add(1, Ordering::SeqCst) == 0 =>
+        {
+            return respond(
+                &mut conn,
+                "429 Too Many Requests",
+                &["Retry-After: 1".into()],
+                "",
+            );
         }
         _ => {}
     }
@@ -621,7 +672,9 @@ fn serve(
     if truncate {
         let half = length.unwrap() / 2;
         std::io::copy(&mut (&mut up_reader).take(half), &mut conn)?;
-        log.lock().unwrap().push(format!("truncated {path} at {half}"));
+        log.lock()
+            .unwrap()
+            .push(format!("truncated {path} at {half}"));
         conn.shutdown(std::net::Shutdown::Both)?;
     } else {
         std::io::copy(&mut up_reader, &mut conn)?;
@@ -673,9 +726,16 @@ fn rate_limits_are_retried_and_reported() {
     let input = format!("127.0.0.1:{}/debian-mini:1.0", proxy.port);
     let start = Instant::now();
     let remote = scan_ref(&input, options(None)).unwrap();
-    assert!(start.elapsed() >= Duration::from_secs(1), "Retry-After honoured");
+    assert!(
+        start.elapsed() >= Duration::from_secs(1),
+        "Retry-After honoured"
+    );
     assert_same(&remote, &local, "after a 429");
-    let manifests = proxy.log().iter().filter(|l| l.contains("/manifests/1.0")).count();
+    let manifests = proxy
+        .log()
+        .iter()
+        .filter(|l| l.contains("/manifests/1.0"))
+        .count();
     assert_eq!(manifests, 2, "{:?}", proxy.log());
 
     // 429 every time: an error naming the reference, with the rate-limit headers.
