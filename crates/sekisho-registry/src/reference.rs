@@ -260,10 +260,20 @@ mod tests {
 
     const D: &str = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
+    /// input, registry, repository, tag, digest, API host
+    type Case<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        &'a str,
+    );
+
     #[test]
     fn docker_rules() {
         // input, registry, repository, tag, digest, API host
-        let cases: &[(&str, &str, &str, Option<&str>, Option<&str>, &str)] = &[
+        let cases: &[Case] = &[
             (
                 "nginx",
                 "docker.io",

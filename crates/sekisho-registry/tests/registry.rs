@@ -288,7 +288,7 @@ fn images_by_reference_scan_like_their_archives() {
     assert_same(&remote, &local, "debian-mini");
     assert_eq!(remote.source.input, input);
     assert_eq!(remote.source.kind, "registry");
-    assert_eq!(remote.source.tags, [input.clone()]);
+    assert_eq!(remote.source.tags, std::slice::from_ref(&input));
     assert_eq!(remote.source.manifest_digest, local.source.manifest_digest);
     assert_eq!(
         remote.source.layers[0].digest,
