@@ -394,18 +394,28 @@ fn corrupt_blobs_and_manifests_are_digest_errors() {
     let input = format!("{host}/debian-mini:1.0");
     let local = scan_local(&layout("debian-mini.oci"));
 
-    // A layer whose bytes changed on the registry's disk (same length).
+    // A layer whose bytes changed on the registry's disk where gzip does not look (the
+    // header's MTIME): it decompresses fine, and only the digest check catches it.
     let layer = &local.source.layers[0].digest;
     let file = registry.blob_file(layer);
     let original = std::fs::read(&file).unwrap();
+    assert_eq!(original[..2], [0x1f, 0x8b], "a gzip layer");
     let mut bytes = original.clone();
+    bytes[4] ^= 0xff;
+    std::fs::write(&file, &bytes).unwrap();
+    let err = scan_ref(&input, options(None)).unwrap_err();
+    assert!(
+        err.contains(&input) && err.contains(&format!("blob {layer}: digest mismatch")),
+        "{err}"
+    );
+    // Changed inside the compressed data: a layer error naming the reference and the layer.
     let mid = bytes.len() / 2;
+    bytes[4] ^= 0xff;
     bytes[mid] ^= 0xff;
     std::fs::write(&file, &bytes).unwrap();
     let err = scan_ref(&input, options(None)).unwrap_err();
     assert!(
-        err.contains(&input) && err.contains("digest mismatch")
-            || err.contains(&input) && err.contains(layer),
+        err.contains(&input) && err.contains(layer.as_str()),
         "{err}"
     );
     // Cut short on disk: the registry serves fewer bytes than the manifest says.
@@ -414,6 +424,18 @@ fn corrupt_blobs_and_manifests_are_digest_errors() {
     assert!(err.contains(&input), "{err}");
     std::fs::write(&file, &original).unwrap();
     scan_ref(&input, options(None)).unwrap();
+
+    // The config's bytes changed on disk: the scan's digest check of what the store serves.
+    let config = local.source.image_id.clone().unwrap();
+    let file = registry.blob_file(&config);
+    let original = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, original.replacen('{', "{ ", 1)).unwrap();
+    let err = scan_ref(&input, options(None)).unwrap_err();
+    assert!(
+        err.contains(&input) && err.contains(&format!("blob {config}: digest mismatch")),
+        "{err}"
+    );
+    std::fs::write(&file, &original).unwrap();
 
     // The manifest's bytes changed on disk: its digest no longer matches.
     let manifest = local.source.manifest_digest.clone().unwrap();
