@@ -35,6 +35,12 @@ if ! command -v go > /dev/null; then
   apt-get update -qq && apt-get install -y -qq golang-go > /dev/null
 fi
 export SEKISHO_REQUIRE_GO=1
+# Images by reference are tested against a real registry: Debian's docker-registry (CNCF
+# distribution), images pushed with skopeo.
+if ! command -v skopeo > /dev/null || ! command -v docker-registry > /dev/null; then
+  apt-get update -qq && apt-get install -y -qq docker-registry skopeo > /dev/null
+fi
+export SEKISHO_REQUIRE_REGISTRY=1
 # Version comparison is checked against the package managers' own code: dpkg (installed),
 # rpm's Python binding and Python's packaging (Debian packages).
 if ! /usr/bin/python3 -c 'import rpm, packaging' 2> /dev/null; then

@@ -23,6 +23,8 @@ pub enum SourceKind {
     OciArchive,
     /// An unpacked root filesystem.
     Dir,
+    /// An image pulled by reference from a registry.
+    Registry,
 }
 
 impl SourceKind {
@@ -33,6 +35,7 @@ impl SourceKind {
             SourceKind::OciDir => "oci-dir",
             SourceKind::OciArchive => "oci-archive",
             SourceKind::Dir => "dir",
+            SourceKind::Registry => "registry",
         }
     }
 }

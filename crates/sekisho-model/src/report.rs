@@ -101,7 +101,7 @@ impl Serialize for Report {
 pub struct SourceInfo {
     /// What the user typed.
     pub input: String,
-    /// `docker-archive`, `oci-dir`, `oci-archive` or `dir`.
+    /// `docker-archive`, `oci-dir`, `oci-archive`, `dir` or `registry`.
     pub kind: String,
     /// Tags found in the source.
     pub tags: Vec<String>,

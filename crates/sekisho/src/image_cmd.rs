@@ -34,7 +34,8 @@ pub enum Format {
 #[derive(Args)]
 pub struct ImageArgs {
     /// docker-archive (.tar, .tar.gz, .tar.zst), OCI layout dir or archive, or a directory;
-    /// prefixes docker-archive:, oci-dir:, oci-archive:, dir: force a format; PATH:TAG selects.
+    /// prefixes docker-archive:, oci-dir:, oci-archive:, dir: force a format; PATH:TAG selects;
+    /// anything else (or registry:REF) is an image reference pulled from its registry.
     pub source: String,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = Format::Table)]
@@ -48,6 +49,9 @@ pub struct ImageArgs {
     /// Audit options (configuration checks and secrets).
     #[command(flatten)]
     pub audit: AuditArgs,
+    /// Registry options (images by reference).
+    #[command(flatten)]
+    pub registry: crate::registry_cmd::RegistryArgs,
 }
 
 /// A scanner that `--scanners` can name.
@@ -247,6 +251,9 @@ pub struct SbomArgs {
     /// Platform to pick from a multi-platform index: os/arch[/variant].
     #[arg(long)]
     pub platform: Option<String>,
+    /// Registry options (images by reference).
+    #[command(flatten)]
+    pub registry: crate::registry_cmd::RegistryArgs,
 }
 
 /// Options of `files`.
@@ -290,8 +297,15 @@ fn options(platform: &Option<String>) -> anyhow::Result<ScanOptions> {
     })
 }
 
-fn parse_source(source: &str, force_dir: bool) -> anyhow::Result<Source> {
+fn parse_source(
+    source: &str,
+    force_dir: bool,
+    registry: &crate::registry_cmd::RegistryArgs,
+) -> anyhow::Result<Source> {
     if !force_dir {
+        if let Some(remote) = crate::registry_cmd::registry_source(source, registry)? {
+            return Ok(remote);
+        }
         return Ok(Source::parse(source)?);
     }
     let path = source.strip_prefix("dir:").unwrap_or(source);
@@ -333,7 +347,10 @@ pub fn run_image(args: &ImageArgs, mode: Mode) -> anyhow::Result<u8> {
         return run_sbom_scan(args, Path::new(file));
     }
     let now = crate::now();
-    let mut request = ScanRequest::new(parse_source(&args.source, mode != Mode::Image)?, now);
+    let mut request = ScanRequest::new(
+        parse_source(&args.source, mode != Mode::Image, &args.registry)?,
+        now,
+    );
     if mode == Mode::Project {
         request.profile = Profile::Project;
     }
@@ -415,7 +432,10 @@ fn run_sbom_scan(args: &ImageArgs, file: &Path) -> anyhow::Result<u8> {
 
 /// `sekisho sbom`.
 pub fn run_sbom(args: &SbomArgs) -> anyhow::Result<u8> {
-    let mut request = ScanRequest::new(parse_source(&args.source, false)?, crate::now());
+    let mut request = ScanRequest::new(
+        parse_source(&args.source, false, &args.registry)?,
+        crate::now(),
+    );
     request.image = options(&args.platform)?;
     let report = sekisho_scan::scan(&request)?;
     let text = render(&report, args.format, crate::use_color(&args.output))?;

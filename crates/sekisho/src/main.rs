@@ -6,6 +6,7 @@
 mod db_cmd;
 mod image_cmd;
 mod lint_cmd;
+mod registry_cmd;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
