@@ -224,6 +224,7 @@ fn finding(
         cvss: rated.vector,
         score: rated.score,
         references,
+        vex: None,
     }));
     Ok(f)
 }

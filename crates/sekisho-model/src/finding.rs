@@ -120,6 +120,9 @@ pub struct VulnInfo {
     /// Reference URLs.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
+    /// For a finding a VEX statement suppressed: the status, justification and document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vex: Option<String>,
 }
 
 /// Who publishes a vulnerability ID and where it is documented: `NVD` for `CVE-…`, `GitHub`

@@ -29,6 +29,9 @@ pub struct Report {
     pub created: jiff::Timestamp,
     /// Findings, sorted; `None` when no finding scanner ran (an inventory or SBOM only).
     pub findings: Option<Vec<Finding>>,
+    /// Vulnerability findings a VEX statement covers (`not_affected`, `fixed`): out of
+    /// `findings`, kept with the statement's reason.
+    pub suppressed: Vec<Finding>,
     /// What each rule ID in `findings` means (title, default severity, documentation), for
     /// writers that describe rules (SARIF) and for `explain`.
     pub rules: BTreeMap<String, RuleInfo>,
@@ -45,6 +48,7 @@ impl Report {
             warnings: Vec::new(),
             created,
             findings: None,
+            suppressed: Vec::new(),
             rules: BTreeMap::new(),
         }
     }
@@ -70,7 +74,7 @@ impl Serialize for Report {
     /// `schema_version`, `source`, `os`, `packages`, `warnings`, then `findings` and
     /// `findings_summary` (counts per Dockle level) when a finding scanner ran.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Report", 7)?;
+        let mut st = s.serialize_struct("Report", 8)?;
         st.serialize_field("schema_version", &self.schema_version)?;
         st.serialize_field("source", &self.source)?;
         st.serialize_field("os", &self.os)?;
@@ -91,6 +95,9 @@ impl Serialize for Report {
                 summary.insert(name, n);
             }
             st.serialize_field("findings_summary", &summary)?;
+        }
+        if !self.suppressed.is_empty() {
+            st.serialize_field("suppressed", &self.suppressed)?;
         }
         st.end()
     }

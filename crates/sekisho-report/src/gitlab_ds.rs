@@ -220,6 +220,7 @@ mod tests {
             cvss: Some("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".into()),
             score: Some(9.8),
             references: vec!["https://security-tracker.debian.org/tracker/CVE-2023-45853".into()],
+            vex: None,
         }));
         f
     }

@@ -510,6 +510,7 @@ mod tests {
                 "https://github.com/lodash/lodash/issues/4874".into(),
                 "not a url".into(),
             ],
+            vex: None,
         }));
         f
     }

@@ -152,6 +152,7 @@ mod tests {
             cvss: None,
             score: None,
             references: vec![],
+            vex: None,
         }));
         f
     }

@@ -14,6 +14,7 @@ mod analyzers;
 pub mod dockerfile;
 pub mod filter;
 pub mod rules;
+pub mod vex;
 
 use std::collections::BTreeMap;
 

@@ -84,6 +84,11 @@ pub struct AuditArgs {
     /// HIGH, CRITICAL).
     #[arg(long, value_delimiter = ',', value_parser = parse_severity)]
     pub severity: Vec<Severity>,
+    /// A VEX document (OpenVEX, CycloneDX VEX, CSAF VEX; repeatable): vulnerabilities it
+    /// says do not affect a package (`not_affected`, `fixed`) move to `suppressed` in JSON,
+    /// with the reason.
+    #[arg(long, value_name = "FILE")]
+    pub vex: Vec<PathBuf>,
     /// Leave out development, test and optional dependencies (lockfiles mark them; they are
     /// reported, marked, by default) and their vulnerabilities.
     #[arg(long)]
@@ -198,6 +203,23 @@ impl AuditArgs {
             }
         }
         Ok(filters)
+    }
+
+    /// Apply the `--vex` documents to `report`.
+    fn apply_vex(&self, report: &mut Report) -> anyhow::Result<()> {
+        let mut statements = Vec::new();
+        for file in &self.vex {
+            let bytes =
+                std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+            statements.extend(
+                sekisho_scan::vex::parse(&bytes, &file.display().to_string())
+                    .map_err(|e| anyhow::anyhow!(e))?,
+            );
+        }
+        if let Some(findings) = report.findings.as_mut() {
+            report.suppressed = sekisho_scan::vex::apply(&statements, findings);
+        }
+        Ok(())
     }
 
     /// The audit options: accepted keys and files, ignores from `--ignore` and the ignore file
@@ -371,6 +393,7 @@ pub fn run_image(args: &ImageArgs, mode: Mode) -> anyhow::Result<u8> {
         });
     }
     let mut report = sekisho_scan::scan(&request)?;
+    args.audit.apply_vex(&mut report)?;
     let filters = args.audit.filters(Path::new("."), jiff::Timestamp::now())?;
     if let Some(findings) = report.findings.as_mut() {
         filters.apply(findings);
@@ -414,6 +437,7 @@ fn run_sbom_scan(args: &ImageArgs, file: &Path) -> anyhow::Result<u8> {
                 .to_string(),
         ),
     }
+    args.audit.apply_vex(&mut report)?;
     let filters = args.audit.filters(Path::new("."), jiff::Timestamp::now())?;
     if let Some(findings) = report.findings.as_mut() {
         filters.apply(findings);
