@@ -606,9 +606,11 @@ pub fn conan_lock(content: &[u8]) -> Result<Parsed, LangError> {
         let mut wanted: Vec<Vec<String>> = Vec::new();
         // Nodes in numeric order where the keys are numbers.
         let mut keys: Vec<&String> = nodes.keys().collect();
-        keys.sort_by(|a, b| match (a.parse::<u64>(), b.parse::<u64>()) {
-            (Ok(x), Ok(y)) => x.cmp(&y),
-            _ => a.cmp(b),
+        // A total order (numbers first, by value; then the other keys as text), so a hostile
+        // lock cannot make the sort inconsistent.
+        keys.sort_by_key(|k| match k.parse::<u64>() {
+            Ok(n) => (0, n, k.as_str()),
+            Err(_) => (1, 0, k.as_str()),
         });
         for key in keys {
             let node = &nodes[key.as_str()];

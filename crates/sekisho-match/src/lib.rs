@@ -162,15 +162,24 @@ fn finding(
     let aliases: Vec<String> = ids.into_iter().filter(|i| *i != id).collect();
     let rated = severity::rate(pkg.kind.is_os(), group.iter().map(|a| a.hit));
     // The fix: the smallest fixed version any record names for this version.
-    let mut fixed: Vec<String> = group.iter().filter_map(|a| a.fixed.clone()).collect();
-    fixed.sort_by(|a, b| key.compare(a, b).unwrap_or(std::cmp::Ordering::Equal));
-    fixed.dedup();
+    // A linear minimum, not a sort: a comparator faithful to its package manager need not
+    // be a total order on odd versions, and sorting by one may panic.
+    let mut fixed: Option<String> = None;
+    for candidate in group.iter().filter_map(|a| a.fixed.as_ref()) {
+        let smaller = match &fixed {
+            None => true,
+            Some(best) => key.compare(candidate, best) == Ok(std::cmp::Ordering::Less),
+        };
+        if smaller {
+            fixed = Some(candidate.clone());
+        }
+    }
     let status = group
         .iter()
         .map(|a| a.hit.affected.status)
         .min_by_key(|s| status_rank(*s))
         .unwrap_or(Status::AffectedNoFix);
-    let status = if fixed.is_empty() && status == Status::Fixed {
+    let status = if fixed.is_none() && status == Status::Fixed {
         Status::AffectedNoFix
     } else {
         status
@@ -189,7 +198,7 @@ fn finding(
         .clone()
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| id.clone());
-    let fixed_text = fixed.first().cloned();
+    let fixed_text = fixed;
     let details = match &fixed_text {
         Some(f) => format!("{} {} → {f}", pkg.name, pkg.version),
         None => format!("{} {} ({})", pkg.name, pkg.version, status.as_str()),

@@ -65,47 +65,58 @@ fn semver(a: &str, b: &str) -> Result<Ordering, VersionError> {
     )
 }
 
-/// OSV's evaluation: events sorted by version (`introduced: 0` first); walking them, an
-/// `introduced` at or below the version opens, a `fixed` or `limit` at or below it closes, a
-/// `last_affected` below it closes. Returns the fix (the next `fixed` above the version) when
-/// the version is inside.
+/// OSV's evaluation: the version is affected when some `introduced` at or below it (or `0`) is
+/// not closed by an event between it and the version: a `fixed` or `limit` at or below the
+/// version, a `last_affected` below it. Returns the fix (the smallest `fixed` above the
+/// version from that `introduced` on) when the version is inside.
+///
+/// No sorting: comparators that follow their package manager exactly are not total orders on
+/// garbage (PHP's `version_compare`), and a sort over an inconsistent order may panic. Each
+/// `introduced` is checked against the closing events directly (events per range are few).
 fn in_events(
     events: &[Event],
     version: &str,
     cmp: impl Fn(&str, &str) -> Result<Ordering, VersionError>,
 ) -> Result<Option<Option<String>>, VersionError> {
     let is_zero = |e: &Event| matches!(e, Event::Introduced(v) if v == "0" || v.is_empty());
-    let mut sorted: Vec<&Event> = events.iter().collect();
-    let mut error = None;
-    sorted.sort_by(|a, b| match (is_zero(a), is_zero(b)) {
-        (true, true) => Ordering::Equal,
-        (true, false) => Ordering::Less,
-        (false, true) => Ordering::Greater,
-        (false, false) => cmp(a.version(), b.version()).unwrap_or_else(|e| {
-            error.get_or_insert(e);
-            Ordering::Equal
-        }),
-    });
-    if let Some(e) = error {
-        return Err(e);
-    }
-    let mut inside = false;
-    let mut fixed = None;
-    for e in &sorted {
-        let at = if is_zero(e) {
-            Ordering::Greater
-        } else {
-            cmp(version, e.version())?
-        };
-        match e {
-            Event::Introduced(_) if at != Ordering::Less => inside = true,
-            Event::Fixed(_) | Event::Limit(_) if at != Ordering::Less => inside = false,
-            Event::LastAffected(_) if at == Ordering::Greater => inside = false,
-            Event::Fixed(v) if inside && fixed.is_none() => fixed = Some(v.clone()),
-            _ => {}
+    // Whether `e` is at or after the start `start` (a zero start precedes everything).
+    let from = |start: &Event, e: &Event| -> Result<bool, VersionError> {
+        Ok(is_zero(start) || cmp(e.version(), start.version())? != Ordering::Less)
+    };
+    let mut affected = false;
+    let mut fix: Option<&str> = None;
+    for start in events.iter().filter(|e| matches!(e, Event::Introduced(_))) {
+        if !is_zero(start) && cmp(version, start.version())? == Ordering::Less {
+            continue;
+        }
+        let mut closed = false;
+        for end in events {
+            if matches!(end, Event::Introduced(_)) || !from(start, end)? {
+                continue;
+            }
+            let at = cmp(version, end.version())?;
+            closed |= match end {
+                Event::Fixed(_) | Event::Limit(_) => at != Ordering::Less,
+                Event::LastAffected(_) => at == Ordering::Greater,
+                Event::Introduced(_) => false,
+            };
+        }
+        if closed {
+            continue;
+        }
+        affected = true;
+        for end in events {
+            if let Event::Fixed(f) = end {
+                if from(start, end)?
+                    && cmp(version, f)? == Ordering::Less
+                    && fix.map_or(Ok(true), |best| cmp(f, best).map(|o| o == Ordering::Less))?
+                {
+                    fix = Some(f);
+                }
+            }
         }
     }
-    Ok(inside.then_some(fixed))
+    Ok(affected.then(|| fix.map(str::to_string)))
 }
 
 /// Requirement strings (RustSec, security-wg, RubySec, FriendsOfPHP): vulnerable when no
