@@ -34,7 +34,7 @@ fn keys(path: &PathBuf, n: usize) -> Vec<(String, String, String)> {
     let mut out = Vec::with_capacity(n);
     let mut i = 0usize;
     while let Some(r) = all.next().expect("row") {
-        if i % step == 0 && out.len() < n {
+        if i.is_multiple_of(step) && out.len() < n {
             out.push((
                 r.get::<_, String>(0).expect("ecosystem"),
                 r.get::<_, String>(1).expect("distro"),

@@ -300,7 +300,10 @@ impl Writer {
                     Some(id),
                 )
             }
-            None => (zstd::bulk::Compressor::new(DISPLAY_LEVEL).map_err(io)?, None),
+            None => (
+                zstd::bulk::Compressor::new(DISPLAY_LEVEL).map_err(io)?,
+                None,
+            ),
         });
         for (source, adv) in std::mem::take(&mut self.pending) {
             self.write(&source, &adv)?;
@@ -361,8 +364,15 @@ impl Writer {
             )
             .map_err(&err)?;
         for (seq, a) in adv.affected.iter().enumerate() {
-            aff.execute(params![a.ecosystem, a.distro, a.name, rowid, seq as i64, a.data])
-                .map_err(&err)?;
+            aff.execute(params![
+                a.ecosystem,
+                a.distro,
+                a.name,
+                rowid,
+                seq as i64,
+                a.data
+            ])
+            .map_err(&err)?;
         }
         Ok(())
     }
@@ -632,10 +642,8 @@ impl Database {
                     v => serde_json::from_slice(v.as_bytes().ok()?).ok(),
                 }
             }
-            let aliases =
-                json(r.get_ref(3).map_err(&err)?).ok_or_else(|| bad("aliases"))?;
-            let severity =
-                json(r.get_ref(4).map_err(&err)?).ok_or_else(|| bad("severity"))?;
+            let aliases = json(r.get_ref(3).map_err(&err)?).ok_or_else(|| bad("aliases"))?;
+            let severity = json(r.get_ref(4).map_err(&err)?).ok_or_else(|| bad("severity"))?;
             let mut affected = Affected {
                 ecosystem: ecosystem.to_owned(),
                 distro: distro.to_owned(),

@@ -258,10 +258,13 @@ pub(crate) mod codec {
     }
 
     fn first_fixed(ranges: &[Range]) -> Option<&str> {
-        ranges.iter().flat_map(|r| r.events()).find_map(|e| match e {
-            Event::Fixed(v) => Some(v.as_str()),
-            _ => None,
-        })
+        ranges
+            .iter()
+            .flat_map(|r| r.events())
+            .find_map(|e| match e {
+                Event::Fixed(v) => Some(v.as_str()),
+                _ => None,
+            })
     }
 
     /// Encodes the matching data of `a` (its key columns are stored apart).
@@ -287,7 +290,11 @@ pub(crate) mod codec {
         for r in &a.ranges {
             match r {
                 Range::Ecosystem { events } | Range::Semver { events } => {
-                    out.push(if matches!(r, Range::Ecosystem { .. }) { 0 } else { 1 });
+                    out.push(if matches!(r, Range::Ecosystem { .. }) {
+                        0
+                    } else {
+                        1
+                    });
                     varint(&mut out, events.len());
                     for e in events {
                         out.push(match e {
