@@ -7,7 +7,8 @@
 //! names with a suffix). They are read before the clock starts, through a separate connection. The timed part is
 //! `Database::open` and N `Database::lookup` calls; with `--display`, the display blob of every
 //! hit is also decoded and timed separately. Prints one line:
-//! `lookups N hits H rows R open_ms O lookup_ms L total_ms T [display_ms D]`.
+//! `lookups N hits H rows R open_ms O lookup_ms L total_ms T [cpu_ms C] [display_n M display_ms D]`
+//! (`cpu_ms`: the thread's CPU time for open + lookups, from `/proc/thread-self/schedstat`).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -57,6 +58,17 @@ fn keys(path: &PathBuf, n: usize) -> Vec<(String, String, String)> {
     out
 }
 
+/// This thread's CPU time in ns (Linux `schedstat`), which a loaded machine does not inflate
+/// the way it inflates wall time; `None` elsewhere.
+fn cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(path) = args.first().map(PathBuf::from) else {
@@ -66,6 +78,7 @@ fn main() {
     let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(3000);
     let want_display = args.iter().any(|a| a == "--display");
     let names = keys(&path, n);
+    let c0 = cpu_ns();
     let t0 = Instant::now();
     let db = Database::open(&path).expect("open database");
     let t1 = Instant::now();
@@ -83,6 +96,7 @@ fn main() {
         }
     }
     let t2 = Instant::now();
+    let c2 = cpu_ns();
     let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
     let mut line = format!(
         "lookups {} hits {hits} rows {rows} open_ms {:.2} lookup_ms {:.2} total_ms {:.2}",
@@ -91,6 +105,9 @@ fn main() {
         ms(t2 - t1),
         ms(t2 - t0)
     );
+    if let (Some(a), Some(b)) = (c0, c2) {
+        line += &format!(" cpu_ms {:.2}", (b - a) as f64 / 1e6);
+    }
     if want_display {
         let t3 = Instant::now();
         for row in &found {
