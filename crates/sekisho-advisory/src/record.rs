@@ -237,3 +237,284 @@ pub(crate) fn simple_events(introduced: Option<&str>, fixed: Option<&str>) -> Ve
     }
     events
 }
+
+/// The stored form of an affected entry's matching data (status, fixed, severity, ranges,
+/// versions): a few bytes of tags and length-prefixed strings instead of JSON (schema 2).
+///
+/// ```text
+/// status:u8  fixed:(0 | 1 = the first `fixed` event | 2 str)  severity:(0 | 1 str)
+/// ranges:n { kind:u8 (0 ecosystem, 1 semver): n { event:u8 str }
+///          | 2 syntax:u8 n str  n str  n str }          -- vulnerable, patched, unaffected
+/// versions:n str
+/// ```
+///
+/// `n` and string lengths are LEB128 varints; strings are UTF-8.
+pub(crate) mod codec {
+    use super::{Affected, ConstraintSyntax, Event, Range, Status};
+
+    fn varint(out: &mut Vec<u8>, mut n: usize) {
+        while n >= 0x80 {
+            out.push((n as u8) | 0x80);
+            n >>= 7;
+        }
+        out.push(n as u8);
+    }
+
+    fn string(out: &mut Vec<u8>, s: &str) {
+        varint(out, s.len());
+        out.extend_from_slice(s.as_bytes());
+    }
+
+    fn strings(out: &mut Vec<u8>, v: &[String]) {
+        varint(out, v.len());
+        for s in v {
+            string(out, s);
+        }
+    }
+
+    fn first_fixed(ranges: &[Range]) -> Option<&str> {
+        ranges
+            .iter()
+            .flat_map(|r| r.events())
+            .find_map(|e| match e {
+                Event::Fixed(v) => Some(v.as_str()),
+                _ => None,
+            })
+    }
+
+    /// Encodes the matching data of `a` (its key columns are stored apart).
+    pub(crate) fn encode(a: &Affected) -> Vec<u8> {
+        let mut out = Vec::with_capacity(32);
+        out.push(Status::ALL.iter().position(|s| *s == a.status).unwrap_or(0) as u8);
+        match a.fixed.as_deref() {
+            None => out.push(0),
+            Some(f) if first_fixed(&a.ranges) == Some(f) => out.push(1),
+            Some(f) => {
+                out.push(2);
+                string(&mut out, f);
+            }
+        }
+        match a.severity.as_deref() {
+            None => out.push(0),
+            Some(s) => {
+                out.push(1);
+                string(&mut out, s);
+            }
+        }
+        varint(&mut out, a.ranges.len());
+        for r in &a.ranges {
+            match r {
+                Range::Ecosystem { events } | Range::Semver { events } => {
+                    out.push(if matches!(r, Range::Ecosystem { .. }) {
+                        0
+                    } else {
+                        1
+                    });
+                    varint(&mut out, events.len());
+                    for e in events {
+                        out.push(match e {
+                            Event::Introduced(_) => 0,
+                            Event::Fixed(_) => 1,
+                            Event::LastAffected(_) => 2,
+                            Event::Limit(_) => 3,
+                        });
+                        string(&mut out, e.version());
+                    }
+                }
+                Range::Constraint {
+                    syntax,
+                    vulnerable,
+                    patched,
+                    unaffected,
+                } => {
+                    out.push(2);
+                    out.push(match syntax {
+                        ConstraintSyntax::Cargo => 0,
+                        ConstraintSyntax::Npm => 1,
+                        ConstraintSyntax::Gem => 2,
+                        ConstraintSyntax::Composer => 3,
+                    });
+                    strings(&mut out, vulnerable);
+                    strings(&mut out, patched);
+                    strings(&mut out, unaffected);
+                }
+            }
+        }
+        strings(&mut out, &a.versions);
+        out
+    }
+
+    struct Reader<'a>(&'a [u8]);
+
+    impl Reader<'_> {
+        fn byte(&mut self) -> Option<u8> {
+            let (&b, rest) = self.0.split_first()?;
+            self.0 = rest;
+            Some(b)
+        }
+
+        fn varint(&mut self) -> Option<usize> {
+            let mut n = 0usize;
+            for shift in (0..64).step_by(7) {
+                let b = self.byte()?;
+                n |= usize::from(b & 0x7f).checked_shl(shift)?;
+                if b < 0x80 {
+                    return Some(n);
+                }
+            }
+            None
+        }
+
+        fn string(&mut self) -> Option<String> {
+            let len = self.varint()?;
+            if len > self.0.len() {
+                return None;
+            }
+            let (s, rest) = self.0.split_at(len);
+            self.0 = rest;
+            String::from_utf8(s.to_vec()).ok()
+        }
+
+        fn strings(&mut self) -> Option<Vec<String>> {
+            let n = self.varint()?;
+            // Every string takes at least one byte: a corrupt count cannot allocate much.
+            let mut v = Vec::with_capacity(n.min(self.0.len()));
+            for _ in 0..n {
+                v.push(self.string()?);
+            }
+            Some(v)
+        }
+    }
+
+    /// Decodes [`encode`]'s bytes into `a` (whose key fields are already set); `None` if
+    /// they are malformed.
+    pub(crate) fn decode(bytes: &[u8], a: &mut Affected) -> Option<()> {
+        let mut r = Reader(bytes);
+        a.status = *Status::ALL.get(usize::from(r.byte()?))?;
+        let fixed = match r.byte()? {
+            0 => None,
+            1 => Some(None),
+            2 => Some(Some(r.string()?)),
+            _ => return None,
+        };
+        a.severity = match r.byte()? {
+            0 => None,
+            1 => Some(r.string()?),
+            _ => return None,
+        };
+        let n = r.varint()?;
+        a.ranges = Vec::with_capacity(n.min(r.0.len()));
+        for _ in 0..n {
+            let kind = r.byte()?;
+            let range = match kind {
+                0 | 1 => {
+                    let m = r.varint()?;
+                    let mut events = Vec::with_capacity(m.min(r.0.len()));
+                    for _ in 0..m {
+                        let tag = r.byte()?;
+                        let v = r.string()?;
+                        events.push(match tag {
+                            0 => Event::Introduced(v),
+                            1 => Event::Fixed(v),
+                            2 => Event::LastAffected(v),
+                            3 => Event::Limit(v),
+                            _ => return None,
+                        });
+                    }
+                    if kind == 0 {
+                        Range::Ecosystem { events }
+                    } else {
+                        Range::Semver { events }
+                    }
+                }
+                2 => Range::Constraint {
+                    syntax: match r.byte()? {
+                        0 => ConstraintSyntax::Cargo,
+                        1 => ConstraintSyntax::Npm,
+                        2 => ConstraintSyntax::Gem,
+                        3 => ConstraintSyntax::Composer,
+                        _ => return None,
+                    },
+                    vulnerable: r.strings()?,
+                    patched: r.strings()?,
+                    unaffected: r.strings()?,
+                },
+                _ => return None,
+            };
+            a.ranges.push(range);
+        }
+        a.versions = r.strings()?;
+        a.fixed = match fixed {
+            None => None,
+            Some(Some(f)) => Some(f),
+            Some(None) => Some(first_fixed(&a.ranges)?.to_owned()),
+        };
+        r.0.is_empty().then_some(())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn round_trip() {
+            let cases = [
+                Affected {
+                    ecosystem: "deb".into(),
+                    distro: "debian:12".into(),
+                    name: "openssl".into(),
+                    ranges: vec![Range::Ecosystem {
+                        events: vec![
+                            Event::Introduced("0".into()),
+                            Event::Fixed("3.0.11-1~deb12u2".into()),
+                        ],
+                    }],
+                    versions: vec![],
+                    status: Status::Fixed,
+                    fixed: Some("3.0.11-1~deb12u2".into()),
+                    severity: Some("unimportant".into()),
+                },
+                Affected {
+                    ecosystem: "npm".into(),
+                    distro: String::new(),
+                    name: "lodash".into(),
+                    ranges: vec![
+                        Range::Constraint {
+                            syntax: ConstraintSyntax::Npm,
+                            vulnerable: vec!["<4.17.19".into()],
+                            patched: vec![">=4.17.19".into(), "é".repeat(100)],
+                            unaffected: vec![],
+                        },
+                        Range::Semver {
+                            events: vec![
+                                Event::Introduced("1.0.0".into()),
+                                Event::LastAffected("1.2.0".into()),
+                                Event::Limit("2".into()),
+                            ],
+                        },
+                    ],
+                    versions: vec!["1.0.0".into(), "1.1.0".into()],
+                    status: Status::UnderInvestigation,
+                    fixed: Some("4.17.19".into()),
+                    severity: None,
+                },
+                Affected::default(),
+            ];
+            for a in cases {
+                let bytes = encode(&a);
+                let mut b = Affected {
+                    ecosystem: a.ecosystem.clone(),
+                    distro: a.distro.clone(),
+                    name: a.name.clone(),
+                    ..Affected::default()
+                };
+                assert_eq!(decode(&bytes, &mut b), Some(()));
+                assert_eq!(a, b);
+                for cut in 0..bytes.len() {
+                    let mut c = Affected::default();
+                    assert_eq!(decode(&bytes[..cut], &mut c), None, "{cut}");
+                }
+            }
+        }
+    }
+}
