@@ -135,6 +135,33 @@ struct EncodedAffected {
     data: Vec<u8>,
 }
 
+/// Longest summary kept for a record that has none of its own.
+const SUMMARY_FROM_DETAILS: usize = 200;
+
+/// What is stored of an advisory's display text: what reports show (summary, references,
+/// dates). The long `details` are not kept (they are most of a feed's bytes and no report
+/// prints them); a record without a summary gets the first sentence of its details instead.
+fn stored_display(display: &Display) -> Display {
+    let summary = display.summary.clone().or_else(|| {
+        let details = display.details.as_deref()?.trim();
+        let end = details
+            .find(". ")
+            .map(|i| i + 1)
+            .unwrap_or(details.len())
+            .min(details.len());
+        let mut summary: String = details[..end].chars().take(SUMMARY_FROM_DETAILS).collect();
+        if summary.len() < end {
+            summary.push('…');
+        }
+        (!summary.is_empty()).then_some(summary)
+    });
+    Display {
+        summary,
+        details: None,
+        ..display.clone()
+    }
+}
+
 impl Encoded {
     /// Encodes an advisory for [`Writer::insert_encoded`].
     pub fn new(adv: &Advisory) -> Encoded {
@@ -144,7 +171,7 @@ impl Encoded {
             severity: json_or_null(&adv.severity),
             withdrawn: adv.withdrawn.clone(),
             display: (adv.display != Display::default()).then(|| {
-                let json = serde_json::to_vec(&adv.display).unwrap_or_default();
+                let json = serde_json::to_vec(&stored_display(&adv.display)).unwrap_or_default();
                 let mut hash = [0u8; 16];
                 hash.copy_from_slice(&Sha256::digest(&json)[..16]);
                 (json, hash)

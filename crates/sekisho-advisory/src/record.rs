@@ -333,6 +333,13 @@ pub(crate) mod codec {
                         ConstraintSyntax::Npm => 1,
                         ConstraintSyntax::Gem => 2,
                         ConstraintSyntax::Composer => 3,
+                        ConstraintSyntax::Pypi => 4,
+                        ConstraintSyntax::Maven => 5,
+                        ConstraintSyntax::Nuget => 6,
+                        ConstraintSyntax::Golang => 7,
+                        ConstraintSyntax::Pub => 8,
+                        ConstraintSyntax::Hex => 9,
+                        ConstraintSyntax::Semver => 10,
                     });
                     strings(&mut out, vulnerable);
                     strings(&mut out, patched);
@@ -433,6 +440,13 @@ pub(crate) mod codec {
                         1 => ConstraintSyntax::Npm,
                         2 => ConstraintSyntax::Gem,
                         3 => ConstraintSyntax::Composer,
+                        4 => ConstraintSyntax::Pypi,
+                        5 => ConstraintSyntax::Maven,
+                        6 => ConstraintSyntax::Nuget,
+                        7 => ConstraintSyntax::Golang,
+                        8 => ConstraintSyntax::Pub,
+                        9 => ConstraintSyntax::Hex,
+                        10 => ConstraintSyntax::Semver,
                         _ => return None,
                     },
                     vulnerable: r.strings()?,
