@@ -4,10 +4,10 @@
 use crate::digest::Algorithm;
 
 use crate::error::ImageError;
+use crate::layer::Limits;
 use crate::metadata::{
     media, Descriptor, DockerManifestEntry, ImageConfig, Index, Manifest, Platform,
 };
-use crate::layer::Limits;
 use crate::source::BlobStore;
 
 /// Annotation holding an image's tag in an OCI layout.

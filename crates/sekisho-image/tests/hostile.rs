@@ -702,7 +702,12 @@ fn one_blob_listed_as_300_layers_is_read_once_and_merged_in_order() {
         assert_eq!(scan.layers.len(), 300);
         assert_eq!(scan.outputs.len(), 300);
         let (layer, _, x) = scan.final_output("etc/x").unwrap();
-        assert_eq!((layer, x.as_slice()), (299, &b"a"[..]), "{}", input.display());
+        assert_eq!(
+            (layer, x.as_slice()),
+            (299, &b"a"[..]),
+            "{}",
+            input.display()
+        );
         assert_eq!(scan.final_output("a.txt").unwrap().2, b"A");
         assert_eq!(scan.final_output("b.txt").unwrap().2, b"B");
         // The repeat's outputs are the first occurrence's.
@@ -781,12 +786,21 @@ fn compressed_archive_members_and_metadata_are_bounded() {
     // Many small members before the manifest.
     let mut extra = Vec::new();
     for i in 0..200 {
-        extra.extend(raw_entry(&format!("junk/{i}"), tar::EntryType::Regular, "", b"j"));
+        extra.extend(raw_entry(
+            &format!("junk/{i}"),
+            tar::EntryType::Regular,
+            "",
+            b"j",
+        ));
     }
     let many = dir.join("many.tar.gz");
     std::fs::write(
         &many,
-        gzip(&docker_archive(&[("l0.tar", l0.clone())], &["l0.tar"], extra)),
+        gzip(&docker_archive(
+            &[("l0.tar", l0.clone())],
+            &["l0.tar"],
+            extra,
+        )),
     )
     .unwrap();
     let opts = |limits: Limits| ScanOptions {

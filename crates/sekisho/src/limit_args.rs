@@ -71,7 +71,11 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         "mb" => 1_000_000,
         "gb" => 1_000_000_000,
         "tb" => 1_000_000_000_000,
-        other => return Err(format!("{s:?}: unknown size unit {other:?} (KiB, MiB, GiB, TiB, KB, MB, GB, TB)")),
+        other => {
+            return Err(format!(
+                "{s:?}: unknown size unit {other:?} (KiB, MiB, GiB, TiB, KB, MB, GB, TB)"
+            ))
+        }
     };
     n.checked_mul(mult)
         .ok_or_else(|| format!("{s:?}: too large"))
@@ -135,7 +139,12 @@ mod tests {
             (7, 1 << 20, 2 << 30, 50)
         );
         assert_eq!(
-            (l.max_index_descriptors, l.max_path_len, l.max_depth, l.max_captured),
+            (
+                l.max_index_descriptors,
+                l.max_path_len,
+                l.max_depth,
+                l.max_captured
+            ),
             (9, 300, 12, 3 << 20)
         );
     }

@@ -56,12 +56,20 @@ fuzz_target!(|data: &[u8]| {
         let a = format!("V{}", (b as usize) % (i + 1));
         let c = format!("V{}", (b as usize / 7) % (i + 1));
         let inner = reference(&c, b.rotate_left(3), &reference(&a, b >> 4, "x"));
-        df.push_str(&format!("ARG V{}={}{}\n", i + 1, reference(&a, b, &inner), reference(&c, b >> 3, "")));
+        df.push_str(&format!(
+            "ARG V{}={}{}\n",
+            i + 1,
+            reference(&a, b, &inner),
+            reference(&c, b >> 3, "")
+        ));
     }
     // Nesting: depth from the input, up to a few thousand levels.
     let depth = (u16::from(ctl[0]) << 8 | u16::from(ctl[1])) as usize % 5000;
     let last = ctl.len();
-    df.push_str(&format!("RUN {}\n", nest(depth, ctl[0], &format!("echo ${{V{last}}}"))));
+    df.push_str(&format!(
+        "RUN {}\n",
+        nest(depth, ctl[0], &format!("echo ${{V{last}}}"))
+    ));
     df.push_str(&format!("ENV E=${{V{last}}}\nLABEL l=${{V{last}:-d}}\n"));
     let _ = sekisho_dockerfile::parse(&df);
     let _ = sekisho_dockerfile::lint(&df);
@@ -73,6 +81,10 @@ fuzz_target!(|data: &[u8]| {
             Some("ab".repeat(1 << n.min(14)))
         };
         let out = expand(s, '\\', &lookup);
-        assert!(out.len() <= MAX_EXPANSION, "expansion of {} bytes", out.len());
+        assert!(
+            out.len() <= MAX_EXPANSION,
+            "expansion of {} bytes",
+            out.len()
+        );
     }
 });

@@ -14,8 +14,19 @@ use sekisho_tar::{parse_pax_record, Reader};
 /// Keys the reader interprets: the input's records use them under a prefix so that the
 /// expectation stays simple (their own parsing is covered by `read_archive`).
 const INTERPRETED: &[&str] = &[
-    "path", "linkpath", "size", "uid", "gid", "uname", "gname", "mtime", "atime", "ctime",
-    "GNU.sparse", "SCHILY", "hdrcharset",
+    "path",
+    "linkpath",
+    "size",
+    "uid",
+    "gid",
+    "uname",
+    "gname",
+    "mtime",
+    "atime",
+    "ctime",
+    "GNU.sparse",
+    "SCHILY",
+    "hdrcharset",
 ];
 
 fn record(key: &[u8], value: &[u8]) -> Vec<u8> {
@@ -90,7 +101,11 @@ fuzz_target!(|data: &[u8]| {
         pairs.push((key, value));
     }
     let content_len = data.len() % 1500;
-    let path: Vec<u8> = b"dir/".iter().copied().chain(std::iter::repeat_n(b'p', 90 + data.len() % 200)).collect();
+    let path: Vec<u8> = b"dir/"
+        .iter()
+        .copied()
+        .chain(std::iter::repeat_n(b'p', 90 + data.len() % 200))
+        .collect();
     records.extend_from_slice(&record(b"path", &path));
     records.extend_from_slice(&record(b"size", content_len.to_string().as_bytes()));
 
@@ -117,7 +132,10 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(got, content);
     }
     {
-        let mut e = reader.next_entry().expect("second entry").expect("an entry");
+        let mut e = reader
+            .next_entry()
+            .expect("second entry")
+            .expect("an entry");
         assert_eq!(e.header().path_bytes(), b"after");
         let mut got = Vec::new();
         e.read_to_end(&mut got).expect("content");
