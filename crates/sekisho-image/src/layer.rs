@@ -106,6 +106,17 @@ pub trait LayerVisitor: Sync {
     }
     /// Process the content of a wanted entry. Results are filed under the layer they came from.
     fn visit(&self, entry: &Entry, content: &[u8]) -> Option<Self::Output>;
+    /// Bytes of file content `output` keeps (counted against [`Limits::max_captured`]).
+    fn kept_bytes(&self, output: &Self::Output) -> u64 {
+        let _ = output;
+        0
+    }
+    /// `output` without its kept content (the layer's captured total is over the limit);
+    /// `None` when nothing else is left in it.
+    fn drop_content(&self, output: Self::Output) -> Option<Self::Output> {
+        let _ = output;
+        None
+    }
 }
 
 /// A visitor that reads nothing.
@@ -208,9 +219,21 @@ pub struct Limits {
     /// is a node of the merged tree, so unbounded depth would let a small layer claim
     /// gigabytes.
     pub max_depth: usize,
+    /// Most layers an image may have (Docker's overlay2 stops at 125; OCI sets no limit).
+    pub max_layers: usize,
+    /// Most descriptors read across nested indexes.
+    pub max_index_descriptors: usize,
+    /// Most file content the visitor's outputs may keep for one layer, in bytes; past it the
+    /// kept content of further files is dropped with a warning (their other results stay).
+    pub max_captured: u64,
+    /// Most members of a whole-archive compressed input (read in one stream).
+    pub max_archive_members: usize,
+    /// Most bytes of metadata-looking members kept from a whole-archive compressed input
+    /// before its manifest is read.
+    pub max_archive_metadata: u64,
 }
 
-/// Most layers an image may have (Docker's overlay2 stops at 125; OCI sets no limit).
+/// Default of [`Limits::max_layers`].
 pub const MAX_LAYERS: usize = 1000;
 
 impl Default for Limits {
@@ -222,6 +245,11 @@ impl Default for Limits {
             ratio_floor: 256 << 20,
             max_path_len: 4096,
             max_depth: 256,
+            max_layers: MAX_LAYERS,
+            max_index_descriptors: 10_000,
+            max_captured: 512 << 20,
+            max_archive_members: 100_000,
+            max_archive_metadata: 64 << 20,
         }
     }
 }
@@ -468,6 +496,8 @@ fn walk_tar<R: Read, V: LayerVisitor>(
 ) -> Result<(), String> {
     let mut buf = Vec::new();
     let mut n = 0usize;
+    // File content kept by the outputs of this layer, and files whose content was dropped.
+    let (mut captured, mut dropped) = (0u64, 0usize);
     while let Some(mut tar_entry) = archive
         .next_entry()
         .map_err(|e| format!("tar entry #{n}: {}", crate::error::brief(e)))?
@@ -585,11 +615,21 @@ fn walk_tar<R: Read, V: LayerVisitor>(
                 if hash_files {
                     entry.sha256 = Some(Box::new(Sha256::digest(&buf).into()));
                 }
-                match visitor.visit(&entry, &buf) {
+                let mut out = visitor.visit(&entry, &buf);
+                if let Some(kept) = out.as_ref().map(|o| visitor.kept_bytes(o)) {
+                    if captured.saturating_add(kept) > limits.max_captured {
+                        dropped += 1;
+                        out = out.and_then(|o| visitor.drop_content(o));
+                    } else {
+                        captured += kept;
+                    }
+                }
+                match out {
                     Some(out) => scan.outputs.insert(entry.path.clone(), out),
                     // A later copy of the path replaces an earlier one's output.
                     None => scan.outputs.remove(&entry.path),
-                };
+                }
+                .inspect(|old| captured = captured.saturating_sub(visitor.kept_bytes(old)));
             } else if hash_files && huge_sparse {
                 scan.warnings.push(format!(
                     "{}: sparse file of {size} bytes not hashed (over the content limit)",
@@ -603,6 +643,12 @@ fn walk_tar<R: Read, V: LayerVisitor>(
             }
         }
         scan.entries.push(entry);
+    }
+    if dropped > 0 {
+        scan.warnings.push(format!(
+            "captured content over the limit of {} bytes for one layer (--max-captured): the content of {dropped} files was not kept for analysis after the layer streamed",
+            limits.max_captured
+        ));
     }
     Ok(())
 }

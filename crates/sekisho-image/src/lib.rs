@@ -18,7 +18,7 @@ mod source;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 
 pub use digest::{Algorithm, Hasher};
 pub use error::ImageError;
@@ -99,8 +99,9 @@ pub struct ImageScan<O> {
     pub fs: MergedFs,
     /// Per-layer statistics, in layer order.
     pub layers: Vec<LayerSummary>,
-    /// Visitor outputs per layer (index = layer), each keyed by path.
-    pub outputs: Vec<LayerOutputs<O>>,
+    /// Visitor outputs per layer (index = layer), each keyed by path. A blob listed as several
+    /// layers is read once: its repeats share the first occurrence's outputs.
+    pub outputs: Vec<Arc<LayerOutputs<O>>>,
     /// Non-fatal problems (skipped entries, broken hardlinks).
     pub warnings: Vec<String>,
 }
@@ -155,6 +156,7 @@ pub fn scan<V: LayerVisitor>(
                 SourceKind::OciDir,
                 tag.as_deref(),
                 options.platform.as_ref(),
+                &options.limits,
             )?;
             scan_layers(&store, info, options, visitor)
         }
@@ -167,6 +169,7 @@ pub fn scan<V: LayerVisitor>(
                 *kind,
                 tag.as_deref(),
                 options.platform.as_ref(),
+                &options.limits,
             )?;
             scan_layers(store.as_ref(), info, options, visitor)
         }
@@ -229,13 +232,16 @@ fn resolve_archive(
         }
     };
     match kind {
-        SourceKind::DockerArchive => resolve::resolve_docker(store, input, archive.tag),
+        SourceKind::DockerArchive => {
+            resolve::resolve_docker(store, input, archive.tag, &options.limits)
+        }
         _ => resolve::resolve_oci(
             store,
             input,
             SourceKind::OciArchive,
             archive.tag,
             options.platform.as_ref(),
+            &options.limits,
         ),
     }
 }
@@ -263,9 +269,14 @@ fn scan_layers<V: LayerVisitor>(
     let count = info.layers.len();
     let next = AtomicUsize::new(0);
     let workers = thread_count(options, count);
-    let (tx, rx) = mpsc::sync_channel::<(usize, Result<LayerScan<V::Output>, ImageError>)>(workers);
+    type Scanned<O> = Result<Option<LayerScan<O>>, ImageError>;
+    let (tx, rx) = mpsc::sync_channel::<(usize, Scanned<V::Output>)>(workers);
     let mut merger = Merger::new();
     let info_ref = &info;
+    // A blob listed as several layers is streamed once (by its first occurrence).
+    let first = first_occurrences(info.layers.iter().map(|l| l.member.as_str()));
+    let last = last_occurrences(&first);
+    let first = &first;
     // Workers may run at most `workers` layers ahead of the merge, so a slow merge never lets
     // finished entry lists pile up (memory stays bounded by a few layers, not the image).
     let gate = Gate::default();
@@ -278,6 +289,13 @@ fn scan_layers<V: LayerVisitor>(
                 if i >= count || !gate.wait_until_within(i, workers) {
                     break;
                 }
+                if first[i] != i {
+                    // The same blob as an earlier layer: merged from that layer's scan.
+                    if tx.send((i, Ok(None))).is_err() {
+                        break;
+                    }
+                    continue;
+                }
                 let layer = &info_ref.layers[i];
                 let scanned = store
                     .open(&layer.member)
@@ -286,7 +304,8 @@ fn scan_layers<V: LayerVisitor>(
                         scan_layer_with(reader, &layer_options(options, layer), visitor)
                             .map_err(|e| layer_error(info_ref, i, e))
                     })
-                    .and_then(|scan| verify(info_ref, i, scan));
+                    .and_then(|scan| verify(info_ref, i, scan))
+                    .map(Some);
                 let failed = scanned.is_err();
                 if tx.send((i, scanned)).is_err() || failed {
                     // Stop handing out work after a failure.
@@ -297,7 +316,7 @@ fn scan_layers<V: LayerVisitor>(
         }
         drop(tx);
         // Merge in layer order as results arrive; entry lists are dropped once merged.
-        let mut pending: BTreeMap<usize, LayerScan<V::Output>> = BTreeMap::new();
+        let mut pending: BTreeMap<usize, Option<LayerScan<V::Output>>> = BTreeMap::new();
         for (i, scanned) in rx {
             let scanned = match scanned {
                 Ok(scan) => scan,
@@ -308,7 +327,20 @@ fn scan_layers<V: LayerVisitor>(
             };
             pending.insert(i, scanned);
             while let Some(scan) = pending.remove(&merger.layers.len()) {
-                merger.absorb(scan);
+                let i = merger.layers.len();
+                match scan {
+                    Some(scan) => merger.absorb(scan, last[i] > i),
+                    None => {
+                        let repeat = merger.repeat_of(first[i], last[first[i]] > i);
+                        match verify(info_ref, i, repeat) {
+                            Ok(repeat) => merger.absorb_repeat(first[i], repeat),
+                            Err(e) => {
+                                gate.stop();
+                                return Err(e);
+                            }
+                        }
+                    }
+                }
                 gate.advance(merger.layers.len());
                 if let Some(p) = &options.progress {
                     (p.0)(merger.layers.len(), count);
@@ -327,6 +359,24 @@ fn scan_layers<V: LayerVisitor>(
         ));
     }
     Ok(merger.finish(info))
+}
+
+/// For each layer, the index of the first layer with the same blob (itself if none earlier).
+fn first_occurrences<'a>(members: impl Iterator<Item = &'a str>) -> Vec<usize> {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    members
+        .enumerate()
+        .map(|(i, m)| *seen.entry(m).or_insert(i))
+        .collect()
+}
+
+/// For each first occurrence (see [`first_occurrences`]), the index of its last repeat.
+fn last_occurrences(first: &[usize]) -> Vec<usize> {
+    let mut last: Vec<usize> = (0..first.len()).collect();
+    for (i, &f) in first.iter().enumerate() {
+        last[f] = i;
+    }
+    last
 }
 
 /// Lets workers start a layer only while it is close enough to the merge front.
@@ -361,8 +411,10 @@ impl Gate {
 struct Merger<O> {
     fs: MergedFs,
     layers: Vec<LayerSummary>,
-    outputs: Vec<LayerOutputs<O>>,
+    outputs: Vec<Arc<LayerOutputs<O>>>,
     warnings: Vec<String>,
+    /// Entry lists of layers whose blob is listed again later, by first layer index.
+    kept: BTreeMap<usize, LayerScan<O>>,
 }
 
 impl<O> Merger<O> {
@@ -372,12 +424,17 @@ impl<O> Merger<O> {
             layers: Vec::new(),
             outputs: Vec::new(),
             warnings: Vec::new(),
+            kept: BTreeMap::new(),
         }
     }
 
-    /// Merge the next layer (`scan` must be layer number `self.layers.len()`).
-    fn absorb(&mut self, scan: LayerScan<O>) {
+    /// Merge the next layer (`scan` must be layer number `self.layers.len()`); `used_again`:
+    /// its blob is listed again as a later layer, so its entry list is kept for that.
+    fn absorb(&mut self, scan: LayerScan<O>, used_again: bool) {
         let i = self.layers.len();
+        if used_again {
+            self.kept.insert(i, scan.without_outputs());
+        }
         let entries = scan.entries.len();
         self.fs.apply_layer_owned(i, scan.entries, &scan.whiteouts);
         self.warnings
@@ -389,7 +446,35 @@ impl<O> Merger<O> {
             blob_size: scan.blob_size,
             uncompressed_size: scan.uncompressed_size,
         });
-        self.outputs.push(scan.outputs);
+        self.outputs.push(Arc::new(scan.outputs));
+    }
+
+    /// The filesystem changes of layer `first` (absorbed with `used_again`) for a repeat of its
+    /// blob; `more`: listed again after this one too.
+    fn repeat_of(&mut self, first: usize, more: bool) -> LayerScan<O> {
+        let scan = if more {
+            self.kept.get(&first).map(LayerScan::without_outputs)
+        } else {
+            self.kept.remove(&first)
+        };
+        scan.unwrap_or_else(LayerScan::empty)
+    }
+
+    /// Merge a repeat of layer `first`'s blob as the next layer: its entries are applied again
+    /// in this position (as a runtime unpacks it again), its outputs are the first's.
+    fn absorb_repeat(&mut self, first: usize, scan: LayerScan<O>) {
+        let i = self.layers.len();
+        let entries = scan.entries.len();
+        self.fs.apply_layer_owned(i, scan.entries, &scan.whiteouts);
+        self.layers.push(LayerSummary {
+            entries,
+            whiteouts: scan.whiteouts.len(),
+            compression: scan.compression,
+            blob_size: scan.blob_size,
+            uncompressed_size: scan.uncompressed_size,
+        });
+        let shared = self.outputs[first].clone();
+        self.outputs.push(shared);
     }
 
     fn finish(mut self, info: ImageInfo) -> ImageScan<O> {
@@ -482,10 +567,19 @@ fn scan_compressed_archive<V: LayerVisitor>(
     let mut store = MemStore::default();
     let mut scanned: BTreeMap<String, LayerScan<V::Output>> = BTreeMap::new();
     let mut layer_errors: BTreeMap<String, String> = BTreeMap::new();
+    let limits = &options.limits;
+    let (mut members, mut metadata_bytes) = (0usize, 0u64);
     while let Some(mut entry) = archive
         .next_entry()
         .map_err(|e| bad(format!("reading archive: {}", error::brief(e))))?
     {
+        members += 1;
+        if members > limits.max_archive_members {
+            return Err(bad(format!(
+                "more than {} members in the compressed archive",
+                limits.max_archive_members
+            )));
+        }
         let header = entry.header().clone();
         let name = normalize_path(&header.path_lossy()).map_err(bad)?;
         let kind = header.kind();
@@ -518,6 +612,13 @@ fn scan_compressed_archive<V: LayerVisitor>(
             || name.ends_with("VERSION"))
             && size <= source::MAX_METADATA
         {
+            metadata_bytes += size;
+            if metadata_bytes > limits.max_archive_metadata {
+                return Err(bad(format!(
+                    "metadata members of the compressed archive exceed {} bytes in all (at {name})",
+                    limits.max_archive_metadata
+                )));
+            }
             let mut buf = Vec::with_capacity(size as usize);
             std::io::Read::read_to_end(&mut reader, &mut buf)
                 .map_err(|e| bad(format!("reading {name}: {e}")))?;
@@ -556,20 +657,22 @@ fn scan_compressed_archive<V: LayerVisitor>(
                 .map_err(|e| layer_error(&info, i, e))
         })
         .collect::<Result<_, _>>()?;
+    // A blob listed as several layers was read once; repeats apply its entries again.
+    let first = first_occurrences(members.iter().map(String::as_str));
+    let last = last_occurrences(&first);
     for (i, member) in members.iter().enumerate() {
         if let Some(e) = layer_errors.get(member) {
             return Err(layer_error(&info, i, e.clone()));
         }
-        // A blob listed twice (identical layers) was read once; later uses get its entries again.
-        let used_again = members[i + 1..].contains(member);
-        let scan = if used_again {
-            scanned.get(member).map(LayerScan::without_outputs)
-        } else {
-            scanned.remove(member)
-        };
-        let scan =
-            scan.ok_or_else(|| layer_error(&info, i, format!("{member}: not in the archive")))?;
-        merger.absorb(verify(&info, i, scan)?);
+        if first[i] != i {
+            let repeat = merger.repeat_of(first[i], last[first[i]] > i);
+            merger.absorb_repeat(first[i], verify(&info, i, repeat)?);
+            continue;
+        }
+        let scan = scanned
+            .remove(member)
+            .ok_or_else(|| layer_error(&info, i, format!("{member}: not in the archive")))?;
+        merger.absorb(verify(&info, i, scan)?, last[i] > i);
     }
     Ok(merger.finish(info))
 }

@@ -4,6 +4,7 @@
 use crate::digest::Algorithm;
 
 use crate::error::ImageError;
+use crate::layer::Limits;
 use crate::metadata::{
     media, Descriptor, DockerManifestEntry, ImageConfig, Index, Manifest, Platform,
 };
@@ -100,23 +101,19 @@ fn parse_config(input: &str, what: &str, bytes: &[u8]) -> Result<ImageConfig, Im
     serde_json::from_slice(bytes).map_err(|e| ImageError::meta(input, what, e))
 }
 
-fn check_layer_count(input: &str, n: usize) -> Result<(), ImageError> {
-    if n > crate::layer::MAX_LAYERS {
+fn check_layer_count(input: &str, n: usize, limits: &Limits) -> Result<(), ImageError> {
+    if n > limits.max_layers {
         return Err(ImageError::meta(
             input,
             "manifest",
             format!(
-                "{n} layers, more than {} (no runtime unpacks that many)",
-                crate::layer::MAX_LAYERS
+                "{n} layers, more than {} (no runtime unpacks that many; --max-layers)",
+                limits.max_layers
             ),
         ));
     }
     Ok(())
 }
-
-/// Most descriptors read while walking nested indexes (a small index listing thousands of
-/// nested indexes, each listing thousands more, must not take hours).
-const MAX_INDEX_DESCRIPTORS: usize = 10_000;
 
 fn attach_history(config: &ImageConfig, layers: &mut [LayerInfo]) {
     let mut with_layer = config.history.iter().filter(|h| !h.empty_layer);
@@ -132,6 +129,7 @@ pub(crate) fn resolve_oci(
     kind: crate::SourceKind,
     tag: Option<&str>,
     platform: Option<&Platform>,
+    limits: &Limits,
 ) -> Result<ImageInfo, ImageError> {
     let index_bytes = store.read_small("index.json").map_err(|e| {
         ImageError::meta(
@@ -177,8 +175,10 @@ pub(crate) fn resolve_oci(
         });
     }
     let tags: Vec<String> = candidates.iter().filter_map(|d| ref_name(d)).collect();
-    let mut budget = MAX_INDEX_DESCRIPTORS;
-    let chosen = choose_manifest(store, input, &candidates, platform, 0, &mut budget)?;
+    // Most descriptors read while walking nested indexes (a small index listing thousands of
+    // nested indexes, each listing thousands more, must not take hours).
+    let mut budget = limits.max_index_descriptors;
+    let chosen = choose_manifest(store, input, &candidates, platform, 0, &mut budget, limits)?;
     let manifest_bytes = read_blob(store, input, &chosen)?;
     let manifest: Manifest = serde_json::from_slice(&manifest_bytes).map_err(|e| {
         ImageError::meta(
@@ -200,7 +200,7 @@ pub(crate) fn resolve_oci(
             ),
         ));
     }
-    check_layer_count(input, manifest.layers.len())?;
+    check_layer_count(input, manifest.layers.len(), limits)?;
     let mut layers = Vec::with_capacity(manifest.layers.len());
     for (d, diff_id) in manifest.layers.iter().zip(&config.rootfs.diff_ids) {
         let member = blob_name(&d.digest).map_err(|e| ImageError::meta(input, "manifest", e))?;
@@ -269,6 +269,7 @@ fn choose_manifest(
     platform: Option<&Platform>,
     depth: usize,
     budget: &mut usize,
+    limits: &Limits,
 ) -> Result<Descriptor, ImageError> {
     if depth > 4 {
         return Err(ImageError::meta(
@@ -281,7 +282,10 @@ fn choose_manifest(
         ImageError::meta(
             input,
             "index",
-            format!("indexes list more than {MAX_INDEX_DESCRIPTORS} manifests in all"),
+            format!(
+                "indexes list more than {} manifests in all (--max-index-descriptors)",
+                limits.max_index_descriptors
+            ),
         )
     })?;
     // Expand indexes into their manifests.
@@ -299,6 +303,7 @@ fn choose_manifest(
                 platform,
                 depth + 1,
                 budget,
+                limits,
             )?);
         } else if media::is_manifest(&d.media_type) || d.media_type.is_empty() {
             manifests.push((*d).clone());
@@ -359,6 +364,7 @@ pub(crate) fn resolve_docker(
     store: &dyn BlobStore,
     input: &str,
     tag: Option<&str>,
+    limits: &Limits,
 ) -> Result<ImageInfo, ImageError> {
     let bytes = store
         .read_small("manifest.json")
@@ -426,7 +432,7 @@ pub(crate) fn resolve_docker(
             ),
         ));
     }
-    check_layer_count(input, entry.layers.len())?;
+    check_layer_count(input, entry.layers.len(), limits)?;
     let mut layers = Vec::with_capacity(entry.layers.len());
     for (member, diff_id) in entry.layers.iter().zip(&config.rootfs.diff_ids) {
         Algorithm::of(diff_id).map_err(|e| ImageError::meta(input, "config diff_ids", e))?;

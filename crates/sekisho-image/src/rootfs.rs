@@ -129,7 +129,7 @@ pub(crate) fn scan_dir<V: LayerVisitor>(
         }],
     };
     let mut merger = crate::Merger::new();
-    merger.absorb(scan);
+    merger.absorb(scan, false);
     Ok(merger.finish(info))
 }
 

@@ -637,3 +637,259 @@ fn pax_values_with_newlines_do_not_hide_files() {
     let (_, _, bytes) = scan.final_output("etc/os-release").expect("the PAX path");
     assert_eq!(bytes, content);
 }
+
+/// Keeps every file's bytes and counts the files it was shown.
+struct CountingKeepAll(std::sync::atomic::AtomicUsize);
+
+impl sekisho_image::LayerVisitor for CountingKeepAll {
+    type Output = Vec<u8>;
+    fn interest(&self, _: &sekisho_image::Entry) -> sekisho_image::Interest {
+        sekisho_image::Interest::Whole
+    }
+    fn visit(&self, _: &sekisho_image::Entry, content: &[u8]) -> Option<Vec<u8>> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Some(content.to_vec())
+    }
+    fn kept_bytes(&self, output: &Vec<u8>) -> u64 {
+        output.len() as u64
+    }
+}
+
+#[test]
+fn one_blob_listed_as_300_layers_is_read_once_and_merged_in_order() {
+    // A = {etc/x: "a", a.txt}; B = {etc/x: "b", whiteout of a.txt, b.txt}; the image lists
+    // A 150 times, B, then A 149 times. A runtime unpacks each listing in order: etc/x ends
+    // as "a" (from the last A), a.txt is back, b.txt stays.
+    let a = finish_tar(
+        [
+            raw_entry("etc/x", tar::EntryType::Regular, "", b"a"),
+            raw_entry("a.txt", tar::EntryType::Regular, "", b"A"),
+        ]
+        .concat(),
+    );
+    let b = finish_tar(
+        [
+            raw_entry("etc/x", tar::EntryType::Regular, "", b"b"),
+            raw_entry(".wh.a.txt", tar::EntryType::Regular, "", b""),
+            raw_entry("b.txt", tar::EntryType::Regular, "", b"B"),
+        ]
+        .concat(),
+    );
+    let mut blobs = vec![a.clone(); 150];
+    blobs.push(b.clone());
+    blobs.extend(std::iter::repeat_n(a.clone(), 149));
+    let diff_ids: Vec<String> = blobs.iter().map(|l| digest(l)).collect();
+    let started = std::time::Instant::now();
+    // As an OCI layout (layers read by workers) and as a compressed docker archive (one stream).
+    let dir = workdir("repeated-layers");
+    oci_layout(&dir, &blobs, &diff_ids);
+    let members: Vec<&str> = (0..300)
+        .map(|i| if i == 150 { "b.tar" } else { "a.tar" })
+        .collect();
+    let archive = gzip(&docker_archive(
+        &[("a.tar", a.clone()), ("b.tar", b.clone())],
+        &members,
+        vec![],
+    ));
+    let gz = dir.with_extension("tar.gz");
+    std::fs::write(&gz, archive).unwrap();
+    for input in [dir.clone(), gz.clone()] {
+        let visitor = CountingKeepAll(Default::default());
+        let source = Source::parse(input.to_str().unwrap()).unwrap();
+        let scan = scan(&source, &ScanOptions::default(), &visitor).unwrap();
+        // Each distinct blob streamed once: A's two files and B's two.
+        assert_eq!(visitor.0.load(std::sync::atomic::Ordering::SeqCst), 4);
+        assert_eq!(scan.layers.len(), 300);
+        assert_eq!(scan.outputs.len(), 300);
+        let (layer, _, x) = scan.final_output("etc/x").unwrap();
+        assert_eq!(
+            (layer, x.as_slice()),
+            (299, &b"a"[..]),
+            "{}",
+            input.display()
+        );
+        assert_eq!(scan.final_output("a.txt").unwrap().2, b"A");
+        assert_eq!(scan.final_output("b.txt").unwrap().2, b"B");
+        // The repeat's outputs are the first occurrence's.
+        assert_eq!(scan.outputs[299]["etc/x"], b"a");
+        assert_eq!(scan.outputs[150]["etc/x"], b"b");
+        // a.txt was deleted by B and added again: the deletion is on record.
+        assert!(scan.fs.deleted().iter().any(|d| d.path == "a.txt"));
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn layer_count_and_index_limits_come_from_the_request() {
+    let dir = workdir("max-layers");
+    let l = finish_tar(raw_entry("f", tar::EntryType::Regular, "", b"x"));
+    let blobs = vec![l.clone(), l.clone(), l.clone()];
+    let ids: Vec<String> = blobs.iter().map(|b| digest(b)).collect();
+    oci_layout(&dir, &blobs, &ids);
+    let limited = |limits: Limits| ScanOptions {
+        limits,
+        ..ScanOptions::default()
+    };
+    assert!(run(&dir).is_ok());
+    expect_error(
+        run_with(
+            &dir,
+            limited(Limits {
+                max_layers: 2,
+                ..Limits::default()
+            }),
+        ),
+        &dir,
+        "more than 2",
+    );
+    expect_error(
+        run_with(
+            &dir,
+            limited(Limits {
+                max_index_descriptors: 0,
+                ..Limits::default()
+            }),
+        ),
+        &dir,
+        "more than 0 manifests",
+    );
+    // Paths: depth and length limits skip entries with a warning.
+    let deep = workdir("max-depth");
+    let l = finish_tar(
+        [
+            raw_entry("a/b/c/d", tar::EntryType::Regular, "", b"x"),
+            raw_entry("top", tar::EntryType::Regular, "", b"x"),
+        ]
+        .concat(),
+    );
+    oci_layout(&deep, std::slice::from_ref(&l), &[digest(&l)]);
+    let scan = run_with(
+        &deep,
+        limited(Limits {
+            max_depth: 3,
+            ..Limits::default()
+        }),
+    )
+    .unwrap();
+    assert!(scan.fs.get("a/b/c/d").is_none() && scan.fs.get("top").is_some());
+    assert!(scan.warnings.iter().any(|w| w.contains("over the limits")));
+}
+
+#[test]
+fn compressed_archive_members_and_metadata_are_bounded() {
+    let dir = workdir("outer-members");
+    let l0 = finish_tar(raw_entry("f", tar::EntryType::Regular, "", b"x"));
+    // Many small members before the manifest.
+    let mut extra = Vec::new();
+    for i in 0..200 {
+        extra.extend(raw_entry(
+            &format!("junk/{i}"),
+            tar::EntryType::Regular,
+            "",
+            b"j",
+        ));
+    }
+    let many = dir.join("many.tar.gz");
+    std::fs::write(
+        &many,
+        gzip(&docker_archive(
+            &[("l0.tar", l0.clone())],
+            &["l0.tar"],
+            extra,
+        )),
+    )
+    .unwrap();
+    let opts = |limits: Limits| ScanOptions {
+        limits,
+        ..ScanOptions::default()
+    };
+    assert!(run(&many).is_ok());
+    expect_error(
+        run_with(
+            &many,
+            opts(Limits {
+                max_archive_members: 100,
+                ..Limits::default()
+            }),
+        ),
+        &many,
+        "more than 100 members",
+    );
+    // JSON-looking members kept before the manifest is seen.
+    let mut extra = Vec::new();
+    let json = format!("{{\"pad\": \"{}\"}}", "p".repeat(4000));
+    for i in 0..50 {
+        extra.extend(raw_entry(
+            &format!("meta/{i}.json"),
+            tar::EntryType::Regular,
+            "",
+            json.as_bytes(),
+        ));
+    }
+    let meta = dir.join("meta.tar.gz");
+    std::fs::write(
+        &meta,
+        gzip(&docker_archive(&[("l0.tar", l0)], &["l0.tar"], extra)),
+    )
+    .unwrap();
+    assert!(run(&meta).is_ok());
+    expect_error(
+        run_with(
+            &meta,
+            opts(Limits {
+                max_archive_metadata: 100_000,
+                ..Limits::default()
+            }),
+        ),
+        &meta,
+        "metadata members",
+    );
+}
+
+#[test]
+fn captured_content_per_layer_is_bounded_with_a_warning() {
+    // Three 8-byte files, 20 bytes allowed: the third file's content is not kept, the scan goes
+    // on and says so.
+    let l = finish_tar(
+        [
+            raw_entry("one", tar::EntryType::Regular, "", b"11111111"),
+            raw_entry("two", tar::EntryType::Regular, "", b"22222222"),
+            raw_entry("three", tar::EntryType::Regular, "", b"33333333"),
+        ]
+        .concat(),
+    );
+    let limits = Limits {
+        max_captured: 20,
+        ..Limits::default()
+    };
+    let visitor = CountingKeepAll(Default::default());
+    let scan = sekisho_image::scan_layer(&l[..], limits, false, &visitor).unwrap();
+    assert_eq!(visitor.0.load(std::sync::atomic::Ordering::SeqCst), 3);
+    assert_eq!(scan.outputs.len(), 2);
+    assert!(!scan.outputs.contains_key("three"));
+    assert_eq!(scan.entries.len(), 3);
+    assert!(
+        scan.warnings
+            .iter()
+            .any(|w| w.contains("--max-captured") && w.contains("1 files")),
+        "{:?}",
+        scan.warnings
+    );
+    // A later copy of a path gives its bytes back to the budget.
+    let l = finish_tar(
+        [
+            raw_entry("p", tar::EntryType::Regular, "", b"11111111"),
+            raw_entry("p", tar::EntryType::Regular, "", b"22222222"),
+            raw_entry("q", tar::EntryType::Regular, "", b"33333333"),
+        ]
+        .concat(),
+    );
+    let scan = sekisho_image::scan_layer(&l[..], limits, false, &visitor).unwrap();
+    assert_eq!(scan.outputs["p"], b"22222222");
+    assert_eq!(scan.outputs["q"], b"33333333");
+    assert!(scan.warnings.is_empty(), "{:?}", scan.warnings);
+}

@@ -78,6 +78,9 @@ impl LayerVisitor for InventoryVisitor {
     fn visit(&self, _: &Entry, content: &[u8]) -> Option<Vec<u8>> {
         Some(content.to_vec())
     }
+    fn kept_bytes(&self, output: &Vec<u8>) -> u64 {
+        output.len() as u64
+    }
 }
 
 /// The OS and the OS packages of a scanned image.

@@ -136,4 +136,13 @@ impl LayerVisitor for ScanVisitor {
         }
         (!out.is_empty()).then_some(out)
     }
+
+    fn kept_bytes(&self, output: &AuditOutput) -> u64 {
+        output.bytes.as_ref().map_or(0, |b| b.len() as u64)
+    }
+
+    fn drop_content(&self, mut output: AuditOutput) -> Option<AuditOutput> {
+        output.bytes = None;
+        (!output.is_empty()).then_some(output)
+    }
 }

@@ -51,13 +51,13 @@ fn build(layers: Vec<Layer>, config: ImageConfig) -> ImageScan<AuditOutput> {
     for (i, l) in layers.iter().enumerate() {
         let entries: Vec<Entry> = l.entries.iter().map(|(e, _)| e.clone()).collect();
         fs.apply_layer(i, &entries, &l.whiteouts);
-        outputs.push(
+        outputs.push(std::sync::Arc::new(
             l.entries
                 .iter()
                 .filter(|(e, _)| e.kind == EntryKind::File && visitor.interest(e) != Interest::Skip)
                 .filter_map(|(e, c)| visitor.visit(e, c).map(|o| (e.path.clone(), o)))
                 .collect(),
-        );
+        ));
     }
     ImageScan {
         info: ImageInfo {

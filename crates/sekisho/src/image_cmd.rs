@@ -52,6 +52,9 @@ pub struct ImageArgs {
     /// Registry options (images by reference).
     #[command(flatten)]
     pub registry: crate::registry_cmd::RegistryArgs,
+    /// Safety limits.
+    #[command(flatten)]
+    pub limits: crate::limit_args::LimitArgs,
 }
 
 /// A scanner that `--scanners` can name.
@@ -276,6 +279,9 @@ pub struct SbomArgs {
     /// Registry options (images by reference).
     #[command(flatten)]
     pub registry: crate::registry_cmd::RegistryArgs,
+    /// Safety limits.
+    #[command(flatten)]
+    pub limits: crate::limit_args::LimitArgs,
 }
 
 /// Options of `files`.
@@ -292,9 +298,15 @@ pub struct FilesArgs {
     /// Platform to pick from a multi-platform index: os/arch[/variant].
     #[arg(long)]
     pub platform: Option<String>,
+    /// Safety limits.
+    #[command(flatten)]
+    pub limits: crate::limit_args::LimitArgs,
 }
 
-fn options(platform: &Option<String>) -> anyhow::Result<ScanOptions> {
+fn options(
+    platform: &Option<String>,
+    limits: &crate::limit_args::LimitArgs,
+) -> anyhow::Result<ScanOptions> {
     let platform = match platform {
         Some(p) => Some(
             Platform::parse(p)
@@ -315,6 +327,7 @@ fn options(platform: &Option<String>) -> anyhow::Result<ScanOptions> {
     Ok(ScanOptions {
         platform,
         progress,
+        limits: limits.to_limits(),
         ..ScanOptions::default()
     })
 }
@@ -376,7 +389,7 @@ pub fn run_image(args: &ImageArgs, mode: Mode) -> anyhow::Result<u8> {
     if mode == Mode::Project {
         request.profile = Profile::Project;
     }
-    request.image = options(&args.platform)?;
+    request.image = options(&args.platform, &args.limits)?;
     (request.scanners, request.db) = args.audit.scanners()?;
     // The configuration checks read an image's config and history; a project has neither.
     request.scanners.config &= mode != Mode::Project;
@@ -460,7 +473,7 @@ pub fn run_sbom(args: &SbomArgs) -> anyhow::Result<u8> {
         parse_source(&args.source, false, &args.registry)?,
         crate::now(),
     );
-    request.image = options(&args.platform)?;
+    request.image = options(&args.platform, &args.limits)?;
     let report = sekisho_scan::scan(&request)?;
     let text = render(&report, args.format, crate::use_color(&args.output))?;
     crate::emit(&args.output, &text)?;
@@ -470,7 +483,7 @@ pub fn run_sbom(args: &SbomArgs) -> anyhow::Result<u8> {
 /// `sekisho files`.
 pub fn run_files(args: &FilesArgs) -> anyhow::Result<u8> {
     let src = Source::parse(&args.source)?;
-    let mut opts = options(&args.platform)?;
+    let mut opts = options(&args.platform, &args.limits)?;
     opts.hash_files = args.hash;
     let scan = sekisho_image::scan(&src, &opts, &sekisho_image::NoVisitor)?;
     for w in &scan.warnings {

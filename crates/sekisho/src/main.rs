@@ -5,6 +5,7 @@
 
 mod db_cmd;
 mod image_cmd;
+mod limit_args;
 mod lint_cmd;
 mod registry_cmd;
 

@@ -75,7 +75,7 @@ pub fn file_secrets(scan: &ImageScan<AuditOutput>) -> Vec<Finding> {
     type Copy<'a> = (usize, FileState, Option<usize>, &'a SecretFinding);
     let mut groups: BTreeMap<(&str, &str, &str), Vec<Copy>> = BTreeMap::new();
     for (layer, outs) in scan.outputs.iter().enumerate() {
-        for (path, out) in outs {
+        for (path, out) in outs.iter() {
             if out.secrets.is_empty() {
                 continue;
             }

@@ -10,7 +10,7 @@ mod expand;
 mod words;
 
 pub use args::*;
-pub use expand::expand;
+pub use expand::{expand, MAX_EXPANSION};
 pub use words::{split_words, unquote, word_offsets};
 
 use thiserror::Error;
