@@ -148,6 +148,9 @@ fn sekisho(args: &[&str], env: &[(&str, &str)]) -> Output {
         .env("DOCKER_CONFIG", "/nonexistent")
         .env_remove("REGISTRY_AUTH_FILE")
         .env_remove("XDG_RUNTIME_DIR")
+        // A fixed `org.opencontainers.image.created`: the same database pushes as the same
+        // manifest.
+        .env("SOURCE_DATE_EPOCH", "1735689600")
         .stdin(Stdio::null());
     for (k, v) in env {
         c.env(k, v);
@@ -244,14 +247,16 @@ fn push_pull_update_and_failures() {
         manifest["annotations"]["dev.sekisho.db.built"],
         "2025-01-01T00:00:00Z"
     );
-    assert!(manifest["annotations"]["org.opencontainers.image.created"].is_string());
+    assert_eq!(
+        manifest["annotations"]["org.opencontainers.image.created"],
+        "2025-01-01T00:00:00Z"
+    );
     let layer = manifest["layers"][0]["digest"].as_str().unwrap().to_string();
     // Pushing again sends no blob (HEAD says the registry has them).
-    let err = ok(
-        &sekisho(&["db", "push", &reference, "--db", built_s], &[]),
-        "db push again",
-    );
+    let out = sekisho(&["db", "push", &reference, "--db", built_s], &[]);
+    let err = ok(&out, "db push again");
     assert!(err.contains("0 blob(s) uploaded"), "{err}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), digest);
 
     // Pull into another path: the same bytes, the same answers.
     let pulled = work.join("pulled/sekisho.db");
