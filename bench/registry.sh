@@ -157,6 +157,7 @@ SEKISHO_REV=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- crates Cargo
   echo "Registry: Debian's docker-registry (CNCF distribution $(/usr/bin/docker-registry --version | awk '{print $3}')) on 127.0.0.1, plain HTTP,"
   echo "images pushed with skopeo from their OCI layouts (the layers as they are, gzip). Every run pulls the"
   echo "manifest, config and all layers over HTTP: neither tool keeps a layer cache between runs here."
+  echo "Sources: $(printf '%s ' "${IMAGES[@]}" | sed 's/ $//; s/ /, /g')."
   echo
   echo "| image | blobs | packages sekisho / syft | sekisho | sekisho RSS | syft | syft RSS | time ratio | RSS ratio | >= 3x |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
