@@ -312,7 +312,11 @@ impl Client {
     }
 
     /// Answer a 401's challenge: switch to basic auth, or fetch a token for the scope.
-    pub(crate) fn authenticate(&self, headers: &HeaderMap, what: &str) -> Result<(), RegistryError> {
+    pub(crate) fn authenticate(
+        &self,
+        headers: &HeaderMap,
+        what: &str,
+    ) -> Result<(), RegistryError> {
         let unauthorized = |detail: String| RegistryError::Unauthorized {
             reference: self.name.clone(),
             what: what.to_string(),
@@ -342,9 +346,12 @@ impl Client {
             .cloned()
             .ok_or_else(|| unauthorized("bearer challenge without realm".to_string()))?;
         let service = challenge.params.get("service").cloned();
+        // A pushing client asks for `pull,push` at once, even when the first challenge (for
+        // a HEAD) names only `pull`, as Docker does.
         let scope = challenge
             .params
             .get("scope")
+            .filter(|_| !self.push)
             .cloned()
             .unwrap_or_else(|| self.scope());
         let token = self.fetch_token(&realm, service.as_deref(), &scope, what)?;

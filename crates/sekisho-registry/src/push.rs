@@ -66,7 +66,10 @@ impl Client {
             let start = self.base()? + &format!("/v2/{}/blobs/uploads/", self.reference.repository);
             let resp = self.send::<std::io::Empty>(Verb::Post, &start, &what, None, None, true)?;
             let location = header(resp.headers(), "location").ok_or_else(|| {
-                self.bad(&what, "the registry sent no Location for the upload".to_string())
+                self.bad(
+                    &what,
+                    "the registry sent no Location for the upload".to_string(),
+                )
             })?;
             let url = self.absolute(&location)?;
             let sep = if url.contains('?') { '&' } else { '?' };

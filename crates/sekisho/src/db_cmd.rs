@@ -167,10 +167,9 @@ pub fn run(args: &DbArgs) -> anyhow::Result<u8> {
                 let reference = Reference::parse(from)?;
                 let options = client_options(&reference, registry)?;
                 match db_oci::update_from(&db, &reference, options)? {
-                    db_oci::Updated::Unchanged(digest) => eprintln!(
-                        "{}: up to date with {reference}@{digest}",
-                        db.display()
-                    ),
+                    db_oci::Updated::Unchanged(digest) => {
+                        eprintln!("{}: up to date with {reference}@{digest}", db.display())
+                    }
                     db_oci::Updated::Pulled(p) => eprintln!("{}", pulled_line(&db, &reference, &p)),
                 }
                 return Ok(0);

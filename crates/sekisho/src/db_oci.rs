@@ -154,11 +154,10 @@ pub fn push(
     let info = Database::open(db)?.info()?;
     // Compress to a temporary file, hashing what is written (the upload needs the digest
     // first, and is read again on a retry).
-    let tmp_path =
-        std::env::temp_dir().join(format!("sekisho-db-push-{}.zst", std::process::id()));
+    let tmp_path = std::env::temp_dir().join(format!("sekisho-db-push-{}.zst", std::process::id()));
     let _guard = TempFile(Some(tmp_path.clone()));
-    let out = fs::File::create(&tmp_path)
-        .with_context(|| format!("creating {}", tmp_path.display()))?;
+    let out =
+        fs::File::create(&tmp_path).with_context(|| format!("creating {}", tmp_path.display()))?;
     let mut hw = HashWriter {
         inner: BufWriter::new(out),
         hash: Sha256::new(),
@@ -220,6 +219,7 @@ pub fn push(
 }
 
 /// The layer of a database artifact, after checking the manifest.
+#[derive(Debug)]
 struct Layer {
     digest: String,
     size: u64,
@@ -317,7 +317,9 @@ fn pull_with(
             let mut dec = zstd::stream::read::Decoder::new(&mut hr)
                 .with_context(|| format!("{what}: zstd"))?;
             let n = io::copy(&mut (&mut dec).take(MAX_DB + 1), &mut out).map_err(|e| {
-                anyhow::anyhow!("{what}: {e} (the blob is damaged or not zstd; the database was not changed)")
+                anyhow::anyhow!(
+                    "{what}: {e} (the blob is damaged or not zstd; the database was not changed)"
+                )
             })?;
             if n > MAX_DB {
                 bail!("{what}: decompresses to more than {MAX_DB} bytes; the database was not changed");
@@ -346,7 +348,9 @@ fn pull_with(
     };
     let check = Database::open(&tmp_path)
         .and_then(|d| d.info())
-        .map_err(|e| anyhow::anyhow!("{what}: not a usable database ({e}); the database was not changed"))?;
+        .map_err(|e| {
+            anyhow::anyhow!("{what}: not a usable database ({e}); the database was not changed")
+        })?;
     drop(check);
     fs::rename(&tmp_path, db)
         .with_context(|| format!("replacing {} with {}", db.display(), tmp_path.display()))?;
@@ -424,10 +428,7 @@ mod tests {
             PathBuf::from("/d/sekisho.db.ref.json")
         );
         assert_eq!(
-            format!(
-                "sha256:{}",
-                hex::encode(Sha256::digest(b"{}"))
-            ),
+            format!("sha256:{}", hex::encode(Sha256::digest(b"{}"))),
             EMPTY_DIGEST
         );
     }

@@ -224,7 +224,10 @@ fn push_pull_update_and_failures() {
     let err = ok(&out, "db push");
     assert!(err.contains("2 blob(s) uploaded"), "{err}");
     let digest = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    assert!(digest.starts_with("sha256:") && digest.len() == 71, "{digest}");
+    assert!(
+        digest.starts_with("sha256:") && digest.len() == 71,
+        "{digest}"
+    );
     // The manifest as the registry serves it.
     let manifest: serde_json::Value = serde_json::from_slice(
         &std::fs::read(registry.blob_file(&digest)).expect("the manifest blob"),
@@ -251,7 +254,10 @@ fn push_pull_update_and_failures() {
         manifest["annotations"]["org.opencontainers.image.created"],
         "2025-01-01T00:00:00Z"
     );
-    let layer = manifest["layers"][0]["digest"].as_str().unwrap().to_string();
+    let layer = manifest["layers"][0]["digest"]
+        .as_str()
+        .unwrap()
+        .to_string();
     // Pushing again sends no blob (HEAD says the registry has them).
     let out = sekisho(&["db", "push", &reference, "--db", built_s], &[]);
     let err = ok(&out, "db push again");
@@ -265,9 +271,15 @@ fn push_pull_update_and_failures() {
         &sekisho(&["db", "pull", &reference, "--db", pulled_s], &[]),
         "db pull",
     );
-    assert_eq!(std::fs::read(&pulled).unwrap(), std::fs::read(&built).unwrap());
+    assert_eq!(
+        std::fs::read(&pulled).unwrap(),
+        std::fs::read(&built).unwrap()
+    );
     let expected = answers(&built);
-    assert!(expected.len() > 20, "lookups found too little: {expected:?}");
+    assert!(
+        expected.len() > 20,
+        "lookups found too little: {expected:?}"
+    );
     assert_eq!(answers(&pulled), expected);
     let side: serde_json::Value =
         serde_json::from_slice(&std::fs::read(work.join("pulled/sekisho.db.ref.json")).unwrap())
@@ -309,7 +321,8 @@ fn push_pull_update_and_failures() {
     let new = registry.requests()[before..].to_vec();
     assert_eq!(new[0], "HEAD /v2/sekisho/db/manifests/1", "{new:?}");
     assert!(
-        new.iter().any(|r| r.starts_with("GET /v2/sekisho/db/blobs/")),
+        new.iter()
+            .any(|r| r.starts_with("GET /v2/sekisho/db/blobs/")),
         "{new:?}"
     );
     assert_eq!(
@@ -428,6 +441,9 @@ fn push_and_pull_with_basic_auth() {
         ),
         "db pull with credentials",
     );
-    assert_eq!(std::fs::read(&pulled).unwrap(), std::fs::read(&built).unwrap());
+    assert_eq!(
+        std::fs::read(&pulled).unwrap(),
+        std::fs::read(&built).unwrap()
+    );
     let _ = std::fs::remove_dir_all(&work);
 }
