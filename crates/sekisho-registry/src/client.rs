@@ -106,10 +106,12 @@ enum AuthState {
 
 /// A client for one repository of one registry.
 pub struct Client {
-    reference: Reference,
+    pub(crate) reference: Reference,
     name: String,
-    agent: ureq::Agent,
-    options: ClientOptions,
+    pub(crate) agent: ureq::Agent,
+    pub(crate) options: ClientOptions,
+    /// Whether bearer tokens are asked for `pull,push` (a client made by `Client::for_push`).
+    pub(crate) push: bool,
     /// `https://host` or `http://host`; decided at the first request for `--insecure`.
     base: Mutex<Option<String>>,
     auth: Mutex<AuthState>,
@@ -123,7 +125,7 @@ impl std::fmt::Debug for Client {
     }
 }
 
-enum Method {
+pub(crate) enum Method {
     Get,
     Head,
 }
@@ -153,6 +155,7 @@ impl Client {
             reference: reference.clone(),
             agent: config.new_agent(),
             options,
+            push: false,
             base: Mutex::new(base),
             auth: Mutex::new(AuthState::None),
         }
@@ -251,7 +254,7 @@ impl Client {
         })
     }
 
-    fn network(&self, what: &str, e: impl std::fmt::Display) -> RegistryError {
+    pub(crate) fn network(&self, what: &str, e: impl std::fmt::Display) -> RegistryError {
         RegistryError::Network {
             reference: self.name.clone(),
             what: what.to_string(),
@@ -259,7 +262,7 @@ impl Client {
         }
     }
 
-    fn bad(&self, what: &str, reason: String) -> RegistryError {
+    pub(crate) fn bad(&self, what: &str, reason: String) -> RegistryError {
         RegistryError::BadResponse {
             reference: self.name.clone(),
             what: what.to_string(),
@@ -268,12 +271,13 @@ impl Client {
     }
 
     fn scope(&self) -> String {
-        format!("repository:{}:pull", self.reference.repository)
+        let actions = if self.push { "pull,push" } else { "pull" };
+        format!("repository:{}:{actions}", self.reference.repository)
     }
 
     /// The base URL; for `--insecure`, HTTPS without verification when the registry speaks
     /// it, else plain HTTP (as Docker does for insecure registries).
-    fn base(&self) -> Result<String, RegistryError> {
+    pub(crate) fn base(&self) -> Result<String, RegistryError> {
         let mut base = self.base.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(b) = base.as_ref() {
             return Ok(b.clone());
@@ -288,7 +292,7 @@ impl Client {
     }
 
     /// The `Authorization` header for the next request, if any.
-    fn authorization(&self) -> Option<String> {
+    pub(crate) fn authorization(&self) -> Option<String> {
         let mut auth = self.auth.lock().unwrap_or_else(|e| e.into_inner());
         match &mut *auth {
             AuthState::None => None,
@@ -308,7 +312,11 @@ impl Client {
     }
 
     /// Answer a 401's challenge: switch to basic auth, or fetch a token for the scope.
-    fn authenticate(&self, headers: &HeaderMap, what: &str) -> Result<(), RegistryError> {
+    pub(crate) fn authenticate(
+        &self,
+        headers: &HeaderMap,
+        what: &str,
+    ) -> Result<(), RegistryError> {
         let unauthorized = |detail: String| RegistryError::Unauthorized {
             reference: self.name.clone(),
             what: what.to_string(),
@@ -338,9 +346,12 @@ impl Client {
             .cloned()
             .ok_or_else(|| unauthorized("bearer challenge without realm".to_string()))?;
         let service = challenge.params.get("service").cloned();
+        // A pushing client asks for `pull,push` at once, even when the first challenge (for
+        // a HEAD) names only `pull`, as Docker does.
         let scope = challenge
             .params
             .get("scope")
+            .filter(|_| !self.push)
             .cloned()
             .unwrap_or_else(|| self.scope());
         let token = self.fetch_token(&realm, service.as_deref(), &scope, what)?;
@@ -433,7 +444,7 @@ impl Client {
 
     /// One request with auth, retries and error mapping. 2xx responses are returned; 206 is
     /// accepted for ranges.
-    fn request(
+    pub(crate) fn request(
         &self,
         method: Method,
         path: &str,
@@ -488,14 +499,14 @@ impl Client {
         }
     }
 
-    fn backoff(&self, attempt: u32) -> Duration {
+    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
         self.options
             .backoff
             .saturating_mul(1 << attempt.min(10))
             .min(Duration::from_secs(30))
     }
 
-    fn status_error(&self, resp: &mut Response<Body>, what: &str) -> RegistryError {
+    pub(crate) fn status_error(&self, resp: &mut Response<Body>, what: &str) -> RegistryError {
         let status = resp.status().as_u16();
         let rate_limit = rate_limit_headers(resp.headers());
         let bytes = read_limited(resp.body_mut(), 64 << 10).unwrap_or_default();
@@ -595,7 +606,7 @@ impl BlobReader<'_> {
     }
 }
 
-fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn header(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -636,7 +647,7 @@ fn media_type_of(bytes: &[u8], content_type: &str) -> String {
 }
 
 /// `Retry-After` in seconds (an HTTP date is not parsed: the backoff applies).
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     header(headers, "retry-after")
         .and_then(|s| s.parse::<u64>().ok())
         .map(Duration::from_secs)
@@ -705,7 +716,7 @@ fn clean(s: &str) -> String {
 }
 
 /// Errors worth a retry: the connection, not the request.
-fn transient(e: &ureq::Error) -> bool {
+pub(crate) fn transient(e: &ureq::Error) -> bool {
     matches!(
         e,
         ureq::Error::Io(_)
@@ -717,7 +728,7 @@ fn transient(e: &ureq::Error) -> bool {
     )
 }
 
-fn describe(e: &ureq::Error) -> String {
+pub(crate) fn describe(e: &ureq::Error) -> String {
     match e {
         ureq::Error::ConnectionFailed => "connection failed".to_string(),
         ureq::Error::HostNotFound => "host not found".to_string(),

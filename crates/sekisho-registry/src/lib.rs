@@ -2,7 +2,9 @@
 //! ([`Client`]: manifests and indexes in OCI and Docker v2 media types, HEAD to resolve
 //! digests, streamed blobs, anonymous/basic/bearer-token auth, retries with backoff), and
 //! [`RegistryStore`], a [`sekisho_image::BlobStore`] that presents a remote image as an OCI
-//! layout so its layers stream straight into the scan.
+//! layout so its layers stream straight into the scan. The client also pushes: blobs (skipped
+//! when the registry has them) and manifests by tag ([`Client::for_push`], [`Client::push_blob`],
+//! [`Client::push_manifest`]), for artifacts such as the vulnerability database.
 //!
 //! The library takes credentials as data ([`Credentials`], [`DockerConfig`] parsed from a
 //! `config.json` the front end read); it reads no files and no environment (except the
@@ -11,6 +13,7 @@
 mod auth;
 mod client;
 mod error;
+mod push;
 mod reference;
 mod store;
 
@@ -19,5 +22,6 @@ pub use client::{
     BlobReader, Client, ClientOptions, FetchedManifest, ManifestHead, MANIFEST_ACCEPT,
 };
 pub use error::RegistryError;
+pub use push::BlobPush;
 pub use reference::{Reference, DOCKER_HUB, DOCKER_HUB_HOST, PREFIX};
 pub use store::RegistryStore;

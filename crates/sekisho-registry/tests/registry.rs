@@ -628,7 +628,8 @@ fn serve(
                 &mut conn,
                 "401 Unauthorized",
                 &[format!(
-                    "WWW-Authenticate: Bearer realm=\"http://127.0.0.1:{port}/token\",service=\"test\",scope=\"repository:debian-mini:pull\""
+                    "WWW-Authenticate: Bearer realm=\"http://127.0.0.1:{port}/token\",service=\"test\",scope=\"repository:debian-mini:{}\"",
+                    if request_line.starts_with("GET ") || request_line.starts_with("HEAD ") { "pull" } else { "pull,push" }
                 )],
                 r#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"#,
             );
@@ -668,6 +669,10 @@ fn serve(
     }
     out.push_str("Connection: close\r\n\r\n");
     up.write_all(out.as_bytes())?;
+    // A request body (uploads), as long as the request says.
+    if let Some(len) = header("content-length").and_then(|v| v.parse::<u64>().ok()) {
+        std::io::copy(&mut (&mut reader).take(len), &mut up)?;
+    }
     let mut up_reader = BufReader::new(up);
     let resp = read_head(&mut up_reader)?;
     let length: Option<u64> = resp.iter().find_map(|h| {
@@ -729,6 +734,85 @@ fn bearer_tokens_from_the_challenge() {
     );
     let err = scan_ref(&input, options(None)).unwrap_err();
     assert!(err.contains(&input) && err.contains("anonymous"), "{err}");
+}
+
+#[test]
+fn push_through_a_token_server() {
+    if !tools() {
+        return;
+    }
+    let registry = Registry::start(false);
+    let proxy = Proxy::start(registry.port, Mode::Bearer);
+    let input = format!("127.0.0.1:{}/debian-mini:artifact", proxy.port);
+    let reference = Reference::parse(&input).unwrap();
+    let client = sekisho_registry::Client::for_push(&reference, options(Some(("user", "pass"))));
+    let empty = "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+    let mut cursor = std::io::Cursor::new(b"{}".to_vec());
+    assert_eq!(
+        client.push_blob(empty, 2, &mut cursor).unwrap(),
+        sekisho_registry::BlobPush::Uploaded
+    );
+    assert_eq!(
+        client.push_blob(empty, 2, &mut cursor).unwrap(),
+        sekisho_registry::BlobPush::Exists
+    );
+    // A larger blob, streamed.
+    let data: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let digest = format!("sha256:{}", hex_sha256(&data));
+    let mut cursor = std::io::Cursor::new(data.clone());
+    client
+        .push_blob(&digest, data.len() as u64, &mut cursor)
+        .unwrap();
+    assert!(client.blob_exists(&digest).unwrap());
+    // A blob whose bytes are not its digest: the registry refuses, a clear error.
+    let wrong = format!("sha256:{}", "0".repeat(64));
+    let err = client
+        .push_blob(&wrong, 2, &mut std::io::Cursor::new(b"{}".to_vec()))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains(&input) && err.contains(&wrong), "{err}");
+    let manifest = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "artifactType": "application/vnd.example.test",
+        "config": {"mediaType": "application/vnd.oci.empty.v1+json", "digest": empty, "size": 2},
+        "layers": [{"mediaType": "application/octet-stream", "digest": digest, "size": data.len()}],
+    });
+    let bytes = serde_json::to_vec(&manifest).unwrap();
+    let pushed = client
+        .push_manifest(
+            "artifact",
+            "application/vnd.oci.image.manifest.v1+json",
+            &bytes,
+        )
+        .unwrap();
+    let fetched = client.manifest("artifact").unwrap();
+    assert_eq!(fetched.bytes, bytes);
+    assert_eq!(fetched.digest, pushed);
+    let mut back = Vec::new();
+    client
+        .blob(&digest)
+        .unwrap()
+        .read_to_end(&mut back)
+        .unwrap();
+    assert_eq!(back, data);
+    let tokens: Vec<String> = proxy
+        .log()
+        .into_iter()
+        .filter(|l| l.contains("/token"))
+        .collect();
+    assert!(
+        !tokens.is_empty()
+            && tokens
+                .iter()
+                .all(|t| t.contains("pull%2Cpush") || t.contains("pull,push")),
+        "tokens asked for push: {tokens:?}"
+    );
+}
+
+fn hex_sha256(data: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(data))
 }
 
 #[test]

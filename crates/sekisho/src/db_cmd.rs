@@ -9,6 +9,10 @@ use anyhow::Context;
 use sekisho_advisory::{Database, Feed, Hit, HttpOptions, Mode, Progress, Range, UpdateOptions};
 use serde_json::json;
 
+use crate::db_oci;
+use crate::registry_cmd::{self, RegistryArgs};
+use sekisho_registry::{ClientOptions, Reference};
+
 /// Arguments of `sekisho db`.
 #[derive(Debug, clap::Args)]
 pub struct DbArgs {
@@ -53,6 +57,37 @@ enum DbCommand {
         /// Do not print skipped records.
         #[arg(short = 'q', long)]
         quiet: bool,
+        /// Pull the database from a registry (pushed there with `db push`) instead of the
+        /// feeds: a HEAD of the manifest first, and a download only when its digest differs
+        /// from the last pull's.
+        #[arg(long, value_name = "REF", conflicts_with_all = ["mirror", "cache", "feeds"])]
+        from: Option<String>,
+        #[command(flatten)]
+        registry: RegistryArgs,
+    },
+    /// Publish the database as an OCI artifact (one zstd layer, artifact type
+    /// application/vnd.sekisho.db.v1) to a registry tag.
+    Push {
+        /// Where to push: registry/repository:tag (localhost and 127.0.0.1 over plain HTTP).
+        #[arg(value_name = "REF")]
+        reference: String,
+        /// The database to publish (default: $SEKISHO_DB, else the cache location).
+        #[arg(long, value_name = "DB")]
+        db: Option<PathBuf>,
+        #[command(flatten)]
+        registry: RegistryArgs,
+    },
+    /// Download a database published with `db push` and replace the local one atomically
+    /// (checked: digest, size, and that it opens as a database of this schema).
+    Pull {
+        /// The artifact: registry/repository:tag or @digest.
+        #[arg(value_name = "REF")]
+        reference: String,
+        /// The database to replace (default: $SEKISHO_DB, else the cache location).
+        #[arg(long, value_name = "DB")]
+        db: Option<PathBuf>,
+        #[command(flatten)]
+        registry: RegistryArgs,
     },
     /// Show the database's build time, schema and sources.
     Info {
@@ -96,6 +131,7 @@ pub fn run(args: &DbArgs) -> anyhow::Result<u8> {
             let start = Instant::now();
             let built = crate::now().to_string();
             let summary = sekisho_advisory::build(&output, sources, &built)?;
+            db_oci::forget(&output);
             if !quiet {
                 for w in &summary.warnings {
                     eprintln!(
@@ -123,8 +159,21 @@ pub fn run(args: &DbArgs) -> anyhow::Result<u8> {
             cache,
             feeds,
             quiet,
+            from,
+            registry,
         } => {
             let db = resolve(db.clone())?;
+            if let Some(from) = from {
+                let reference = Reference::parse(from)?;
+                let options = client_options(&reference, registry)?;
+                match db_oci::update_from(&db, &reference, options)? {
+                    db_oci::Updated::Unchanged(digest) => {
+                        eprintln!("{}: up to date with {reference}@{digest}", db.display())
+                    }
+                    db_oci::Updated::Pulled(p) => eprintln!("{}", pulled_line(&db, &reference, &p)),
+                }
+                return Ok(0);
+            }
             let cache = cache.clone().unwrap_or_else(|| default_cache(&db));
             let opts = UpdateOptions {
                 db: db.clone(),
@@ -157,6 +206,7 @@ pub fn run(args: &DbArgs) -> anyhow::Result<u8> {
                 eprint!("\r\x1b[2K");
             }
             let summary = result?;
+            db_oci::forget(&db);
             for f in &summary.feeds {
                 eprintln!("{}", sekisho_report::escape_control(&feed_line(f)));
             }
@@ -179,6 +229,40 @@ pub fn run(args: &DbArgs) -> anyhow::Result<u8> {
                 size as f64 / 1e6,
                 summary.build.warnings.len()
             );
+            Ok(0)
+        }
+        DbCommand::Push {
+            reference,
+            db,
+            registry,
+        } => {
+            let db = resolve(db.clone())?;
+            let reference = Reference::parse(reference)?;
+            let options = client_options(&reference, registry)?;
+            let start = Instant::now();
+            let p = db_oci::push(&db, &reference, options, &crate::now().to_string())?;
+            eprintln!(
+                "pushed {} as {reference}@{}: {:.1} MB, {:.1} MB zstd; {} blob(s) uploaded in {:.2} s",
+                db.display(),
+                p.digest,
+                p.db_size as f64 / 1e6,
+                p.layer_size as f64 / 1e6,
+                p.uploaded,
+                start.elapsed().as_secs_f64()
+            );
+            println!("{}", p.digest);
+            Ok(0)
+        }
+        DbCommand::Pull {
+            reference,
+            db,
+            registry,
+        } => {
+            let db = resolve(db.clone())?;
+            let reference = Reference::parse(reference)?;
+            let options = client_options(&reference, registry)?;
+            let p = db_oci::pull(&db, &reference, options)?;
+            eprintln!("{}", pulled_line(&db, &reference, &p));
             Ok(0)
         }
         DbCommand::Info { db, json } => {
@@ -269,6 +353,29 @@ pub fn run(args: &DbArgs) -> anyhow::Result<u8> {
             Ok(0)
         }
     }
+}
+
+/// Client options for a database artifact: credentials as for images (`registry_cmd`).
+fn client_options(reference: &Reference, flags: &RegistryArgs) -> anyhow::Result<ClientOptions> {
+    Ok(ClientOptions {
+        credentials: registry_cmd::credentials(reference, flags)?,
+        insecure: flags.insecure,
+        ..ClientOptions::default()
+    })
+}
+
+fn pulled_line(db: &Path, reference: &Reference, p: &db_oci::Pulled) -> String {
+    let built = Database::open(db)
+        .and_then(|d| d.info())
+        .map(|i| format!("built {}, {} advisories", i.built, i.advisories))
+        .unwrap_or_default();
+    format!(
+        "{}: pulled {reference}@{} ({:.1} MB zstd, {:.1} MB; {built})",
+        db.display(),
+        p.digest,
+        p.layer_size as f64 / 1e6,
+        p.db_size as f64 / 1e6
+    )
 }
 
 /// Feed text (names, versions) must not drive the terminal: escape control characters line

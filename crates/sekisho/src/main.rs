@@ -4,6 +4,7 @@
 //! environment, the working directory and the clock.
 
 mod db_cmd;
+mod db_oci;
 mod image_cmd;
 mod limit_args;
 mod lint_cmd;

@@ -82,7 +82,10 @@ pub fn registry_source(arg: &str, flags: &RegistryArgs) -> anyhow::Result<Option
     Ok(Some(store.into_source(arg)))
 }
 
-fn credentials(reference: &Reference, flags: &RegistryArgs) -> anyhow::Result<Option<Credentials>> {
+pub fn credentials(
+    reference: &Reference,
+    flags: &RegistryArgs,
+) -> anyhow::Result<Option<Credentials>> {
     if let Some(username) = &flags.username {
         if !flags.password_stdin {
             bail!("--username needs --password-stdin (the password is read from standard input)");
