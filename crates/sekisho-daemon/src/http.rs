@@ -149,7 +149,9 @@ impl<R: Read> Read for Counted<R> {
         if self.left == 0 || buf.is_empty() {
             return Ok(0);
         }
-        let max = buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let max = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
         let n = self.inner.read(&mut buf[..max])?;
         if n == 0 {
             return Err(cut_short(&format!("{} bytes missing", self.left)));
@@ -222,7 +224,9 @@ impl<R: BufRead> Read for Chunked<R> {
                     }
                 }
                 ChunkState::Data => {
-                    let max = buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
+                    let max = buf
+                        .len()
+                        .min(usize::try_from(self.left).unwrap_or(usize::MAX));
                     let n = self.inner.read(&mut buf[..max])?;
                     if n == 0 {
                         return Err(cut_short("chunked encoding"));
@@ -278,8 +282,7 @@ impl<R: Read> Read for Labelled<R> {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     let kind = e.kind();
-                    let e = if matches!(kind, io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
-                    {
+                    let e = if matches!(kind, io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) {
                         "no data from the daemon within the time limit".to_string()
                     } else {
                         e.to_string()

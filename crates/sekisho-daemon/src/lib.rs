@@ -156,7 +156,7 @@ impl ArchiveStream for Export {
             ))),
             404 => Err(ImageError::NotFound {
                 input: input.to_string(),
-                reason: format!("image {} not found in the {at}", self.image),
+                reason: format!("image {} not found in {at}", self.image),
             }),
             status => {
                 let message = response.error_message();

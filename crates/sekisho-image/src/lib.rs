@@ -229,9 +229,9 @@ fn decompress<'a>(
 ) -> std::io::Result<Box<dyn std::io::Read + 'a>> {
     Ok(match compression {
         Compression::None => reader,
-        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(
-            std::io::BufReader::new(reader),
-        )),
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(
+            reader,
+        ))),
         _ => Box::new(zstd::stream::read::Decoder::new(reader)?),
     })
 }
@@ -275,9 +275,7 @@ fn resolve_archive(
         None if has_docker => SourceKind::DockerArchive,
         None if has_oci => SourceKind::OciArchive,
         None => {
-            return Err(archive.bad(
-                "the tar has neither manifest.json nor index.json".to_string(),
-            ))
+            return Err(archive.bad("the tar has neither manifest.json nor index.json".to_string()))
         }
     };
     match kind {
@@ -590,6 +588,15 @@ fn scan_archive_stream<V: LayerVisitor>(
                 }
             }
         }
+    }
+    if source.path.is_none() {
+        // After the end-of-archive blocks a stream still has its padding and its framing (a
+        // daemon's chunked body): read them so an export cut short there is an error too.
+        std::io::copy(
+            &mut std::io::Read::take(archive.into_inner(), 16 << 20),
+            &mut std::io::sink(),
+        )
+        .map_err(|e| bad(format!("reading the end of the archive: {e}")))?;
     }
     let info = resolve_archive(&store, source, options)?;
     let mut merger = Merger::new();

@@ -56,9 +56,19 @@ enum Answer {
     Fail,
 }
 
-/// A fake Engine API on a Unix socket in a temp dir; returns the socket.
-fn fake_daemon(answer: Answer) -> PathBuf {
-    let socket = temp_dir("fake").join("docker.sock");
+/// A temp dir removed when dropped.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A fake Engine API on a Unix socket in a temp dir; returns the socket (and the dir to drop).
+fn fake_daemon(answer: Answer) -> (PathBuf, TempDir) {
+    let dir = TempDir(temp_dir("fake"));
+    let socket = dir.0.join("docker.sock");
     let listener = UnixListener::bind(&socket).unwrap();
     std::thread::spawn(move || {
         for conn in listener.incoming() {
@@ -68,7 +78,7 @@ fn fake_daemon(answer: Answer) -> PathBuf {
             });
         }
     });
-    socket
+    (socket, dir)
 }
 
 fn serve(conn: UnixStream, answer: Answer) -> std::io::Result<()> {
@@ -172,7 +182,7 @@ fn failure(args: &[&str], env: &[(&str, &str)]) -> String {
 
 #[test]
 fn docker_export_gives_the_archive_report() {
-    let socket = fake_daemon(Answer::Export);
+    let (socket, _dir) = fake_daemon(Answer::Export);
     let host = format!("unix://{}", socket.display());
     let input = format!("docker:{NAME}");
     let report = json_report(
@@ -188,7 +198,10 @@ fn docker_export_gives_the_archive_report() {
     let input = format!("podman:{NAME}");
     let report = json_report(
         &["image", &input, "--format", "json"],
-        &[("CONTAINER_HOST", &host), ("DOCKER_HOST", "unix:///nonexistent")],
+        &[
+            ("CONTAINER_HOST", &host),
+            ("DOCKER_HOST", "unix:///nonexistent"),
+        ],
     );
     assert_eq!(report, archive_report(&input, "podman"));
 
@@ -197,15 +210,23 @@ fn docker_export_gives_the_archive_report() {
         &["sbom", &format!("docker:{NAME}"), "--format", "cyclonedx"],
         &[("DOCKER_HOST", &host)],
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let bom: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(bom["metadata"]["component"]["name"], NAME, "{}", bom["metadata"]);
+    assert_eq!(
+        bom["metadata"]["component"]["name"], NAME,
+        "{}",
+        bom["metadata"]
+    );
 }
 
 #[test]
 fn daemon_errors_name_the_image_and_the_socket() {
     // An image the daemon does not have.
-    let socket = fake_daemon(Answer::Export);
+    let (socket, _dir) = fake_daemon(Answer::Export);
     let host = format!("unix://{}", socket.display());
     let err = failure(
         &["image", "docker:missing:1.0", "--format", "json"],
@@ -220,7 +241,8 @@ fn daemon_errors_name_the_image_and_the_socket() {
     );
 
     // No daemon at the socket: the error names it and the variables that choose another.
-    let gone = temp_dir("nosock").join("docker.sock");
+    let nosock = TempDir(temp_dir("nosock"));
+    let gone = nosock.0.join("docker.sock");
     let err = failure(
         &["image", &format!("docker:{NAME}")],
         &[("DOCKER_HOST", &format!("unix://{}", gone.display()))],
@@ -246,7 +268,7 @@ fn daemon_errors_name_the_image_and_the_socket() {
     );
 
     // The daemon refuses.
-    let socket = fake_daemon(Answer::Fail);
+    let (socket, _dir) = fake_daemon(Answer::Fail);
     let err = failure(
         &["image", &format!("docker:{NAME}")],
         &[("DOCKER_HOST", &format!("unix://{}", socket.display()))],
@@ -259,7 +281,7 @@ fn daemon_errors_name_the_image_and_the_socket() {
     // The connection closes mid-stream: inside a layer, and between tar members.
     let total = archive().len();
     for cut in [total / 2, 512 * 3, total - 1024] {
-        let socket = fake_daemon(Answer::CutAfter(cut));
+        let (socket, _dir) = fake_daemon(Answer::CutAfter(cut));
         let input = format!("docker:{NAME}");
         let err = failure(
             &["image", &input, "--format", "json"],
@@ -271,6 +293,7 @@ fn daemon_errors_name_the_image_and_the_socket() {
                 && err.contains("closed before the end of the body"),
             "cut at {cut}: {err}"
         );
+        eprintln!("cut at {cut}: {err}");
     }
 
     // A prefix without a name.
@@ -337,7 +360,8 @@ impl Podman {
             if ping(&podman.socket) {
                 return Ok(podman);
             }
-            let log = || std::fs::read_to_string(podman.dir.join("service.log")).unwrap_or_default();
+            let log =
+                || std::fs::read_to_string(podman.dir.join("service.log")).unwrap_or_default();
             if let Ok(Some(status)) = podman.service.try_wait() {
                 return Err(format!(
                     "`podman system service` exited ({status}): {}",
@@ -403,8 +427,12 @@ fn real_podman_service() {
         Ok(p) => p,
         Err(why) => return skip(why),
     };
-    // Podman loads from the uncompressed archive as well as the gzip; use the file as is.
-    if let Err(why) = podman.load(Path::new(&archive_gz())) {
+    // Podman's remote load takes the uncompressed archive.
+    let tar = podman.dir.join("bad-practices.docker.tar");
+    std::fs::write(&tar, archive().as_slice()).unwrap();
+    let loaded = podman.load(&tar);
+    let _ = std::fs::remove_file(&tar);
+    if let Err(why) = loaded {
         return skip(why);
     }
     let host = format!("unix://{}", podman.socket.display());
