@@ -41,6 +41,12 @@ if ! command -v skopeo > /dev/null || ! command -v docker-registry > /dev/null; 
   apt-get update -qq && apt-get install -y -qq docker-registry skopeo > /dev/null
 fi
 export SEKISHO_REQUIRE_REGISTRY=1
+# `podman:IMAGE` is tested against a real Podman service (Debian's podman) with its own storage
+# in a temp dir. Not required: machines without user namespaces or a usable storage driver
+# cannot run it, and the test then prints why it skipped (SEKISHO_REQUIRE_PODMAN=1 to insist).
+if ! command -v podman > /dev/null; then
+  apt-get update -qq && apt-get install -y -qq podman > /dev/null
+fi
 # Version comparison is checked against the package managers' own code: dpkg (installed),
 # rpm's Python binding and Python's packaging (Debian packages).
 if ! /usr/bin/python3 -c 'import rpm, packaging' 2> /dev/null; then

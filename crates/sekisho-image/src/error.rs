@@ -52,6 +52,15 @@ pub enum ImageError {
         /// What is wrong.
         reason: String,
     },
+    /// A streamed source could not be read: a daemon that cannot be reached or refuses the
+    /// export, or an export cut short.
+    #[error("{input}: {reason}")]
+    Stream {
+        /// The image input.
+        input: String,
+        /// What went wrong, naming where the stream comes from.
+        reason: String,
+    },
     /// A blob's content does not match the digest the manifest promised.
     #[error("{input}: blob {expected}: digest mismatch (content hashes to {actual})")]
     DigestMismatch {

@@ -33,7 +33,7 @@ pub use metadata::{
     Platform, RootFs, RuntimeConfig,
 };
 pub use resolve::{ImageInfo, LayerInfo};
-pub use source::{BlobStore, DirStore, Source, SourceKind};
+pub use source::{ArchiveStream, BlobStore, DirStore, Source, SourceKind};
 
 use source::{MemStore, SeekTarStore};
 
@@ -187,7 +187,7 @@ pub fn scan<V: LayerVisitor>(
             }
             let archive = ArchiveRef {
                 input,
-                path,
+                path: Some(path),
                 tag: tag.as_deref(),
                 format: *format,
             };
@@ -197,18 +197,71 @@ pub fn scan<V: LayerVisitor>(
                     let info = resolve_archive(&store, &archive, options)?;
                     scan_layers(&store, info, options, visitor)
                 }
-                compression => scan_compressed_archive(&archive, compression, options, visitor),
+                compression => {
+                    let file = std::fs::File::open(path).map_err(|e| ImageError::io(path, e))?;
+                    let reader = decompress(Box::new(file), compression)
+                        .map_err(|e| ImageError::io(path, e))?;
+                    scan_archive_stream(reader, &archive, options, visitor)
+                }
             }
+        }
+        Source::Stream { stream, kind, .. } => {
+            let archive = ArchiveRef {
+                input,
+                path: None,
+                tag: None,
+                format: None,
+            };
+            let mut reader = std::io::BufReader::with_capacity(256 << 10, stream.open(input)?);
+            let head = std::io::BufRead::fill_buf(&mut reader)
+                .map_err(|e| archive.bad(format!("reading the first bytes: {e}")))?;
+            let compression = source::compression_of(head);
+            let reader = decompress(Box::new(reader), compression)
+                .map_err(|e| archive.bad(format!("starting to decompress: {e}")))?;
+            let mut scan = scan_archive_stream(reader, &archive, options, visitor)?;
+            scan.info.kind = *kind;
+            Ok(scan)
         }
     }
 }
 
-/// The parts of an [`Source::Archive`] the archive readers need.
+/// A reader of the decompressed bytes of a whole archive.
+fn decompress<'a>(
+    reader: Box<dyn std::io::Read + Send + 'a>,
+    compression: Compression,
+) -> std::io::Result<Box<dyn std::io::Read + 'a>> {
+    Ok(match compression {
+        Compression::None => reader,
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(
+            reader,
+        ))),
+        _ => Box::new(zstd::stream::read::Decoder::new(reader)?),
+    })
+}
+
+/// The parts of a [`Source::Archive`] or [`Source::Stream`] the archive readers need.
 struct ArchiveRef<'a> {
     input: &'a str,
-    path: &'a std::path::Path,
+    /// The file; `None` for a stream.
+    path: Option<&'a std::path::Path>,
     tag: Option<&'a str>,
     format: Option<SourceKind>,
+}
+
+impl ArchiveRef<'_> {
+    /// The archive is not what it should be (or, for a stream, could not be read).
+    fn bad(&self, reason: String) -> ImageError {
+        match self.path {
+            Some(path) => ImageError::UnknownFormat {
+                path: path.to_path_buf(),
+                reason,
+            },
+            None => ImageError::Stream {
+                input: self.input.to_string(),
+                reason,
+            },
+        }
+    }
 }
 
 /// Decide docker-archive vs OCI archive by the members present, then resolve the image.
@@ -225,10 +278,7 @@ fn resolve_archive(
         None if has_docker => SourceKind::DockerArchive,
         None if has_oci => SourceKind::OciArchive,
         None => {
-            return Err(ImageError::UnknownFormat {
-                path: archive.path.to_path_buf(),
-                reason: "the tar has neither manifest.json nor index.json".to_string(),
-            })
+            return Err(archive.bad("the tar has neither manifest.json nor index.json".to_string()))
         }
     };
     match kind {
@@ -543,25 +593,23 @@ fn verify<O>(info: &ImageInfo, i: usize, scan: LayerScan<O>) -> Result<LayerScan
     Ok(scan)
 }
 
-/// A compressed archive cannot be read at random: one streaming pass keeps small members
-/// (metadata) in memory and scans every member that looks like a layer as it passes.
-fn scan_compressed_archive<V: LayerVisitor>(
+/// A compressed archive (or a daemon's export) cannot be read at random: one streaming pass
+/// keeps small members (metadata) in memory and scans every member that looks like a layer as
+/// it passes.
+fn scan_archive_stream<V: LayerVisitor>(
+    reader: Box<dyn std::io::Read + '_>,
     source: &ArchiveRef<'_>,
-    compression: Compression,
     options: &ScanOptions,
     visitor: &V,
 ) -> Result<ImageScan<V::Output>, ImageError> {
-    let path = source.path;
-    let file = std::fs::File::open(path).map_err(|e| ImageError::io(path, e))?;
-    let reader: Box<dyn std::io::Read> = match compression {
-        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(
-            file,
-        ))),
-        _ => Box::new(zstd::stream::read::Decoder::new(file).map_err(|e| ImageError::io(path, e))?),
-    };
-    let bad = |reason: String| ImageError::UnknownFormat {
-        path: path.to_path_buf(),
-        reason,
+    let bad = |reason: String| source.bad(reason);
+    // A stream's read errors say where the bytes come from (a daemon cut short): keep them
+    // whole rather than the tar reader's short form.
+    let reading_failed = |e: sekisho_tar::TarError| match (&e, source.path) {
+        (sekisho_tar::TarError::Io { source: io, .. }, None) => {
+            bad(format!("reading the archive: {io}"))
+        }
+        _ => bad(format!("reading archive: {}", error::brief(e))),
     };
     let mut archive = sekisho_tar::Reader::new(reader);
     let mut store = MemStore::default();
@@ -569,10 +617,7 @@ fn scan_compressed_archive<V: LayerVisitor>(
     let mut layer_errors: BTreeMap<String, String> = BTreeMap::new();
     let limits = &options.limits;
     let (mut members, mut metadata_bytes) = (0usize, 0u64);
-    while let Some(mut entry) = archive
-        .next_entry()
-        .map_err(|e| bad(format!("reading archive: {}", error::brief(e))))?
-    {
+    while let Some(mut entry) = archive.next_entry().map_err(reading_failed)? {
         members += 1;
         if members > limits.max_archive_members {
             return Err(bad(format!(
@@ -644,6 +689,15 @@ fn scan_compressed_archive<V: LayerVisitor>(
                 }
             }
         }
+    }
+    if source.path.is_none() {
+        // After the end-of-archive blocks a stream still has its padding and its framing (a
+        // daemon's chunked body): read them so an export cut short there is an error too.
+        std::io::copy(
+            &mut std::io::Read::take(archive.into_inner(), 16 << 20),
+            &mut std::io::sink(),
+        )
+        .map_err(|e| bad(format!("reading the end of the archive: {e}")))?;
     }
     let info = resolve_archive(&store, source, options)?;
     let mut merger = Merger::new();

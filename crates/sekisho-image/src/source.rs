@@ -25,6 +25,10 @@ pub enum SourceKind {
     Dir,
     /// An image pulled by reference from a registry.
     Registry,
+    /// An image exported by the Docker Engine (`docker:IMAGE`).
+    DockerDaemon,
+    /// An image exported by Podman's Engine API service (`podman:IMAGE`).
+    Podman,
 }
 
 impl SourceKind {
@@ -36,6 +40,8 @@ impl SourceKind {
             SourceKind::OciArchive => "oci-archive",
             SourceKind::Dir => "dir",
             SourceKind::Registry => "registry",
+            SourceKind::DockerDaemon => "docker-daemon",
+            SourceKind::Podman => "podman",
         }
     }
 }
@@ -84,6 +90,25 @@ pub enum Source {
         /// How the report names the source.
         kind: SourceKind,
     },
+    /// A docker-archive (or a tar of an OCI layout, optionally gzip or zstd compressed) read
+    /// once from a stream as it arrives: how a daemon's export (`docker save` over the Engine
+    /// API) plugs in, with no temporary copy of the image. Metadata members are kept in memory
+    /// and each layer is scanned as it passes.
+    Stream {
+        /// What the user typed (`docker:IMAGE`).
+        input: String,
+        /// Opens the stream; called once per scan.
+        stream: Arc<dyn ArchiveStream>,
+        /// How the report names the source.
+        kind: SourceKind,
+    },
+}
+
+/// Something that yields an image archive as one stream (a daemon's export). Opening it does
+/// the request and checks the answer; reading errors name where the bytes come from.
+pub trait ArchiveStream: Send + Sync {
+    /// Start the stream. `input` is what the user typed, for errors.
+    fn open(&self, input: &str) -> Result<Box<dyn Read + Send>, ImageError>;
 }
 
 impl std::fmt::Debug for Source {
@@ -177,7 +202,8 @@ impl Source {
             Source::Archive { input, .. }
             | Source::OciLayout { input, .. }
             | Source::Rootfs { input, .. }
-            | Source::Store { input, .. } => input,
+            | Source::Store { input, .. }
+            | Source::Stream { input, .. } => input,
         }
     }
 
@@ -187,7 +213,7 @@ impl Source {
             Source::Archive { path, .. }
             | Source::OciLayout { path, .. }
             | Source::Rootfs { path, .. } => Some(path),
-            Source::Store { .. } => None,
+            Source::Store { .. } | Source::Stream { .. } => None,
         }
     }
 
@@ -197,7 +223,7 @@ impl Source {
             Source::Archive { tag, .. }
             | Source::OciLayout { tag, .. }
             | Source::Store { tag, .. } => tag.as_deref(),
-            Source::Rootfs { .. } => None,
+            Source::Rootfs { .. } | Source::Stream { .. } => None,
         }
     }
 
@@ -208,7 +234,7 @@ impl Source {
             Source::Archive { format, .. } => format.unwrap_or(SourceKind::DockerArchive),
             Source::OciLayout { .. } => SourceKind::OciDir,
             Source::Rootfs { .. } => SourceKind::Dir,
-            Source::Store { kind, .. } => *kind,
+            Source::Store { kind, .. } | Source::Stream { kind, .. } => *kind,
         }
     }
 }
@@ -218,13 +244,18 @@ pub(crate) fn sniff_compression(path: &Path) -> Result<crate::layer::Compression
     let mut head = [0u8; 4];
     let mut f = File::open(path).map_err(|e| ImageError::io(path, e))?;
     let n = read_up_to(&mut f, &mut head).map_err(|e| ImageError::io(path, e))?;
-    Ok(if head[..n].starts_with(&[0x1f, 0x8b]) {
+    Ok(compression_of(&head[..n]))
+}
+
+/// Compression of a whole archive from its first bytes.
+pub(crate) fn compression_of(head: &[u8]) -> crate::layer::Compression {
+    if head.starts_with(&[0x1f, 0x8b]) {
         crate::layer::Compression::Gzip
-    } else if head[..n].starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
         crate::layer::Compression::Zstd
     } else {
         crate::layer::Compression::None
-    })
+    }
 }
 
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {

@@ -108,7 +108,8 @@ impl Serialize for Report {
 pub struct SourceInfo {
     /// What the user typed.
     pub input: String,
-    /// `docker-archive`, `oci-dir`, `oci-archive`, `dir` or `registry`.
+    /// `docker-archive`, `oci-dir`, `oci-archive`, `dir`, `registry`, `docker-daemon` or
+    /// `podman`.
     pub kind: String,
     /// Tags found in the source.
     pub tags: Vec<String>,
@@ -140,7 +141,10 @@ impl SourceInfo {
 
     fn base_name(&self) -> String {
         let input = match self.input.split_once(':') {
-            Some(("docker-archive" | "oci-dir" | "oci" | "oci-archive" | "dir", rest)) => rest,
+            Some((
+                "docker-archive" | "oci-dir" | "oci" | "oci-archive" | "dir" | "docker" | "podman",
+                rest,
+            )) => rest,
             _ => self.input.as_str(),
         };
         let trimmed = input.trim_end_matches('/');

@@ -35,7 +35,8 @@ pub enum Format {
 pub struct ImageArgs {
     /// docker-archive (.tar, .tar.gz, .tar.zst), OCI layout dir or archive, or a directory;
     /// prefixes docker-archive:, oci-dir:, oci-archive:, dir: force a format; PATH:TAG selects;
-    /// anything else (or registry:REF) is an image reference pulled from its registry.
+    /// docker:IMAGE and podman:IMAGE export it from the local daemon; anything else (or
+    /// registry:REF) is an image reference pulled from its registry.
     pub source: String,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = Format::Table)]
@@ -338,6 +339,9 @@ fn parse_source(
     registry: &crate::registry_cmd::RegistryArgs,
 ) -> anyhow::Result<Source> {
     if !force_dir {
+        if let Some(local) = crate::daemon_cmd::daemon_source(source)? {
+            return Ok(local);
+        }
         if let Some(remote) = crate::registry_cmd::registry_source(source, registry)? {
             return Ok(remote);
         }

@@ -3,6 +3,7 @@
 //! writers (`sekisho-report`, `sekisho-sbom`) render it. This is the only crate that reads the
 //! environment, the working directory and the clock.
 
+mod daemon_cmd;
 mod db_cmd;
 mod db_oci;
 mod image_cmd;
