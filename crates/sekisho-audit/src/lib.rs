@@ -26,7 +26,9 @@ use sekisho_secret::{Config as SecretConfig, Scanner};
 pub use finding::{
     sort_findings, AuditFinding, FileState, Finding, FindingKind, Level, SecretInfo, Severity,
 };
-pub use output::{audit_wants_path, AuditOutput, MAX_AUDIT_CAPTURE};
+pub use output::{
+    audit_wants_path, decode_outputs, encode_outputs, AuditOutput, MAX_AUDIT_CAPTURE,
+};
 
 /// Errors of the audit setup (the audit itself does not fail).
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,10 @@
 //! What the audit reads from a layer while it streams: which files it needs, and what is kept
 //! of each file for it (the content, the secrets found in it).
 
+use std::collections::BTreeMap;
+
 use sekisho_image::Captured;
+use sekisho_model::Package;
 use sekisho_secret::SecretFinding;
 
 /// Largest file the audit's own checks capture (account databases, sudoers, tool configs).
@@ -29,6 +32,87 @@ impl AuditOutput {
             && self.packages.is_empty()
             && self.warnings.is_empty()
     }
+}
+
+/// The parts of an [`AuditOutput`] other than its raw bytes, as the layer cache stores them
+/// (a package's files ride beside it: the report's JSON never carries them).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored {
+    secrets: Vec<SecretFinding>,
+    packages: Vec<(Package, Vec<String>)>,
+    warnings: Vec<String>,
+}
+
+/// One layer's outputs as bytes for the layer cache: per path, the path, the captured content
+/// (raw, length-prefixed) and the rest as JSON.
+pub fn encode_outputs(outputs: &BTreeMap<String, AuditOutput>) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let put = |out: &mut Vec<u8>, bytes: &[u8]| {
+        out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        out.extend_from_slice(bytes);
+    };
+    for (path, o) in outputs {
+        put(&mut out, path.as_bytes());
+        match &o.bytes {
+            Some(b) => {
+                out.push(1);
+                put(&mut out, b);
+            }
+            None => out.push(0),
+        }
+        let rest = Stored {
+            secrets: o.secrets.clone(),
+            packages: o
+                .packages
+                .iter()
+                .map(|p| (p.clone(), p.files.clone()))
+                .collect(),
+            warnings: o.warnings.clone(),
+        };
+        put(&mut out, &serde_json::to_vec(&rest).ok()?);
+    }
+    Some(out)
+}
+
+/// Outputs back from [`encode_outputs`]; `None` for bytes that do not read back.
+pub fn decode_outputs(mut bytes: &[u8]) -> Option<BTreeMap<String, AuditOutput>> {
+    fn take<'a>(bytes: &mut &'a [u8]) -> Option<&'a [u8]> {
+        let len = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?);
+        let end = 8usize.checked_add(usize::try_from(len).ok()?)?;
+        let value = bytes.get(8..end)?;
+        *bytes = &bytes[end..];
+        Some(value)
+    }
+    let mut outputs = BTreeMap::new();
+    while !bytes.is_empty() {
+        let path = String::from_utf8(take(&mut bytes)?.to_vec()).ok()?;
+        let (&flag, rest) = bytes.split_first()?;
+        bytes = rest;
+        let content = match flag {
+            0 => None,
+            1 => Some(take(&mut bytes)?.to_vec()),
+            _ => return None,
+        };
+        let stored: Stored = serde_json::from_slice(take(&mut bytes)?).ok()?;
+        let packages = stored
+            .packages
+            .into_iter()
+            .map(|(mut p, files)| {
+                p.files = files;
+                p
+            })
+            .collect();
+        outputs.insert(
+            path,
+            AuditOutput {
+                bytes: content,
+                secrets: stored.secrets,
+                packages,
+                warnings: stored.warnings,
+            },
+        );
+    }
+    Some(outputs)
 }
 
 impl Captured for AuditOutput {

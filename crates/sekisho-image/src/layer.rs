@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::digest::{Algorithm, Hasher};
 
 /// What kind of filesystem object a layer entry is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EntryKind {
     /// A regular file.
@@ -45,7 +45,7 @@ impl EntryKind {
 
 /// One entry of a layer as the tar header describes it, with its path normalised
 /// (relative to the image root, no leading `/`, no `.` or `..`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     /// Normalised path, e.g. `etc/os-release`.
     pub path: String,
@@ -66,7 +66,7 @@ pub struct Entry {
 }
 
 /// How a layer marks deletions (OCI / AUFS whiteouts).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Whiteout {
     /// `DIR/.wh.NAME`: delete `DIR/NAME` from lower layers.
     Remove(String),
@@ -115,6 +115,23 @@ pub trait LayerVisitor: Sync {
     /// `None` when nothing else is left in it.
     fn drop_content(&self, output: Self::Output) -> Option<Self::Output> {
         let _ = output;
+        None
+    }
+    /// What decides this visitor's outputs besides the files themselves (its readers and
+    /// their settings), as part of the layer cache key; `None` (the default): its outputs are
+    /// never cached.
+    fn cache_id(&self) -> Option<String> {
+        None
+    }
+    /// One layer's outputs as bytes for the layer cache (`None`: not cacheable).
+    fn encode_outputs(&self, outputs: &LayerOutputs<Self::Output>) -> Option<Vec<u8>> {
+        let _ = outputs;
+        None
+    }
+    /// Outputs back from [`LayerVisitor::encode_outputs`]' bytes; `None` when they do not
+    /// read back (the cached entry is then ignored and the layer read again).
+    fn decode_outputs(&self, bytes: &[u8]) -> Option<LayerOutputs<Self::Output>> {
+        let _ = bytes;
         None
     }
 }
@@ -190,7 +207,7 @@ impl<O> LayerScan<O> {
 }
 
 /// Compression of a layer blob, detected from its magic bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Compression {
     /// An uncompressed tar.

@@ -7,6 +7,7 @@
 //! [`LayerVisitor`] read the file contents it asks for, and applies the layers in order to a
 //! [`MergedFs`]. Nothing is extracted to disk.
 
+mod cache;
 mod digest;
 mod error;
 mod layer;
@@ -20,6 +21,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 
+pub use cache::LayerCache;
 pub use digest::{Algorithm, Hasher};
 pub use error::ImageError;
 
@@ -50,6 +52,20 @@ pub struct ScanOptions {
     pub threads: usize,
     /// Called after each layer is merged with (layers done, layers total).
     pub progress: Option<Progress>,
+    /// Where finished layer scans are kept between runs (`None`: every layer is read).
+    /// Used for sources read at random (OCI layouts, uncompressed archives, registries); a
+    /// compressed archive or a daemon's stream is read whole anyway.
+    pub cache: Option<Cache>,
+}
+
+/// A shared [`LayerCache`] for [`ScanOptions::cache`].
+#[derive(Clone)]
+pub struct Cache(pub Arc<dyn LayerCache>);
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Cache(..)")
+    }
 }
 
 /// A progress callback: (layers done, layers total).
@@ -346,16 +362,7 @@ fn scan_layers<V: LayerVisitor>(
                     }
                     continue;
                 }
-                let layer = &info_ref.layers[i];
-                let scanned = store
-                    .open(&layer.member)
-                    .map_err(|e| layer_error(info_ref, i, e))
-                    .and_then(|reader| {
-                        scan_layer_with(reader, &layer_options(options, layer), visitor)
-                            .map_err(|e| layer_error(info_ref, i, e))
-                    })
-                    .and_then(|scan| verify(info_ref, i, scan))
-                    .map(Some);
+                let scanned = scan_or_recall(store, info_ref, i, options, visitor).map(Some);
                 let failed = scanned.is_err();
                 if tx.send((i, scanned)).is_err() || failed {
                     // Stop handing out work after a failure.
@@ -409,6 +416,43 @@ fn scan_layers<V: LayerVisitor>(
         ));
     }
     Ok(merger.finish(info))
+}
+
+/// Layer `i`'s scan: from the layer cache when an earlier run kept it, else streamed from
+/// `store`, verified, and kept for later runs.
+fn scan_or_recall<V: LayerVisitor>(
+    store: &dyn BlobStore,
+    info: &ImageInfo,
+    i: usize,
+    options: &ScanOptions,
+    visitor: &V,
+) -> Result<LayerScan<V::Output>, ImageError> {
+    let layer = &info.layers[i];
+    let cached = options
+        .cache
+        .as_ref()
+        .zip(cache::key(options, visitor, layer));
+    if let Some((cache, key)) = &cached {
+        if let Some(scan) = cache.0.get(key).and_then(|b| cache::decode(visitor, &b)) {
+            if cache::proved(layer, &scan) {
+                return Ok(scan);
+            }
+        }
+    }
+    let reader = store
+        .open(&layer.member)
+        .map_err(|e| layer_error(info, i, e))?;
+    let scan = scan_layer_with(reader, &layer_options(options, layer), visitor)
+        .map_err(|e| layer_error(info, i, e))?;
+    let scan = verify(info, i, scan)?;
+    if let Some((cache, key)) = &cached {
+        if cache::proved(layer, &scan) {
+            if let Some(bytes) = cache::encode(visitor, &scan) {
+                cache.0.put(key, &bytes);
+            }
+        }
+    }
+    Ok(scan)
 }
 
 /// For each layer, the index of the first layer with the same blob (itself if none earlier).

@@ -1,9 +1,9 @@
 //! Packages of every ecosystem and where they were found.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One layer of the image.
-#[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct LayerRef {
     /// 0-based position in the manifest.
     pub index: usize,
@@ -12,7 +12,7 @@ pub struct LayerRef {
     /// Digest of the uncompressed layer tar.
     pub diff_id: String,
     /// The history instruction that created it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
 }
 
@@ -37,7 +37,7 @@ pub struct OsInfo {
 /// The packaging system a package belongs to, named by its purl type: the OS package managers
 /// and the language ecosystems. Ordered OS first, then languages, so reports group OS packages
 /// ahead of application dependencies.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum PackageKind {
     /// Alpine / Wolfi apk.
@@ -110,7 +110,9 @@ impl PackageKind {
 }
 
 /// One installed package of any ecosystem, where it was found and the layer that added it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// Reads back from its own JSON (fields left out when empty come back empty), except
+/// [`Package::files`], which the JSON never carries.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Package {
     /// Package type.
     #[serde(rename = "type")]
@@ -120,22 +122,22 @@ pub struct Package {
     /// Full version as the package manager compares it (rpm: `[epoch:]version-release`).
     pub version: String,
     /// RPM epoch, when set.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub epoch: Option<u32>,
     /// CPU architecture as the package manager writes it.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub arch: String,
     /// Source package name (dpkg `Source`, apk origin, rpm SOURCERPM name).
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source_name: String,
     /// Source package version (may differ from the binary's, e.g. binNMUs).
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source_version: String,
     /// Licences as the database records them.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub licenses: Vec<String>,
     /// Maintainer or vendor.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub supplier: String,
     /// Package URL.
     pub purl: String,
@@ -150,15 +152,15 @@ pub struct Package {
     #[serde(skip)]
     pub files: Vec<String>,
     /// Packages this one depends on, as purls (when the source records them).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dependencies: Vec<String>,
     /// A development, test or optional dependency (from a lockfile that says so): reported,
     /// marked, so filters can decide what to show.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dev: bool,
     /// The OS package that installed this language package's files (its purl), when one did
     /// (`python3-idna` owning `idna`'s dist-info): the same software, reported once for
     /// vulnerabilities, through the OS package.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
 }

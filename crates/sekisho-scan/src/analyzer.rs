@@ -38,6 +38,14 @@ pub trait Analyzer: Send + Sync {
 
     /// After the merge: read the captured files (through `ctx.scan`) and add to `ctx.report`.
     fn analyze(&self, ctx: &mut Analysis<'_>);
+
+    /// What decides this analyzer's per-file results besides the files (its settings), for the
+    /// layer cache key. The default, its name, suits an analyzer without settings; one with
+    /// settings that change [`Analyzer::interest`] or [`Analyzer::on_file`] must add them, or
+    /// say `None` (its layers are then never cached).
+    fn cache_id(&self) -> Option<String> {
+        Some(self.name().to_string())
+    }
 }
 
 /// What an analyzer sees after the merge.
@@ -144,5 +152,28 @@ impl LayerVisitor for ScanVisitor {
     fn drop_content(&self, mut output: AuditOutput) -> Option<AuditOutput> {
         output.bytes = None;
         (!output.is_empty()).then_some(output)
+    }
+
+    /// This build's analyzers with their settings: a layer scanned by another set (another
+    /// `--scanners`, another secret config) is not this one's.
+    fn cache_id(&self) -> Option<String> {
+        let ids: Vec<String> = self
+            .analyzers
+            .iter()
+            .map(|a| a.cache_id())
+            .collect::<Option<_>>()?;
+        Some(format!(
+            "sekisho-scan {}: {}",
+            env!("CARGO_PKG_VERSION"),
+            ids.join(", ")
+        ))
+    }
+
+    fn encode_outputs(&self, outputs: &sekisho_image::LayerOutputs<AuditOutput>) -> Option<Vec<u8>> {
+        sekisho_audit::encode_outputs(outputs)
+    }
+
+    fn decode_outputs(&self, bytes: &[u8]) -> Option<sekisho_image::LayerOutputs<AuditOutput>> {
+        sekisho_audit::decode_outputs(bytes)
     }
 }

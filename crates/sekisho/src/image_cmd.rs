@@ -3,12 +3,13 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 
 use sekisho_audit::AuditOptions;
-use sekisho_image::{Platform, Progress, ScanOptions, Source};
+use sekisho_image::{Cache, Platform, Progress, ScanOptions, Source};
 use sekisho_model::{DockleLevel, Report, Severity};
 use sekisho_scan::filter::Filters;
 use sekisho_scan::{DockerfileInput, Profile, ScanRequest, Scanners};
@@ -56,6 +57,9 @@ pub struct ImageArgs {
     /// Safety limits.
     #[command(flatten)]
     pub limits: crate::limit_args::LimitArgs,
+    /// Layer cache.
+    #[command(flatten)]
+    pub cache: crate::cache_cmd::CacheArgs,
 }
 
 /// A scanner that `--scanners` can name.
@@ -283,6 +287,9 @@ pub struct SbomArgs {
     /// Safety limits.
     #[command(flatten)]
     pub limits: crate::limit_args::LimitArgs,
+    /// Layer cache.
+    #[command(flatten)]
+    pub cache: crate::cache_cmd::CacheArgs,
 }
 
 /// Options of `files`.
@@ -394,6 +401,9 @@ pub fn run_image(args: &ImageArgs, mode: Mode) -> anyhow::Result<u8> {
         request.profile = Profile::Project;
     }
     request.image = options(&args.platform, &args.limits)?;
+    // Only images have layers to cache; a directory is read as it is.
+    let cache = (mode == Mode::Image).then(|| args.cache.open()).flatten();
+    request.image.cache = cache.clone().map(|c| Cache(Arc::new(c)));
     (request.scanners, request.db) = args.audit.scanners()?;
     // The configuration checks read an image's config and history; a project has neither.
     request.scanners.config &= mode != Mode::Project;
@@ -410,6 +420,9 @@ pub fn run_image(args: &ImageArgs, mode: Mode) -> anyhow::Result<u8> {
         });
     }
     let mut report = sekisho_scan::scan(&request)?;
+    if let Some(cache) = &cache {
+        crate::cache_cmd::trim(cache);
+    }
     args.audit.apply_vex(&mut report)?;
     let filters = args.audit.filters(Path::new("."), jiff::Timestamp::now())?;
     if let Some(findings) = report.findings.as_mut() {
@@ -478,7 +491,12 @@ pub fn run_sbom(args: &SbomArgs) -> anyhow::Result<u8> {
         crate::now(),
     );
     request.image = options(&args.platform, &args.limits)?;
+    let cache = args.cache.open();
+    request.image.cache = cache.clone().map(|c| Cache(Arc::new(c)));
     let report = sekisho_scan::scan(&request)?;
+    if let Some(cache) = &cache {
+        crate::cache_cmd::trim(cache);
+    }
     let text = render(&report, args.format, crate::use_color(&args.output))?;
     crate::emit(&args.output, &text)?;
     Ok(0)

@@ -3,6 +3,7 @@
 //! writers (`sekisho-report`, `sekisho-sbom`) render it. This is the only crate that reads the
 //! environment, the working directory and the clock.
 
+mod cache_cmd;
 mod daemon_cmd;
 mod db_cmd;
 mod db_oci;
@@ -60,6 +61,8 @@ enum Command {
     },
     /// Build, inspect and query the offline vulnerability database.
     Db(db_cmd::DbArgs),
+    /// Inspect or empty the layer cache.
+    Cache(cache_cmd::CacheCmd),
 }
 
 fn main() -> ExitCode {
@@ -79,6 +82,7 @@ fn main() -> ExitCode {
             None => Err(anyhow::anyhow!("unknown rule {rule:?}")),
         },
         Command::Db(args) => db_cmd::run(&args),
+        Command::Cache(args) => cache_cmd::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -7,10 +7,12 @@
 //! Without `docker-registry` (and `skopeo`, which pushes the image) the tests say so and pass,
 //! unless `SEKISHO_REQUIRE_REGISTRY=1` (set by `scripts/test.sh`, which installs them).
 
-use std::net::{TcpListener, TcpStream};
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
+
+use common::registry::{temp_dir, tools, Registry};
 
 const DATA: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -20,125 +22,6 @@ const IMAGES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../../shared/data/images/built"
 );
-/// `htpasswd -Bbn user pass`.
-const HTPASSWD: &str = "user:$2y$05$CblfSkFoaXXE0WclUojXP.V3DJykEh4G/lDoPqzEFkEfK9eugZXoy\n";
-
-fn tools() -> bool {
-    let have = |bin: &str| {
-        Command::new(bin)
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    let ok = have("/usr/bin/docker-registry") && have("skopeo");
-    if !ok {
-        assert!(
-            std::env::var("SEKISHO_REQUIRE_REGISTRY").as_deref() != Ok("1"),
-            "SEKISHO_REQUIRE_REGISTRY=1 but docker-registry or skopeo is missing \
-             (apt-get install docker-registry skopeo)"
-        );
-        eprintln!(
-            "SKIPPED: docker-registry and skopeo are not installed (apt-get install \
-             docker-registry skopeo); database push/pull tests did not run"
-        );
-    }
-    ok
-}
-
-fn temp_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sekisho-dbreg-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A running `docker-registry` with its access log in `<dir>/access.log`.
-struct Registry {
-    child: Child,
-    dir: PathBuf,
-    port: u16,
-}
-
-impl Drop for Registry {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-impl Registry {
-    fn start(tag: &str, with_auth: bool) -> Registry {
-        let dir = temp_dir(tag);
-        let port = free_port();
-        let mut config = format!(
-            "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: false\nstorage:\n  \
-             filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n",
-            dir.join("storage").display()
-        );
-        if with_auth {
-            std::fs::write(dir.join("htpasswd"), HTPASSWD).unwrap();
-            config.push_str(&format!(
-                "auth:\n  htpasswd:\n    realm: sekisho-test\n    path: {}\n",
-                dir.join("htpasswd").display()
-            ));
-        }
-        std::fs::write(dir.join("config.yml"), config).unwrap();
-        let child = Command::new("/usr/bin/docker-registry")
-            .arg("serve")
-            .arg(dir.join("config.yml"))
-            .stdout(std::fs::File::create(dir.join("access.log")).unwrap())
-            .stderr(std::fs::File::create(dir.join("log")).unwrap())
-            .spawn()
-            .expect("start docker-registry");
-        let start = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "docker-registry did not start"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Registry { child, dir, port }
-    }
-
-    fn host(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
-    }
-
-    /// The requests logged so far (`METHOD /path`), in order.
-    fn requests(&self) -> Vec<String> {
-        // The log is written as requests finish; give the last one a moment.
-        std::thread::sleep(Duration::from_millis(200));
-        let text = std::fs::read_to_string(self.dir.join("access.log")).unwrap_or_default();
-        text.lines()
-            .filter_map(|l| {
-                let quoted = l.split('"').nth(1)?;
-                let mut parts = quoted.split_whitespace();
-                Some(format!("{} {}", parts.next()?, parts.next()?))
-            })
-            .collect()
-    }
-
-    fn blob_file(&self, digest: &str) -> PathBuf {
-        let hex = digest.strip_prefix("sha256:").unwrap();
-        self.dir.join(format!(
-            "storage/docker/registry/v2/blobs/sha256/{}/{hex}/data",
-            &hex[..2]
-        ))
-    }
-}
-
 fn sekisho(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_sekisho"));
     c.args(args)

@@ -72,6 +72,10 @@ impl Analyzer for LangPackages {
         sekisho_lang::sniff(head).is_some()
     }
 
+    fn cache_id(&self) -> Option<String> {
+        Some(format!("language packages {:?}", self.limits))
+    }
+
     fn on_file(&self, entry: &Entry, content: &[u8], out: &mut AuditOutput) {
         let Some(file) =
             sekisho_lang::classify(&entry.path).or_else(|| sekisho_lang::sniff(content))

@@ -13,15 +13,26 @@ use crate::ScanError;
 /// The secret scanner as an analyzer.
 pub struct Secrets {
     scanner: Arc<Scanner>,
+    /// Which rules: `builtin`, or the SHA-256 of the config file's bytes (`None` when the file
+    /// could not be read again: results are then not cached).
+    rules: Option<String>,
 }
 
 impl Secrets {
     /// The scanner for these options (built-in rules, or a `trivy-secret.yaml` config).
     pub fn new(opts: &AuditOptions) -> Result<Secrets, ScanError> {
-        Ok(Secrets {
-            scanner: opts.build_scanner()?,
-        })
+        let scanner = opts.build_scanner()?;
+        let rules = match &opts.secret_config {
+            None => Some("builtin".to_string()),
+            Some(path) => std::fs::read(path).ok().map(|bytes| hex_sha256(&bytes)),
+        };
+        Ok(Secrets { scanner, rules })
     }
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
 }
 
 impl Analyzer for Secrets {
@@ -37,6 +48,10 @@ impl Analyzer for Secrets {
 
     fn on_file(&self, entry: &Entry, content: &[u8], out: &mut AuditOutput) {
         out.secrets = self.scanner.scan(&format!("/{}", entry.path), content);
+    }
+
+    fn cache_id(&self) -> Option<String> {
+        Some(format!("secrets ({})", self.rules.as_ref()?))
     }
 
     fn analyze(&self, ctx: &mut Analysis<'_>) {
