@@ -12,6 +12,8 @@
 # every layer passes the secret scanner's skip checks; text files are scanned).
 # Results: bench/results/audit.md.
 set -euo pipefail
+# Cold scans: every run reads every layer (the layer cache is measured in bench/registry.sh).
+export SEKISHO_NO_CACHE=1
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 OUT=bench/out

@@ -9,6 +9,8 @@
 # scanners), output discarded. ARGS="..." replaces `image --format json` (e.g.
 # ARGS="sbom --format json"). Wall time and RSS from `/usr/bin/time -f '%e %M'`.
 set -euo pipefail
+# Cold scans: every run reads every layer (the layer cache is measured in bench/registry.sh).
+export SEKISHO_NO_CACHE=1
 A=$1; B=$2; shift 2
 RUNS=${RUNS:-5}
 ARGS=${ARGS:-"image --format json"}

@@ -38,6 +38,8 @@
 #   SEKISHO_BIN=PATH  measure this binary, no cargo build
 #   NOTE="text"       free text for the results file (e.g. other load on the machine)
 set -euo pipefail
+# Cold scans: every run reads every layer (the layer cache is measured in bench/registry.sh).
+export SEKISHO_NO_CACHE=1
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
 RUNS=${RUNS:-5}

@@ -22,9 +22,20 @@
 # (bench/out/registry-results/). Target: syft/sekisho wall time >= 3x on every image.
 # Results: bench/results/registry.md.
 #
+# The layer cache (issue 17: a warm-cache re-scan of an image with one changed layer costs about
+# that layer alone), when $LARGE exists: `python3 bench/make_changed_layer.py $LARGE bench/out/cache`
+# makes changed.oci ($LARGE with its top layer replaced by a changed copy) and alone.oci (that
+# layer alone); both are pushed, and measured with `sekisho sbom REF --format json`:
+#   cold     changed:1.0 with --no-cache (every layer pulled and read)
+#   warm     changed:1.0 with a cache that holds large:1.0's layers (copied fresh before each run,
+#            so every run finds the base layers cached and the changed layer not)
+#   alone    alone:1.0 with --no-cache (the changed layer's own cost)
+#
 # Knobs: RUNS=5, TIMEOUT=900, LARGE=PATH, SEKISHO_BIN=PATH, NOTE="text" (e.g. other load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Every run pulls and reads every layer, except the warm-cache rows, which name their cache.
+export SEKISHO_NO_CACHE=1
 REPO=$(pwd)
 RUNS=${RUNS:-5}
 TIMEOUT=${TIMEOUT:-900}
@@ -73,7 +84,12 @@ for _ in $(seq 100); do (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null && br
 HOST=127.0.0.1:$PORT
 IMAGES=("debian-app=$SHARED/debian-app.oci")
 [ -e "$LARGE" ] && IMAGES+=("large=$LARGE")
-for pair in "${IMAGES[@]}"; do
+CACHED=()
+if [ -e "$LARGE" ]; then
+  [ -e $OUT/cache/alone.oci/index.json ] || python3 bench/make_changed_layer.py "$LARGE" $OUT/cache >&2
+  CACHED=("changed=$OUT/cache/changed.oci" "alone=$OUT/cache/alone.oci")
+fi
+for pair in "${IMAGES[@]}" "${CACHED[@]}"; do
   name=${pair%%=*}; src=${pair#*=}
   log "push $src as $HOST/$name:1.0"
   skopeo copy --quiet --dest-tls-verify=false "oci:$src" "docker://$HOST/$name:1.0"
@@ -144,6 +160,26 @@ for pair in "${IMAGES[@]}"; do
 done
 [ -e "$LARGE" ] || CHECKS+=("(large: $LARGE missing, not measured; bash bench/build_large_image.sh makes it)")
 
+# ---- the layer cache
+CACHE_ROWS=()
+if [ -e "$LARGE" ]; then
+  BASE_CACHE=$OUT/cache/base-cache; RUN_CACHE=$OUT/cache/run-cache
+  rm -rf "$BASE_CACHE"
+  env -u SEKISHO_NO_CACHE "$BIN" sbom "$HOST/large:1.0" --format json --cache-dir "$BASE_CACHE" > /dev/null
+  # A fresh copy of the base cache before each run (the run itself writes the changed layer).
+  fresh_cache() { rm -rf "$RUN_CACHE"; cp -r "$BASE_CACHE" "$RUN_CACHE"; exec env -u SEKISHO_NO_CACHE "$@" --cache-dir "$RUN_CACHE"; }
+  export -f fresh_cache; export BASE_CACHE RUN_CACHE
+  measure changed cold "$BIN" sbom "$HOST/changed:1.0" --format json; ct=$M_T; cr=$M_R
+  measure changed warm bash -c 'fresh_cache "$@"' _ "$BIN" sbom "$HOST/changed:1.0" --format json; wt=$M_T; wr=$M_R
+  measure alone cold "$BIN" sbom "$HOST/alone:1.0" --format json; at=$M_T; ar=$M_R
+  cmp -s "$ROUT/changed.cold.json" "$ROUT/changed.warm.json" && same=identical || same=DIFFERENT
+  CACHE_ROWS+=("| changed:1.0, no cache (4 layers pulled and read) | $(fmt_t "$ct" ok) | $(fmt_r "$cr" ok) |")
+  CACHE_ROWS+=("| changed:1.0, base layers cached (1 layer pulled and read) | $(fmt_t "$wt" ok) | $(fmt_r "$wr" ok) |")
+  CACHE_ROWS+=("| alone:1.0, the changed layer alone, no cache | $(fmt_t "$at" ok) | $(fmt_r "$ar" ok) |")
+  CHECKS+=("warm re-scan / changed layer alone: $(awk -v a="$wt" -v b="$at" 'BEGIN{printf "%.2f", a / b}') (about 1 wanted); cold / warm: $(ratio "$wt" "$ct"); warm and cold reports: $same")
+  rm -rf "$BASE_CACHE" "$RUN_CACHE"
+fi
+
 SYFT_VERSION=$("$SYFT" version 2>/dev/null | awk '/^Version:/{print $2}')
 SEKISHO_REV=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- crates Cargo.toml Cargo.lock 2>/dev/null || echo "+dirty")
 {
@@ -165,8 +201,20 @@ SEKISHO_REV=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- crates Cargo
   echo
   printf '%s\n' "${CHECKS[@]}" | sed 's/^/    /'
   echo
+  if [ ${#CACHE_ROWS[@]} -gt 0 ]; then
+    echo "## The layer cache: a re-scan with one changed layer"
+    echo
+    echo "changed:1.0 is large:1.0 with its top layer replaced by a changed copy ($(blob_mb $OUT/cache/alone.oci) MB of blobs;"
+    echo "\`bench/make_changed_layer.py\`); the cache of the warm row holds large:1.0's layers, copied fresh before each run."
+    echo
+    echo "| scan | time | peak RSS |"
+    echo "|---|---|---|"
+    printf '%s\n' "${CACHE_ROWS[@]}"
+    echo
+  fi
   echo "Commands:"
   printf '%s\n' "${CMDS[@]}"
+  [ ${#CACHE_ROWS[@]} -gt 0 ] && echo "- cache: \`$BIN sbom $HOST/large:1.0 --format json --cache-dir BASE\` once, then per run \`cp -r BASE RUN; $BIN sbom $HOST/changed:1.0 --format json --cache-dir RUN\`; cold rows with \`SEKISHO_NO_CACHE=1\`"
   echo
   echo "Syft ran with SYFT_REGISTRY_INSECURE_USE_HTTP=true and SYFT_CHECK_FOR_APP_UPDATE=false; the"
   echo "package counts differ as in bench/results/lang.md (each tool's catalogers)."

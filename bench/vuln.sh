@@ -10,6 +10,8 @@
 #   full scan:           sekisho image IMAGE --format json --db DB   (vuln + config + secret)
 # interleaved, median wall time and peak RSS (/usr/bin/time). Results: bench/results/vuln.md.
 set -euo pipefail
+# Cold scans: every run reads every layer (the layer cache is measured in bench/registry.sh).
+export SEKISHO_NO_CACHE=1
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 BIN=${SEKISHO_BIN:-target/release/sekisho}

@@ -141,3 +141,100 @@ pub fn audit_wants_path(path: &str) -> bool {
     matches!(base, ".npmrc" | ".pypirc" | ".git-credentials" | ".netrc")
         || path.ends_with(".docker/config.json")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sekisho_model::{LayerRef, PackageKind, Severity};
+
+    fn package(full: bool) -> Package {
+        let text = |s: &str| if full { s.to_string() } else { String::new() };
+        Package {
+            kind: PackageKind::Npm,
+            name: "left-pad".into(),
+            version: "1.3.0".into(),
+            epoch: full.then_some(1),
+            arch: text("all"),
+            source_name: text("left-pad-src"),
+            source_version: text("1.3.0-1"),
+            licenses: if full { vec!["MIT".into()] } else { vec![] },
+            supplier: text("someone"),
+            purl: "pkg:npm/left-pad@1.3.0".into(),
+            layer: LayerRef {
+                index: 2,
+                digest: "sha256:aa".into(),
+                diff_id: "sha256:bb".into(),
+                created_by: full.then(|| "RUN npm ci".into()),
+            },
+            path: "/app/package-lock.json".into(),
+            files: if full {
+                vec!["/app/node_modules/left-pad/index.js".into()]
+            } else {
+                vec![]
+            },
+            dependencies: if full {
+                vec!["pkg:npm/x@1".into()]
+            } else {
+                vec![]
+            },
+            dev: full,
+            owner: full.then(|| "pkg:deb/debian/node-left-pad@1.3.0-1".into()),
+        }
+    }
+
+    #[test]
+    fn outputs_read_back_whole() {
+        let secret = SecretFinding {
+            rule_id: "aws-access-key-id".into(),
+            category: "AWS".into(),
+            title: "AWS Access Key ID".into(),
+            severity: Severity::Critical,
+            example: false,
+            path: "/app/.env".into(),
+            start_line: 3,
+            end_line: 3,
+            column: 5,
+            start_offset: 40,
+            end_offset: 60,
+            secret_masked: "AKIA****".into(),
+            line_masked: "KEY=AKIA****".into(),
+            secret_len: 20,
+            secret_sha256: "00".into(),
+        };
+        let mut outputs = BTreeMap::new();
+        outputs.insert(
+            "app/.env".to_string(),
+            AuditOutput {
+                bytes: Some(b"KEY=...\n\x00\xff binary too".to_vec()),
+                secrets: vec![secret],
+                packages: vec![],
+                warnings: vec!["a warning".into()],
+            },
+        );
+        outputs.insert(
+            "app/package-lock.json".to_string(),
+            AuditOutput {
+                bytes: None,
+                secrets: vec![],
+                packages: vec![package(true), package(false)],
+                warnings: vec![],
+            },
+        );
+        outputs.insert("empty".to_string(), AuditOutput::default());
+        let bytes = encode_outputs(&outputs).unwrap();
+        let back = decode_outputs(&bytes).unwrap();
+        assert_eq!(back.len(), outputs.len());
+        for (path, o) in &outputs {
+            let b = &back[path];
+            assert_eq!(b.bytes, o.bytes, "{path}");
+            assert_eq!(b.secrets, o.secrets, "{path}");
+            assert_eq!(b.packages, o.packages, "{path}");
+            assert_eq!(b.warnings, o.warnings, "{path}");
+        }
+        assert_eq!(decode_outputs(&[]).unwrap().len(), 0);
+        // Anything cut or altered in its framing does not read back.
+        for cut in [1, 8, 20, bytes.len() - 1] {
+            assert!(decode_outputs(&bytes[..cut]).is_none(), "cut at {cut}");
+        }
+    }
+}

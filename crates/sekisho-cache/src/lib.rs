@@ -344,7 +344,8 @@ mod tests {
                 .append(true)
                 .open(cache.path_of(key))
                 .unwrap();
-            file.set_modified(old + Duration::from_secs(i as u64)).unwrap();
+            file.set_modified(old + Duration::from_secs(i as u64))
+                .unwrap();
         }
         // k0 is the oldest write, but a hit makes it the most recently used.
         assert!(cache.get("k0").is_some());

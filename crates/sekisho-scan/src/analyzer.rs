@@ -169,7 +169,10 @@ impl LayerVisitor for ScanVisitor {
         ))
     }
 
-    fn encode_outputs(&self, outputs: &sekisho_image::LayerOutputs<AuditOutput>) -> Option<Vec<u8>> {
+    fn encode_outputs(
+        &self,
+        outputs: &sekisho_image::LayerOutputs<AuditOutput>,
+    ) -> Option<Vec<u8>> {
         sekisho_audit::encode_outputs(outputs)
     }
 

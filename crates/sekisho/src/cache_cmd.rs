@@ -108,15 +108,19 @@ fn size(bytes: u64) -> String {
 
 /// `sekisho cache info|clean`.
 pub fn run(cmd: &CacheCmd) -> anyhow::Result<u8> {
-    let root = resolve_dir(cmd.cache_dir.clone())
-        .context("no cache directory: pass --cache-dir, or set SEKISHO_CACHE_DIR, XDG_CACHE_HOME or HOME")?;
+    let root = resolve_dir(cmd.cache_dir.clone()).context(
+        "no cache directory: pass --cache-dir, or set SEKISHO_CACHE_DIR, XDG_CACHE_HOME or HOME",
+    )?;
     let cache = DirCache::new(&root, &namespace(), u64::MAX);
     match cmd.action {
         CacheAction::Info => {
             let info = cache.info()?;
             let when = |t: Option<std::time::SystemTime>| {
                 t.and_then(|t| jiff::Timestamp::try_from(t).ok())
-                    .map_or_else(|| "-".to_string(), |t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+                    .map_or_else(
+                        || "-".to_string(),
+                        |t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                    )
             };
             println!("directory:     {}", root.display());
             println!("layers:        {}", info.entries);
@@ -124,7 +128,10 @@ pub fn run(cmd: &CacheCmd) -> anyhow::Result<u8> {
             println!("least recent:  {}", when(info.oldest));
             println!("most recent:   {}", when(info.newest));
             if info.temp_files > 0 {
-                println!("being written: {} (or left by a killed scan)", info.temp_files);
+                println!(
+                    "being written: {} (or left by a killed scan)",
+                    info.temp_files
+                );
             }
         }
         CacheAction::Clean => {

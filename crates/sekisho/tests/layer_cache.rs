@@ -55,7 +55,11 @@ fn stdout(out: Output, what: &str) -> String {
 fn entries(cache: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for dir in std::fs::read_dir(cache).into_iter().flatten().flatten() {
-        for f in std::fs::read_dir(dir.path()).into_iter().flatten().flatten() {
+        for f in std::fs::read_dir(dir.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             if !f.file_name().to_string_lossy().starts_with('.') {
                 files.push(f.path());
             }
@@ -95,7 +99,11 @@ fn warm_scans_report_exactly_what_cold_scans_do() {
             let warm = stdout(run(&args, &cache), name);
             assert_eq!(cold, uncached, "{name} {format}: cold scan with a cache");
             assert_eq!(warm, cold, "{name} {format}: warm scan");
-            assert_eq!(entries(&cache).len(), written, "{name}: a warm scan wrote again");
+            assert_eq!(
+                entries(&cache).len(),
+                written,
+                "{name}: a warm scan wrote again"
+            );
         }
         // `sbom` runs other analyzers (other keys); warm equals cold there too.
         let args = ["sbom", input.as_str(), "--format", "json"];
@@ -200,7 +208,10 @@ fn killed_scans_leave_no_damaged_entry() {
     let cache = temp_dir("lc-killed");
     let input = image("debian-app.oci");
     let args = ["image", input.as_str(), "--format", "json"];
-    let expected = stdout(run(&[&args[..], &["--no-cache"]].concat(), &cache), "reference");
+    let expected = stdout(
+        run(&[&args[..], &["--no-cache"]].concat(), &cache),
+        "reference",
+    );
     // Kill scans at spread-out moments: before, while and after entries are written.
     for delay in [0u64, 5, 15, 30, 60, 100, 150, 250, 400] {
         let _ = std::fs::remove_dir_all(&cache);
@@ -213,7 +224,11 @@ fn killed_scans_leave_no_damaged_entry() {
         let _ = child.kill();
         let _ = child.wait();
         for f in entries(&cache) {
-            assert!(whole(&f), "killed after {delay} ms: damaged entry {}", f.display());
+            assert!(
+                whole(&f),
+                "killed after {delay} ms: damaged entry {}",
+                f.display()
+            );
         }
         assert_eq!(
             stdout(run(&args, &cache), "after a kill"),
@@ -276,7 +291,10 @@ fn shared_layers_are_fetched_once_from_a_registry() {
     registry.push_layout(Path::new(&app), "app", "1");
     let base_layers = layer_digests(Path::new(&mini));
     let app_layers = layer_digests(Path::new(&app));
-    assert!(app_layers.starts_with(&base_layers), "debian-app is built on debian-mini");
+    assert!(
+        app_layers.starts_with(&base_layers),
+        "debian-app is built on debian-mini"
+    );
     let cache = temp_dir("lc-registry");
     let scan = |reference: &str| {
         stdout(

@@ -128,7 +128,6 @@ impl Registry {
     }
 }
 
-
 impl Registry {
     /// Push the OCI layout at `layout` (a directory) as `repo:tag` with skopeo.
     pub fn push_layout(&self, layout: &Path, repo: &str, tag: &str) {
