@@ -54,4 +54,7 @@ if ! /usr/bin/python3 -c 'import rpm, packaging' 2> /dev/null; then
 fi
 export SEKISHO_REQUIRE_ORACLES=1
 export SEKISHO_SARIF_SCHEMA="$PWD/$SARIF"
+# CLI scans use the layer cache (as users get it): a fresh one under target/, not the user's.
+export SEKISHO_CACHE_DIR="$PWD/target/test-layer-cache"
+rm -rf "$SEKISHO_CACHE_DIR"
 cargo test --workspace "$@"

@@ -123,6 +123,10 @@ pub struct AuditArgs {
     /// critical).
     #[arg(long, default_value = "warn", value_parser = parse_level)]
     pub exit_level: DockleLevel,
+    /// Fail (exit 1, or --exit-code) when a finding is at this level or above: low, medium,
+    /// high, critical (or info, warn, fatal). Grype's `--fail-on`; sets --exit-level.
+    #[arg(long, alias = "fail-on", value_name = "LEVEL", value_parser = parse_level)]
+    pub exit_on: Option<DockleLevel>,
     /// ENV or label key not to report under CIS-DI-0010 (repeatable, or comma-separated).
     #[arg(long = "accept-key", value_name = "KEY", value_delimiter = ',')]
     pub accept_key: Vec<String>,
@@ -151,6 +155,15 @@ pub struct AuditArgs {
 }
 
 impl AuditArgs {
+    /// The level and exit code of the findings gate: `--exit-on LEVEL` alone fails with 1.
+    fn exit_gate(&self) -> (DockleLevel, i32) {
+        match self.exit_on {
+            Some(level) if self.exit_code == 0 => (level, 1),
+            Some(level) => (level, self.exit_code),
+            None => (self.exit_level, self.exit_code),
+        }
+    }
+
     /// The scanners asked for, and the database when the vulnerability scanner runs. Without
     /// `--scanners`, vulnerabilities are looked for when the database exists; asked for
     /// explicitly, a missing database is an error saying how to get one.
@@ -435,11 +448,8 @@ pub fn run_image(args: &ImageArgs, mode: Mode) -> anyhow::Result<u8> {
         &args.output,
         &render(&report, args.format, crate::use_color(&args.output))?,
     )?;
-    let code = sekisho_scan::exit_code(
-        report.findings(),
-        args.audit.exit_level,
-        args.audit.exit_code,
-    );
+    let (level, code) = args.audit.exit_gate();
+    let code = sekisho_scan::exit_code(report.findings(), level, code);
     Ok(u8::try_from(code).unwrap_or(1))
 }
 
@@ -476,11 +486,8 @@ fn run_sbom_scan(args: &ImageArgs, file: &Path) -> anyhow::Result<u8> {
         &args.output,
         &render(&report, args.format, crate::use_color(&args.output))?,
     )?;
-    let code = sekisho_scan::exit_code(
-        report.findings(),
-        args.audit.exit_level,
-        args.audit.exit_code,
-    );
+    let (level, code) = args.audit.exit_gate();
+    let code = sekisho_scan::exit_code(report.findings(), level, code);
     Ok(u8::try_from(code).unwrap_or(1))
 }
 

@@ -127,6 +127,20 @@ fn vex_filters_ignore_files_and_exit_code() {
         "LOW",
     ]);
     assert_eq!(passed.status.code(), Some(0));
+    // `--exit-on` (Grype's `--fail-on`) alone fails with 1; with `--exit-code`, that code.
+    assert_eq!(scan(&["--exit-on", "high"]).status.code(), Some(1));
+    assert_eq!(
+        scan(&["--fail-on", "high", "--exit-code", "3"])
+            .status
+            .code(),
+        Some(3)
+    );
+    assert_eq!(
+        scan(&["--exit-on", "critical", "--severity", "LOW"])
+            .status
+            .code(),
+        Some(0)
+    );
 
     // The image's own CycloneDX, scanned without the image, gives the same findings.
     let sbom = dir.join("example.cdx.json");
