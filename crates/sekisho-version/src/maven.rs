@@ -7,6 +7,12 @@
 //! sp`; other words sort after them, alphabetically. `a`, `b` and `m` directly followed by a
 //! digit mean `alpha`, `beta` and `milestone`.
 //!
+//! This is the rule of `ComparableVersion` up to Maven 3.8.6, which made the generated reference
+//! vectors. Maven 3.8.7 (Debian 12's `libmaven3-core-java`) and 3.9 also start a nested list for
+//! a word written after `.` (`1.0.0.X1` is read as `1.0.0-X1`), so they order `2.0.0.Alpha4 <
+//! 2.0.0-M5` where 3.8.6 and we give `>`; the differential test against Debian's jar lists
+//! the pairs where this shows.
+//!
 //! The nested lists are kept in an arena and compared with an explicit stack: no recursion.
 
 use std::cmp::Ordering;
