@@ -1,4 +1,4 @@
-//! Maven versions, ordered as Maven 3.8's `ComparableVersion` orders them.
+//! Maven versions, ordered as Maven 3.8.6's `ComparableVersion` orders them.
 //!
 //! A version is split into items: numbers and words, separated by `.` (same list) or `-` (a new
 //! nested list), with a change between digits and letters also starting a nested list. Trailing
