@@ -48,9 +48,20 @@ if ! command -v podman > /dev/null; then
   apt-get update -qq && apt-get install -y -qq podman > /dev/null
 fi
 # Version comparison is checked against the package managers' own code: dpkg (installed),
-# rpm's Python binding and Python's packaging (Debian packages).
+# rpm's Python binding and Python's packaging, Maven's ComparableVersion (maven-artifact in
+# libmaven3-core-java, on a headless JRE), node-semver (on the machine's node) and
+# composer/semver (on php-cli), all Debian packages; only the missing ones are installed.
 if ! /usr/bin/python3 -c 'import rpm, packaging' 2> /dev/null; then
   apt-get update -qq && apt-get install -y -qq python3-rpm python3-packaging > /dev/null
+fi
+ORACLES=()
+command -v java > /dev/null || ORACLES+=(default-jre-headless)
+ls /usr/share/java/maven*-artifact*.jar > /dev/null 2>&1 || ORACLES+=(libmaven3-core-java)
+NODE_PATH="${NODE_PATH:+$NODE_PATH:}/usr/share/nodejs" node -e "require('semver')" > /dev/null 2>&1 \
+  || ORACLES+=(node-semver)
+php -r "require 'Composer/Semver/autoload.php';" > /dev/null 2>&1 || ORACLES+=(php-cli php-composer-semver)
+if [ ${#ORACLES[@]} -gt 0 ]; then
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${ORACLES[@]}" > /dev/null
 fi
 export SEKISHO_REQUIRE_ORACLES=1
 export SEKISHO_SARIF_SCHEMA="$PWD/$SARIF"

@@ -218,6 +218,38 @@ fn modifier(s: &str) -> Option<String> {
     None
 }
 
+/// Whether all of `s` matches Composer's date version `\d{4}(?:[.:-]?\d{2}){1,6}(?:[.:-]?\d{1,3})?`
+/// (composer/semver 3.3): four digits, one to six groups of two, then at most one group of one
+/// to three, each group after the first optionally preceded by one of `.`, `:`, `-`.
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    // At most 4 + 6 * 3 + 4 bytes: longer never matches (and keeps the scan bounded).
+    if b.len() > 26 || b.len() < 6 || !b[..4].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    // A group of `n` digits at `pos`, after an optional separator: where it ends.
+    let group = |pos: usize, n: usize| -> Option<usize> {
+        let start = if b.get(pos).is_some_and(|c| matches!(c, b'.' | b':' | b'-')) {
+            pos + 1
+        } else {
+            pos
+        };
+        let end = start + n;
+        (end <= b.len() && b[start..end].iter().all(u8::is_ascii_digit)).then_some(end)
+    };
+    // The positions reached after the first group and k groups of two.
+    let mut reached = vec![4usize];
+    let mut ends = Vec::new();
+    for _ in 0..6 {
+        reached = reached.iter().filter_map(|&p| group(p, 2)).collect();
+        reached.sort_unstable();
+        reached.dedup();
+        ends.extend(reached.iter().copied());
+    }
+    ends.iter()
+        .any(|&p| p == b.len() || (1..=3).any(|n| group(p, n) == Some(b.len())))
+}
+
 /// Composer's `VersionParser::normalize`; `None` where Composer throws.
 pub fn normalize(version: &str) -> Option<String> {
     let mut v = version.trim();
@@ -272,13 +304,13 @@ pub fn normalize(version: &str) -> Option<String> {
             return Some(out + &m);
         }
     }
-    // Date based: at least 4 leading digits, numbers separated by . : -
+    // Date based: numbers separated by . : - (see `is_date`), then a modifier.
     let date_len = body
         .bytes()
         .take_while(|c| c.is_ascii_digit() || matches!(c, b'.' | b':' | b'-'))
         .count();
     let date = body[..date_len].trim_end_matches(['.', ':', '-']);
-    if date.bytes().take_while(u8::is_ascii_digit).count() >= 4 {
+    if is_date(date) {
         if let Some(m) = modifier(&body[date.len()..]) {
             let d: String = date
                 .chars()
@@ -349,5 +381,17 @@ mod tests {
         assert_eq!(normalize("20100102").as_deref(), Some("20100102"));
         assert_eq!(normalize("1.0.0-stable").as_deref(), Some("1.0.0.0"));
         assert_eq!(normalize("garbage"), None);
+        // Date versions match Composer's date pattern exactly (found by the composer/semver
+        // oracle: a 30-digit number is not a version for Composer).
+        assert_eq!(normalize("2010-01-02.5").as_deref(), Some("2010.01.02.5"));
+        assert_eq!(normalize("201001021").as_deref(), Some("201001021"));
+        assert_eq!(
+            normalize("20100102.12345").as_deref(),
+            Some("20100102.12345")
+        );
+        assert_eq!(normalize("999999999999999999999999999991"), None);
+        assert_eq!(normalize("2010010.2"), None);
+        assert_eq!(normalize("2010-1-02"), None);
+        assert_eq!(normalize("12345-6"), None);
     }
 }

@@ -10,7 +10,7 @@
 //! | `apk` | apk-tools 2.10 (Alpine 3.10) `apk version -t`, invalid versions included |
 //! | `pypi` | PEP 440 (`packaging`), with `packaging` < 22's `LegacyVersion` for the rest |
 //! | `npm`, `cargo`, `golang`, `pub`, `hex` | SemVer 2 (lenient: leading `v`, missing minor/patch) |
-//! | `maven` | Maven 3.8 `ComparableVersion` |
+//! | `maven` | Maven 3.8.6 `ComparableVersion` (3.8.7 and later differ on a word after `.`) |
 //! | `gem` | RubyGems `Gem::Version` |
 //! | `composer` | PHP `version_compare` after a leading `v` is removed |
 //! | `nuget` | NuGet `NuGetVersion` (4 numeric parts, case-insensitive prerelease) |

@@ -1,4 +1,4 @@
-//! Maven versions, ordered as Maven 3.8's `ComparableVersion` orders them.
+//! Maven versions, ordered as Maven 3.8.6's `ComparableVersion` orders them.
 //!
 //! A version is split into items: numbers and words, separated by `.` (same list) or `-` (a new
 //! nested list), with a change between digits and letters also starting a nested list. Trailing
@@ -6,6 +6,12 @@
 //! dropped. Known qualifiers order as `alpha < beta < milestone < rc = cr < snapshot < "" <
 //! sp`; other words sort after them, alphabetically. `a`, `b` and `m` directly followed by a
 //! digit mean `alpha`, `beta` and `milestone`.
+//!
+//! This is the rule of `ComparableVersion` up to Maven 3.8.6, which made the generated reference
+//! vectors. Maven 3.8.7 (Debian 12's `libmaven3-core-java`) and 3.9 also start a nested list for
+//! a word written after `.` (`1.0.0.X1` is read as `1.0.0-X1`), so they order `2.0.0.Alpha4 <
+//! 2.0.0-M5` where 3.8.6 and we give `>`; the differential test against Debian's jar lists
+//! the pairs where this shows.
 //!
 //! The nested lists are kept in an arena and compared with an explicit stack: no recursion.
 

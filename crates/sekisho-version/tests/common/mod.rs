@@ -5,47 +5,64 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::PathBuf;
 
-/// The tarball of vectors, beside the repository (`../shared/data/versions/`).
-pub fn fixtures_path() -> PathBuf {
+/// `shared/<rel>` in the first folder above the crate that has it (`../shared/` beside the
+/// repository).
+pub fn shared_path(rel: &str) -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut dir = manifest.as_path();
     loop {
-        let cand = dir.join("shared/data/versions/osv-semantic-fixtures.tar.gz");
+        let cand = dir.join("shared").join(rel);
         if cand.exists() {
             return cand;
         }
         match dir.parent() {
             Some(p) => dir = p,
-            None => panic!(
-                "osv-semantic-fixtures.tar.gz not found above {}",
-                manifest.display()
-            ),
+            None => panic!("shared/{rel} not found above {}", manifest.display()),
         }
     }
 }
 
-/// Every `*.txt` file of the tarball, by file name.
-pub fn fixture_files() -> BTreeMap<String, String> {
-    let f = std::fs::File::open(fixtures_path()).expect("open fixtures");
+/// The tarball of vectors, beside the repository (`../shared/data/versions/`).
+pub fn fixtures_path() -> PathBuf {
+    shared_path("data/versions/osv-semantic-fixtures.tar.gz")
+}
+
+/// The files of a `.tar.gz` whose path ends with `suffix`, by path inside the archive.
+pub fn archive_files(path: &std::path::Path, suffix: &str) -> BTreeMap<String, String> {
+    let f = std::fs::File::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
     let mut ar = tar::Archive::new(flate2::read::GzDecoder::new(f));
     let mut out = BTreeMap::new();
     for e in ar.entries().expect("entries") {
         let mut e = e.expect("entry");
-        let name = e
-            .path()
-            .expect("path")
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .to_string();
-        if !name.ends_with(".txt") {
+        let name = e.path().expect("path").to_string_lossy().to_string();
+        if !name.ends_with(suffix) || !e.header().entry_type().is_file() {
             continue;
         }
         let mut s = String::new();
-        e.read_to_string(&mut s).expect("utf-8 fixture");
+        e.read_to_string(&mut s).expect("utf-8 file");
         out.insert(name, s);
     }
     out
+}
+
+/// The files of an advisory feed archive (`../shared/data/advisories/<feed>.tar.gz`) whose
+/// path ends with `suffix`, by path inside the archive.
+pub fn feed_files(feed: &str, suffix: &str) -> BTreeMap<String, String> {
+    archive_files(
+        &shared_path(&format!("data/advisories/{feed}.tar.gz")),
+        suffix,
+    )
+}
+
+/// Every `*.txt` file of the tarball, by file name.
+pub fn fixture_files() -> BTreeMap<String, String> {
+    archive_files(&fixtures_path(), ".txt")
+        .into_iter()
+        .map(|(path, text)| {
+            let name = path.rsplit('/').next().unwrap_or(&path).to_string();
+            (name, text)
+        })
+        .collect()
 }
 
 /// One comparison line.
