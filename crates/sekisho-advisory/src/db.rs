@@ -839,6 +839,32 @@ impl Database {
         Ok(out)
     }
 
+    /// The `sources` table, by name.
+    pub(crate) fn sources(&self) -> Result<Vec<SourceRow>, Error> {
+        let err = self.err();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT name, format, digest, records, affected, built FROM sources ORDER BY name",
+            )
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(SourceRow {
+                    name: r.get(0)?,
+                    format: r.get(1)?,
+                    digest: r.get(2)?,
+                    records: r.get::<_, i64>(3)? as u64,
+                    affected: r.get::<_, i64>(4)? as u64,
+                    built: r.get(5)?,
+                })
+            })
+            .map_err(&err)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(&err);
+        rows
+    }
+
     /// A value of the `meta` table.
     pub(crate) fn meta(&self, key: &str) -> Result<Option<String>, Error> {
         self.conn
@@ -902,26 +928,7 @@ impl Database {
             .optional()
             .map_err(&err)?
             .unwrap_or_default();
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT name, format, digest, records, affected, built FROM sources ORDER BY name",
-            )
-            .map_err(&err)?;
-        let sources = stmt
-            .query_map([], |r| {
-                Ok(SourceRow {
-                    name: r.get(0)?,
-                    format: r.get(1)?,
-                    digest: r.get(2)?,
-                    records: r.get::<_, i64>(3)? as u64,
-                    affected: r.get::<_, i64>(4)? as u64,
-                    built: r.get(5)?,
-                })
-            })
-            .map_err(&err)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(&err)?;
+        let sources = self.sources()?;
         let count = |table: &str| -> Result<u64, Error> {
             self.conn
                 .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| {

@@ -68,12 +68,12 @@ pub(crate) fn update(
     if old.meta("builder").ok().flatten().as_deref() != Some(BUILDER) {
         return Ok(None);
     }
-    let Ok(info) = old.info() else {
+    let Ok(old_rows) = old.sources() else {
         return Ok(None);
     };
     drop(old);
     let rows: BTreeMap<&str, &crate::SourceRow> =
-        info.sources.iter().map(|r| (r.name.as_str(), r)).collect();
+        old_rows.iter().map(|r| (r.name.as_str(), r)).collect();
     if rows.len() != base.len()
         || base
             .iter()
