@@ -120,7 +120,8 @@ pub struct SourceRow {
     pub name: String,
     /// The feed format(s) recognised in it, comma-separated.
     pub format: String,
-    /// SHA-256 of the input bytes.
+    /// Hex SHA-256 of the input: of an archive's bytes, or for a directory the sum of its
+    /// files' hashes ([`crate::input::DirDigest`]).
     pub digest: String,
     /// Advisories stored from it.
     pub records: u64,
