@@ -51,14 +51,7 @@ fn source_name(path: &Path) -> String {
 pub fn build(output: &Path, sources: &[PathBuf], built: &str) -> Result<BuildSummary, Error> {
     let mut writer = Writer::create(output, built)?;
     let mut summary = BuildSummary::default();
-    let mut names = BTreeSet::new();
-    for path in sources {
-        let mut name = source_name(path);
-        let mut n = 2;
-        while !names.insert(name.clone()) {
-            name = format!("{}-{n}", source_name(path));
-            n += 1;
-        }
+    for (path, name) in sources.iter().zip(source_names(sources)) {
         let s = read_source(&mut writer, path, &name, &mut summary.warnings)?;
         summary.sources.push(s);
     }
@@ -66,13 +59,54 @@ pub fn build(output: &Path, sources: &[PathBuf], built: &str) -> Result<BuildSum
     Ok(summary)
 }
 
+/// Each source's name in the database: [`source_name`], with `-2`, `-3`… for repeats.
+pub(crate) fn source_names(sources: &[PathBuf]) -> Vec<String> {
+    let mut names = BTreeSet::new();
+    let mut out = Vec::new();
+    for path in sources {
+        let mut name = source_name(path);
+        let mut n = 2;
+        while !names.insert(name.clone()) {
+            name = format!("{}-{n}", source_name(path));
+            n += 1;
+        }
+        out.push(name);
+    }
+    out
+}
+
 /// What the parsing workers hand the inserting thread for one file.
-struct Parsed {
-    file: String,
-    outcome: Outcome,
+pub(crate) struct Parsed {
+    pub(crate) file: String,
+    pub(crate) outcome: Outcome,
     /// The records of formats that do not merge, encoded by the worker.
-    encoded: Vec<Encoded>,
-    warnings: Vec<Warning>,
+    pub(crate) encoded: Vec<Encoded>,
+    pub(crate) warnings: Vec<Warning>,
+}
+
+/// Parses one file of the source `name` as every build does: the feed is recognised by the
+/// file's name and content, and the records of formats that do not merge are encoded for the
+/// writer (fragments of merging formats stay in the outcome, merged by id per source).
+pub(crate) fn parse_one(name: &str, file: String, bytes: &[u8]) -> Parsed {
+    let mut warnings = Vec::new();
+    let mut ctx = Ctx {
+        source: name,
+        file: &file,
+        warnings: &mut warnings,
+    };
+    let mut outcome = feeds::parse_file(&mut ctx, bytes);
+    let mut encoded = Vec::new();
+    if let Outcome::Parsed(format, advisories) = &mut outcome {
+        if !format.merges() {
+            encoded = advisories.drain(..).map(|a| Encoded::new(&a)).collect();
+        }
+    }
+    Parsed {
+        file,
+        outcome,
+        encoded,
+        warnings,
+    }
 }
 
 /// Per-source counts kept by the inserting thread.
@@ -148,25 +182,7 @@ fn read_source(
                 let Ok(Ok((seq, file, bytes))) = job else {
                     break;
                 };
-                let mut warnings = Vec::new();
-                let mut ctx = Ctx {
-                    source: name,
-                    file: &file,
-                    warnings: &mut warnings,
-                };
-                let mut outcome = feeds::parse_file(&mut ctx, &bytes);
-                let mut encoded = Vec::new();
-                if let Outcome::Parsed(format, advisories) = &mut outcome {
-                    if !format.merges() {
-                        encoded = advisories.drain(..).map(|a| Encoded::new(&a)).collect();
-                    }
-                }
-                let parsed = Parsed {
-                    file,
-                    outcome,
-                    encoded,
-                    warnings,
-                };
+                let parsed = parse_one(name, file, &bytes);
                 if done_tx.send((seq, parsed)).is_err() {
                     break;
                 }

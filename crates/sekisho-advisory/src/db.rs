@@ -5,7 +5,7 @@
 //! Schema (version [`SCHEMA_VERSION`]):
 //!
 //! ```sql
-//! meta(key PRIMARY KEY, value)             -- schema_version, built
+//! meta(key PRIMARY KEY, value)             -- schema_version, built, builder
 //! sources(name PRIMARY KEY, format, digest, records, affected, built)
 //! dictionaries(id INTEGER PRIMARY KEY, data) -- zstd dictionaries of the display blobs
 //! displays(id INTEGER PRIMARY KEY, dict, data) -- zstd-compressed JSON of summary, details,
@@ -22,6 +22,11 @@
 //! `affected` is stored in key order (a B-tree on the lookup key, no separate index holding
 //! the names a second time): the writer collects the rows in a temporary table and copies
 //! them sorted when it finishes, so the pages are full.
+//!
+//! An incremental update ([`Writer::reopen`]) copies the file beside it, deletes the changed
+//! advisories' rows (found by full scans of `advisories` and `affected`: an index by advisory
+//! would hold every package name a second time, and a scan of the 400k-record file takes a
+//! fraction of a second), inserts their new versions and renames the copy over the file.
 //!
 //! Sizes (schema 1 → 2, 400,000 synthetic OSV records, `bench/db.sh`): display text was 52%
 //! of the file as one zlib stream per advisory. The writer holds advisories back until it has
@@ -48,6 +53,12 @@ use crate::Error;
 /// The schema version this crate writes and reads.
 pub const SCHEMA_VERSION: u32 = 2;
 
+/// Who wrote a database, in its `meta` as `builder`: the crate version and the generation of
+/// the parsing and normalisation (bump the number after the slash when the same feed files
+/// would give other rows). An incremental update only continues a database of the same
+/// builder; any other is rebuilt from the whole cache.
+pub(crate) const BUILDER: &str = concat!(env!("CARGO_PKG_VERSION"), "/1");
+
 /// zstd level of the display blobs: with a dictionary, 9 is about 8% smaller than 3 and
 /// still fast on documents of a kilobyte.
 const DISPLAY_LEVEL: i32 = 9;
@@ -73,8 +84,14 @@ CREATE TABLE advisories (id TEXT NOT NULL, source TEXT NOT NULL, aliases TEXT, s
 CREATE TABLE affected (ecosystem TEXT NOT NULL, distro TEXT NOT NULL, name TEXT NOT NULL,
     advisory INTEGER NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL,
     PRIMARY KEY (ecosystem, distro, name, advisory, seq)) WITHOUT ROWID;
+";
+
+/// The writer's scratch tables, for a new database and for an updated copy.
+const TEMP_SCHEMA: &str = "
 CREATE TEMP TABLE affected_in (ecosystem TEXT NOT NULL, distro TEXT NOT NULL,
     name TEXT NOT NULL, advisory INTEGER NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE TEMP TABLE gone_ids (id TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TEMP TABLE gone (advisory INTEGER PRIMARY KEY, display INTEGER);
 ";
 
 /// Copies the collected rows into `affected` in key order.
@@ -103,7 +120,8 @@ pub struct SourceRow {
     pub name: String,
     /// The feed format(s) recognised in it, comma-separated.
     pub format: String,
-    /// SHA-256 of the input bytes.
+    /// Hex SHA-256 of the input: of an archive's bytes, or for a directory the sum of its
+    /// files' hashes ([`crate::input::DirDigest`]).
     pub digest: String,
     /// Advisories stored from it.
     pub records: u64,
@@ -163,6 +181,11 @@ fn stored_display(display: &Display) -> Display {
 }
 
 impl Encoded {
+    /// The advisory's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
     /// Encodes an advisory for [`Writer::insert_encoded`].
     pub fn new(adv: &Advisory) -> Encoded {
         Encoded {
@@ -205,11 +228,84 @@ pub struct Writer {
     pending_bytes: usize,
     /// The current window's compressor and dictionary row.
     compressor: Option<(zstd::bulk::Compressor<'static>, Option<i64>)>,
+    /// Whether display text is held back in windows with a dictionary trained on each (a
+    /// build), or compressed at once with the compressor set at the start (an update).
+    windows: bool,
 }
 
 impl Writer {
     /// Starts a database for `target`; `built` is the build time recorded in `meta`.
     pub fn create(target: &Path, built: &str) -> Result<Writer, Error> {
+        let tmp = Self::scratch(target)?;
+        let conn = Connection::open(&tmp).map_err(sql_err(&tmp))?;
+        let mut w = Writer::new(&tmp, target, built, true);
+        conn.execute_batch(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;
+             PRAGMA cache_size = -65536; PRAGMA page_size = 4096;",
+        )
+        .map_err(sql_err(&tmp))?;
+        conn.execute_batch(SCHEMA).map_err(sql_err(&tmp))?;
+        conn.execute_batch(TEMP_SCHEMA).map_err(sql_err(&tmp))?;
+        conn.execute_batch("BEGIN").map_err(sql_err(&tmp))?;
+        w.conn = Some(conn);
+        Ok(w)
+    }
+
+    /// Starts an incremental update of the database at `target`: the file is copied beside it
+    /// (a plain file copy: the kernel copies it without SQLite reading every page, faster
+    /// than `VACUUM INTO` or the backup API, see BENCHMARKS.md) and the copy is changed with
+    /// [`Writer::remove`] and the insert methods, then renamed over the target by
+    /// [`Writer::finish`].
+    ///
+    /// Display text of the inserted advisories is compressed at once with the newest
+    /// dictionary of the database (trained on the last window of the full build: the same
+    /// feeds' JSON keys, URL prefixes and phrasing), or without one when it has none: a few
+    /// thousand records are too few to train a dictionary worth its 64 KB.
+    pub fn reopen(target: &Path, built: &str) -> Result<Writer, Error> {
+        let tmp = Self::scratch(target)?;
+        let mut w = Writer::new(&tmp, target, built, false);
+        fs::copy(target, &tmp).map_err(|e| Error::Io {
+            path: target.to_path_buf(),
+            source: e,
+        })?;
+        let err = sql_err(&tmp);
+        let conn = Connection::open(&tmp).map_err(&err)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;
+             PRAGMA cache_size = -65536;",
+        )
+        .map_err(&err)?;
+        conn.execute_batch(TEMP_SCHEMA).map_err(&err)?;
+        let dict: Option<(i64, Vec<u8>)> = conn
+            .query_row(
+                "SELECT id, data FROM dictionaries ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(&err)?;
+        let io = |e| Error::Io {
+            path: tmp.clone(),
+            source: e,
+        };
+        w.compressor = Some(match dict {
+            Some((id, d)) => (
+                zstd::bulk::Compressor::with_dictionary(DISPLAY_LEVEL, &d).map_err(io)?,
+                Some(id),
+            ),
+            None => (
+                zstd::bulk::Compressor::new(DISPLAY_LEVEL).map_err(io)?,
+                None,
+            ),
+        });
+        conn.execute_batch("BEGIN").map_err(&err)?;
+        w.conn = Some(conn);
+        Ok(w)
+    }
+
+    /// `<target>.tmp-<pid>`, removed if it is left from an earlier run, and the target's
+    /// folder, made if needed.
+    fn scratch(target: &Path) -> Result<PathBuf, Error> {
         let mut name = target.file_name().unwrap_or_default().to_os_string();
         name.push(format!(".tmp-{}", std::process::id()));
         let tmp = target.with_file_name(name);
@@ -220,19 +316,19 @@ impl Writer {
             })?;
         }
         match fs::remove_file(&tmp) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => {
-                return Err(Error::Io {
-                    path: tmp,
-                    source: e,
-                })
-            }
+            Ok(()) => Ok(tmp),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(tmp),
+            Err(e) => Err(Error::Io {
+                path: tmp,
+                source: e,
+            }),
         }
-        let conn = Connection::open(&tmp).map_err(sql_err(&tmp))?;
-        let mut w = Writer {
+    }
+
+    fn new(tmp: &Path, target: &Path, built: &str, windows: bool) -> Writer {
+        Writer {
             conn: None,
-            tmp: tmp.clone(),
+            tmp: tmp.to_path_buf(),
             target: target.to_path_buf(),
             built: built.to_owned(),
             done: false,
@@ -240,16 +336,52 @@ impl Writer {
             pending: Vec::new(),
             pending_bytes: 0,
             compressor: None,
-        };
+            windows,
+        }
+    }
+
+    /// Deletes the advisories of `source` with these ids, their affected rows, and their
+    /// display documents that no other advisory shares; returns the advisories and the
+    /// affected rows deleted.
+    pub fn remove(&mut self, source: &str, ids: &[&str]) -> Result<(u64, u64), Error> {
+        let tmp = self.tmp.clone();
+        let err = sql_err(&tmp);
+        let conn = self.conn();
+        conn.execute_batch("DELETE FROM temp.gone_ids; DELETE FROM temp.gone;")
+            .map_err(&err)?;
+        {
+            let mut ins = conn
+                .prepare("INSERT OR IGNORE INTO temp.gone_ids (id) VALUES (?1)")
+                .map_err(&err)?;
+            for id in ids {
+                ins.execute([id]).map_err(&err)?;
+            }
+        }
+        // One scan of each table: neither is indexed by advisory.
+        let advisories = conn
+            .execute(
+                "INSERT INTO temp.gone (advisory, display) SELECT rowid, display
+                 FROM main.advisories WHERE source = ?1 AND id IN (SELECT id FROM temp.gone_ids)",
+                [source],
+            )
+            .map_err(&err)? as u64;
+        if advisories == 0 {
+            return Ok((0, 0));
+        }
+        let affected = conn
+            .execute(
+                "DELETE FROM main.affected WHERE advisory IN (SELECT advisory FROM temp.gone)",
+                [],
+            )
+            .map_err(&err)? as u64;
         conn.execute_batch(
-            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;
-             PRAGMA cache_size = -65536; PRAGMA page_size = 4096;",
+            "DELETE FROM main.advisories WHERE rowid IN (SELECT advisory FROM temp.gone);
+             DELETE FROM main.displays WHERE id IN (SELECT display FROM temp.gone)
+                 AND id NOT IN (SELECT display FROM main.advisories
+                                WHERE display IN (SELECT display FROM temp.gone));",
         )
-        .map_err(sql_err(&tmp))?;
-        conn.execute_batch(SCHEMA).map_err(sql_err(&tmp))?;
-        conn.execute_batch("BEGIN").map_err(sql_err(&tmp))?;
-        w.conn = Some(conn);
-        Ok(w)
+        .map_err(&err)?;
+        Ok((advisories, affected))
     }
 
     fn conn(&self) -> &Connection {
@@ -268,6 +400,10 @@ impl Writer {
     /// dictionary is trained and they are written in order; row ids are those of writing them
     /// at once.
     pub fn insert_encoded(&mut self, source: &str, adv: &Encoded) -> Result<u64, Error> {
+        if !self.windows {
+            self.write(source, adv)?;
+            return Ok(adv.affected.len() as u64);
+        }
         if let Some((json, hash)) = &adv.display {
             if !self.displays.contains_key(hash) {
                 self.pending_bytes += json.len();
@@ -420,7 +556,8 @@ impl Writer {
         &self.built
     }
 
-    /// Indexes, commits, syncs and renames the file over the target.
+    /// Indexes, commits, syncs and renames the file over the target. Every source's `built`
+    /// becomes the writer's build time (as in a full build).
     pub fn finish(mut self) -> Result<(), Error> {
         if !self.pending.is_empty() {
             self.flush_pending()?;
@@ -430,10 +567,13 @@ impl Writer {
         let err = sql_err(&tmp);
         let conn = self.conn.take().expect("connection open until finish");
         conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('schema_version', ?1), ('built', ?2)",
-            params![SCHEMA_VERSION.to_string(), self.built],
+            "INSERT OR REPLACE INTO meta (key, value)
+             VALUES ('schema_version', ?1), ('built', ?2), ('builder', ?3)",
+            params![SCHEMA_VERSION.to_string(), self.built, BUILDER],
         )
         .map_err(&err)?;
+        conn.execute("UPDATE sources SET built = ?1", [&self.built])
+            .map_err(&err)?;
         conn.execute_batch(SORT).map_err(&err)?;
         conn.execute_batch("COMMIT").map_err(&err)?;
         conn.close().map_err(|(_, e)| err(e))?;
@@ -639,6 +779,11 @@ impl Database {
 
     /// Every affected-package entry for `name` (normalised here as `ecosystem` matches) in
     /// `ecosystem` (a purl type) and `distro` (empty for language ecosystems): one indexed query.
+    ///
+    /// Hits come ordered by source name, then advisory id, then as stored (the same id twice
+    /// in one source: in the order of the files), each advisory's entries in their order: an
+    /// order that does not depend on row ids, so a database updated incrementally answers
+    /// exactly as one built from the same feeds at once.
     pub fn lookup(&self, ecosystem: &str, distro: &str, name: &str) -> Result<Vec<Hit>, Error> {
         let err = self.err();
         let name = normalize_name(ecosystem, name);
@@ -690,7 +835,43 @@ impl Database {
                 id,
             });
         }
+        // Stable: rows of one advisory, and advisories of the same id, keep the query's order.
+        out.sort_by(|a, b| (&a.source, &a.id).cmp(&(&b.source, &b.id)));
         Ok(out)
+    }
+
+    /// The `sources` table, by name.
+    pub(crate) fn sources(&self) -> Result<Vec<SourceRow>, Error> {
+        let err = self.err();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT name, format, digest, records, affected, built FROM sources ORDER BY name",
+            )
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(SourceRow {
+                    name: r.get(0)?,
+                    format: r.get(1)?,
+                    digest: r.get(2)?,
+                    records: r.get::<_, i64>(3)? as u64,
+                    affected: r.get::<_, i64>(4)? as u64,
+                    built: r.get(5)?,
+                })
+            })
+            .map_err(&err)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(&err);
+        rows
+    }
+
+    /// A value of the `meta` table.
+    pub(crate) fn meta(&self, key: &str) -> Result<Option<String>, Error> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(self.err())
     }
 
     /// The display part (summary, details, references, dates) of an advisory row.
@@ -748,26 +929,7 @@ impl Database {
             .optional()
             .map_err(&err)?
             .unwrap_or_default();
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT name, format, digest, records, affected, built FROM sources ORDER BY name",
-            )
-            .map_err(&err)?;
-        let sources = stmt
-            .query_map([], |r| {
-                Ok(SourceRow {
-                    name: r.get(0)?,
-                    format: r.get(1)?,
-                    digest: r.get(2)?,
-                    records: r.get::<_, i64>(3)? as u64,
-                    affected: r.get::<_, i64>(4)? as u64,
-                    built: r.get(5)?,
-                })
-            })
-            .map_err(&err)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(&err)?;
+        let sources = self.sources()?;
         let count = |table: &str| -> Result<u64, Error> {
             self.conn
                 .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| {

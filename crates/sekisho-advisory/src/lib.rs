@@ -30,6 +30,7 @@ pub mod db;
 pub mod ecosystem;
 pub mod feeds;
 pub mod fetch;
+mod incremental;
 pub mod input;
 pub mod record;
 pub mod update;
@@ -38,6 +39,7 @@ pub use build::{build, BuildSummary, SourceSummary};
 pub use db::{Database, Encoded, Hit, Info, SourceRow, Writer, SCHEMA_VERSION};
 pub use ecosystem::normalize_name;
 pub use fetch::HttpOptions;
+pub use incremental::IncrementalSummary;
 pub use record::{Advisory, Affected, ConstraintSyntax, Display, Event, Range, Severity, Status};
 pub use update::{
     update, Feed, FeedFile, FeedSummary, Layout, Mode, PartSummary, Progress, UpdateOptions,

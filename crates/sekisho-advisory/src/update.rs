@@ -1,5 +1,6 @@
 //! Updating the database from the upstream feeds: download each feed into a cache, then
-//! [`build`](crate::build()) the database from the cache.
+//! bring the database up to date with the cache: incrementally when the only changes are OSV
+//! records downloaded one by one, else by a full [`build`](crate::build()).
 //!
 //! Every feed and its upstream layout is in one table, [`Feed::defaults`]. With a mirror,
 //! every feed's base becomes `<mirror>/<feed name>/` and the upstream layout below it is
@@ -20,6 +21,19 @@
 //! * An archive named by a pointer file (Red Hat CSAF VEX: `archive_latest.txt` names
 //!   `csaf_vex_<date>.tar.zst`): saved as `<feed name>.<ext>`, downloaded again only when the
 //!   pointer names another archive.
+//! * `<cache>/.journal.json`: how the cache differs from what the database was last built
+//!   from: the digest of every source of that build, the OSV record files written since (with
+//!   the hash of the version the database holds), and whether anything else changed (a feed
+//!   downloaded whole: an OSV `all.zip`, a changed file or archive). Each change is noted
+//!   before the cache is touched, so a run stopped half-way leaves a journal that says at
+//!   least as much as happened.
+//!
+//! The database: when the journal says only OSV records changed, and the database is of this
+//! schema and builder and was built from the journal's sources (same names, same digests),
+//! it is updated in place of a full build (`incremental.rs`: the changed advisories' rows are
+//! replaced in a copy of the file, renamed over it), which answers exactly as a full build
+//! would. Anything else, or any doubt, is a full build from the cache. After either, the
+//! journal starts again from the new database's digests.
 //!
 //! Safety: every download goes to a temporary file beside its target and is renamed into
 //! place only once complete and checked (an archive is opened and its records recognised; a
@@ -31,7 +45,7 @@
 //! beside their files. For an archive feed, `<archive>.sha256` is fetched and checked when the
 //! server has it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -44,6 +58,7 @@ use sha2::{Digest, Sha256};
 use crate::build::{build, BuildSummary};
 use crate::feeds::{self, Ctx, Outcome};
 use crate::fetch::{Client, HttpOptions};
+use crate::incremental::{self, Changed, IncrementalSummary};
 use crate::{input, Error};
 
 /// OSV.dev's per-ecosystem exports fetched by default.
@@ -291,12 +306,16 @@ pub struct FeedSummary {
 pub struct UpdateSummary {
     /// The feeds fetched, in table order.
     pub feeds: Vec<FeedSummary>,
-    /// The build from the cache.
+    /// The database's sources and warnings (of the files read: every file in a full build,
+    /// the changed records in an incremental update).
     pub build: BuildSummary,
+    /// Set when the database was updated incrementally rather than built in full.
+    pub incremental: Option<IncrementalSummary>,
 }
 
-/// Fetches the selected feeds into the cache, then rebuilds the database from every feed in
-/// the cache. `progress` receives reports as the work goes (the caller decides whether to
+/// Fetches the selected feeds into the cache, then brings the database up to date with every
+/// feed in the cache: incrementally when only OSV records changed (see the module
+/// documentation), else by a full build. `progress` receives reports as the work goes (the caller decides whether to
 /// show them). On any error the previous cache files and the previous database stay usable.
 pub fn update(
     opts: &UpdateOptions,
@@ -341,6 +360,7 @@ pub fn update(
         }
         Err(fs::TryLockError::Error(e)) => return Err(io_err(&lock_path)(e)),
     }
+    let journal = opts.cache.join(JOURNAL);
     let mut feeds_done = Vec::new();
     for feed in &opts.feeds {
         if !opts.only.is_empty() && !opts.only.contains(&feed.name) {
@@ -355,6 +375,8 @@ pub fn update(
             requests: 0,
             bytes: 0,
             progress: &mut *progress,
+            journal: &journal,
+            dir: &dir,
         };
         let parts = match &feed.layout {
             Layout::Osv { ecosystems } => {
@@ -388,11 +410,66 @@ pub fn update(
             ),
         });
     }
-    let build = build(&opts.db, &sources, &opts.built)?;
+    let state = read_journal(&journal);
+    let mut done = None;
+    if !state.dirty {
+        // Any failure here (an unreadable old database, say) is left to the full build.
+        if let Ok(Some(d)) =
+            incremental::update(&opts.db, &sources, &state.base, &state.changed, &opts.built)
+        {
+            done = Some(d);
+        }
+    }
+    let (build, incremental) = match done {
+        Some((build, summary)) => (build, Some(summary)),
+        None => (build(&opts.db, &sources, &opts.built)?, None),
+    };
+    let fresh = Journal {
+        base: build
+            .sources
+            .iter()
+            .map(|s| (s.row.name.clone(), s.row.digest.clone()))
+            .collect(),
+        dirty: false,
+        changed: BTreeMap::new(),
+    };
+    write_journal(&journal, &fresh)?;
     Ok(UpdateSummary {
         feeds: feeds_done,
         build,
+        incremental,
     })
+}
+
+/// The journal's file name in the cache.
+const JOURNAL: &str = ".journal.json";
+
+/// `<cache>/.journal.json`.
+#[derive(Serialize, Deserialize)]
+struct Journal {
+    /// The digest of every source of the last build, by source name.
+    base: BTreeMap<String, String>,
+    /// Something changed that only a full build follows.
+    dirty: bool,
+    /// OSV record files written since, by feed (the source's name).
+    changed: BTreeMap<String, Changed>,
+}
+
+/// The journal; a missing or unreadable one says "dirty": nothing is known.
+fn read_journal(path: &Path) -> Journal {
+    fs::read(path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or(Journal {
+            base: BTreeMap::new(),
+            dirty: true,
+            changed: BTreeMap::new(),
+        })
+}
+
+fn write_journal(path: &Path, journal: &Journal) -> Result<(), Error> {
+    let bytes = serde_json::to_vec(journal).expect("the journal serialises");
+    write_atomic(path, &bytes)
 }
 
 /// One feed's requests, counted.
@@ -403,9 +480,44 @@ struct Session<'a> {
     requests: u64,
     bytes: u64,
     progress: &'a mut dyn FnMut(Progress<'_>),
+    /// The cache's journal.
+    journal: &'a Path,
+    /// The feed's cache folder (the database source).
+    dir: &'a Path,
 }
 
 impl Session<'_> {
+    /// Notes in the journal, before the cache changes, that only a full build follows.
+    fn note_whole(&self) -> Result<(), Error> {
+        let mut j = read_journal(self.journal);
+        if j.dirty {
+            return Ok(());
+        }
+        j.dirty = true;
+        write_journal(self.journal, &j)
+    }
+
+    /// Notes in the journal, before they are downloaded, the OSV records `<eco>/<id>.json`
+    /// about to be written, each with the hash of the file the database holds (the cached one,
+    /// unless the journal already names the file).
+    fn note_records(&self, eco: &str, ids: &[String]) -> Result<(), Error> {
+        let mut j = read_journal(self.journal);
+        if j.dirty || ids.is_empty() {
+            return Ok(());
+        }
+        let files = j.changed.entry(self.feed.name.clone()).or_default();
+        for id in ids {
+            let rel = format!("{eco}/{id}.json");
+            if files.contains_key(&rel) {
+                continue;
+            }
+            let old = input::read_dir_file(self.dir, &rel)?
+                .map(|b| hex::encode(input::file_hash(&rel, &b)));
+            files.insert(rel, old);
+        }
+        write_journal(self.journal, &j)
+    }
+
     fn url(&self, rel: &str) -> String {
         format!("{}{rel}", self.base)
     }
@@ -593,6 +705,7 @@ fn osv_full(s: &mut Session<'_>, eco: &str, dir: &Path) -> Result<PartSummary, E
         }
     };
     let live = dir.join(eco);
+    s.note_whole()?;
     let old = dir.join(format!(".{eco}.old"));
     if old.exists() {
         fs::remove_dir_all(&old).map_err(io_err(&old))?;
@@ -706,6 +819,7 @@ fn osv_incremental(
     if total > INCREMENTAL_LIMIT {
         return Ok(None);
     }
+    s.note_records(eco, &changed)?;
     let urls: Vec<String> = changed
         .iter()
         .map(|id| s.url(&format!("{eco}/{id}.json")))
@@ -889,7 +1003,20 @@ fn update_files(
         }
         return Err(e);
     }
-    for (tmp, dest) in &staged {
+    // A file downloaded again with the same bytes is no change (the database need not be
+    // built in full for it).
+    let mut changed = Vec::new();
+    for (tmp, dest) in staged {
+        if fs::read(&dest).ok() == Some(fs::read(&tmp).map_err(io_err(&tmp))?) {
+            let _ = fs::remove_file(&tmp);
+        } else {
+            changed.push((tmp, dest));
+        }
+    }
+    if !changed.is_empty() {
+        s.note_whole()?;
+    }
+    for (tmp, dest) in &changed {
         fs::rename(tmp, dest).map_err(io_err(dest))?;
     }
     Ok(parts)
@@ -943,6 +1070,7 @@ fn update_archive(s: &mut Session<'_>, pointer: &str, dir: &Path) -> Result<Part
         let _ = fs::remove_file(&tmp);
         return Err(e);
     }
+    s.note_whole()?;
     for e in ARCHIVE_EXTS {
         let other = dir.join(format!("{}{e}", s.feed.name));
         if other != dest && other.exists() {

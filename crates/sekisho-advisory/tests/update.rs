@@ -229,19 +229,27 @@ fn zip_of(records: &[(String, Vec<u8>)]) -> Vec<u8> {
 /// Writes `osv/npm/all.zip` and `osv/npm/modified_id.csv` (and every record as
 /// `osv/npm/<ID>.json`) for these records.
 fn publish_osv(root: &Path, records: &[serde_json::Value]) {
+    publish_eco(root, "npm", records);
+}
+
+/// [`publish_osv`] for any ecosystem folder.
+fn publish_eco(root: &Path, eco: &str, records: &[serde_json::Value]) {
     let mut members = Vec::new();
     let mut csv: Vec<(String, String)> = Vec::new();
     for r in records {
         let id = r["id"].as_str().unwrap().to_owned();
         let bytes = serde_json::to_vec_pretty(r).unwrap();
-        write(&root.join(format!("osv/npm/{id}.json")), &bytes);
+        write(&root.join(format!("osv/{eco}/{id}.json")), &bytes);
         members.push((format!("{id}.json"), bytes));
         csv.push((r["modified"].as_str().unwrap().to_owned(), id));
     }
     csv.sort_by(|a, b| b.cmp(a));
     let text: String = csv.iter().map(|(m, id)| format!("{m},{id}\n")).collect();
-    write(&root.join("osv/npm/modified_id.csv"), text.as_bytes());
-    write(&root.join("osv/npm/all.zip"), &zip_of(&members));
+    write(
+        &root.join(format!("osv/{eco}/modified_id.csv")),
+        text.as_bytes(),
+    );
+    write(&root.join(format!("osv/{eco}/all.zip")), &zip_of(&members));
 }
 
 fn ghsa_npm() -> Vec<serde_json::Value> {
@@ -836,4 +844,268 @@ fn one_update_per_cache() {
     assert!(server.take_counts().is_empty());
     drop(held);
     run(&opts).expect("the lock is free again");
+}
+
+// ---------------------------------------------------------------------------------------
+// Incremental database updates answer exactly as a full build.
+
+/// Every package key of a database.
+fn package_keys(db: &Path) -> std::collections::BTreeSet<(String, String, String)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT DISTINCT ecosystem, distro, name FROM affected")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// Every lookup answer for these keys, in order, each hit with its display text (row ids
+/// aside: they are not the same in an updated database).
+fn answers(
+    db: &Path,
+    keys: &std::collections::BTreeSet<(String, String, String)>,
+) -> Vec<(String, Vec<String>)> {
+    let db = Database::open(db).unwrap();
+    keys.iter()
+        .map(|(eco, distro, name)| {
+            let hits = db.lookup(eco, distro, name).unwrap();
+            let text = hits
+                .into_iter()
+                .map(|mut h| {
+                    let display = db.display(h.advisory_row).unwrap();
+                    h.advisory_row = 0;
+                    format!("{h:?} {display:?}")
+                })
+                .collect();
+            (format!("{eco} {distro} {name}"), text)
+        })
+        .collect()
+}
+
+/// Builds the same cache in full beside the updated database and compares: every lookup
+/// answer for every package key of either, the sources (counts, digests) and the totals.
+fn assert_same_as_full_build(opts: &UpdateOptions, summary: &UpdateSummary) {
+    let full = opts.db.with_file_name("full.db");
+    let sources: Vec<PathBuf> = summary
+        .build
+        .sources
+        .iter()
+        .map(|s| s.path.clone())
+        .collect();
+    let built = sekisho_advisory::build(&full, &sources, &opts.built).unwrap();
+    let rows = |s: &sekisho_advisory::BuildSummary| -> Vec<_> {
+        s.sources.iter().map(|s| s.row.clone()).collect()
+    };
+    assert_eq!(rows(&summary.build), rows(&built));
+    let (a, b) = (
+        Database::open(&opts.db).unwrap().info().unwrap(),
+        Database::open(&full).unwrap().info().unwrap(),
+    );
+    assert_eq!(a.sources, b.sources);
+    assert_eq!((a.advisories, a.affected), (b.advisories, b.affected));
+    let mut keys = package_keys(&opts.db);
+    keys.extend(package_keys(&full));
+    let (got, want) = (answers(&opts.db, &keys), answers(&full, &keys));
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(&want) {
+        assert_eq!(g, w, "lookup {}", w.0);
+    }
+}
+
+fn hits_of(db: &Path, eco: &str, name: &str) -> Vec<sekisho_advisory::Hit> {
+    Database::open(db).unwrap().lookup(eco, "", name).unwrap()
+}
+
+#[test]
+fn incremental_update_equals_a_full_build() {
+    let work = scratch("incr-db");
+    let root = work.join("upstream");
+    // npm: the GHSA npm records; PyPI: the GHSA PyPI records and a copy of an npm record
+    // (one id in two ecosystem exports, as OSV.dev publishes multi-ecosystem records).
+    let ghsa: Vec<serde_json::Value> = read_targz("ghsa.tar.gz")
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".json"))
+        .map(|(_, b)| serde_json::from_slice(&b).unwrap())
+        .collect();
+    let in_eco = |v: &serde_json::Value, eco: &str| {
+        v["affected"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|e| e["package"]["ecosystem"] == eco))
+    };
+    let mut npm: Vec<_> = ghsa.iter().filter(|v| in_eco(v, "npm")).cloned().collect();
+    let mut pypi: Vec<_> = ghsa.iter().filter(|v| in_eco(v, "PyPI")).cloned().collect();
+    let lodash = "GHSA-p6mc-m468-83gw";
+    pypi.push(npm.iter().find(|v| v["id"] == lodash).unwrap().clone());
+    publish_eco(&root, "npm", &npm);
+    publish_eco(&root, "PyPI", &pypi);
+    for (path, bytes) in read_targz("wolfi-secdb.tar.gz") {
+        if path.ends_with("security.json") {
+            write(&root.join("wolfi/security.json"), &bytes);
+        }
+    }
+    let server = Server::start(&root);
+    let mut opts = options(&work, &server.url);
+    opts.feeds.retain(|f| f.name == "osv" || f.name == "wolfi");
+    opts.feeds[0].layout = Layout::Osv {
+        ecosystems: vec!["npm".into(), "PyPI".into()],
+    };
+
+    let summary = run(&opts).expect("first update");
+    assert!(summary.incremental.is_none(), "a new cache: a full build");
+    // Nothing changed upstream: an update with nothing to replace.
+    let summary = run(&opts).expect("no change");
+    let incr = summary.incremental.clone().expect("incremental");
+    assert_eq!((incr.files, incr.removed, incr.added), (0, 0, 0));
+    assert_same_as_full_build(&opts, &summary);
+
+    // Upstream: one record modified (its fix and summary), one new (lodash again, and one in
+    // PyPI), one withdrawn, one whose affected package is renamed.
+    let set =
+        |records: &mut Vec<serde_json::Value>, id: &str, f: &dyn Fn(&mut serde_json::Value)| {
+            let r = records.iter_mut().find(|r| r["id"] == id).unwrap();
+            f(r);
+        };
+    set(&mut npm, lodash, &|r| {
+        r["modified"] = "2030-01-01T00:00:01Z".into();
+        r["summary"] = "Prototype pollution in lodash (revised)".into();
+        let text = serde_json::to_string(&r["affected"]).unwrap();
+        r["affected"] = serde_json::from_str(&text.replace("4.17.20", "4.17.99")).unwrap();
+    });
+    let withdrawn = "GHSA-29mw-wpgm-hmr9";
+    set(&mut npm, withdrawn, &|r| {
+        r["modified"] = "2030-01-01T00:00:02Z".into();
+        r["withdrawn"] = "2030-01-01T00:00:02Z".into();
+    });
+    let renamed = "GHSA-vh95-rmgr-6w4m";
+    set(&mut npm, renamed, &|r| {
+        r["modified"] = "2030-01-01T00:00:03Z".into();
+        let text = serde_json::to_string(&r["affected"]).unwrap();
+        r["affected"] =
+            serde_json::from_str(&text.replace("\"minimist\"", "\"minimist-renamed\"")).unwrap();
+    });
+    let mut new = npm.iter().find(|v| v["id"] == lodash).unwrap().clone();
+    new["id"] = "GHSA-0000-new0-0001".into();
+    new["modified"] = "2030-01-01T00:00:04Z".into();
+    new["summary"] = "A new lodash advisory".into();
+    npm.push(new.clone());
+    new["id"] = "GHSA-0000-new0-0002".into();
+    let text = serde_json::to_string(&new["affected"]).unwrap();
+    new["affected"] = serde_json::from_str(
+        &text
+            .replace("\"npm\"", "\"PyPI\"")
+            .replace("\"lodash\"", "\"jinja2\""),
+    )
+    .unwrap();
+    pypi.push(new);
+    publish_eco(&root, "npm", &npm);
+    publish_eco(&root, "PyPI", &pypi);
+    let before = hits_of(&opts.db, "npm", "minimist");
+    assert!(before.iter().any(|h| h.id == renamed));
+    let summary = run(&opts).expect("incremental update");
+    assert_eq!(summary.feeds[0].parts[0].mode, Mode::Incremental);
+    assert_eq!(summary.feeds[0].parts[0].records, 4);
+    assert_eq!(summary.feeds[0].parts[1].records, 1);
+    let incr = summary.incremental.clone().expect("incremental");
+    // Five changed files, and the unchanged PyPI copy of the lodash record read again.
+    assert_eq!(
+        (incr.files, incr.removed, incr.added),
+        (6, 4, 6),
+        "{incr:?}"
+    );
+    assert_same_as_full_build(&opts, &summary);
+    // The PyPI copy (unchanged, `PyPI/` before `npm/` in file order) and the new npm version.
+    assert_eq!(lodash_fixed(&opts.db, lodash), ["4.17.20", "4.17.99"]);
+    assert!(!hits_of(&opts.db, "npm", "minimist")
+        .iter()
+        .any(|h| h.id == renamed));
+    assert!(hits_of(&opts.db, "npm", "minimist-renamed")
+        .iter()
+        .any(|h| h.id == renamed));
+    let lodash_hits = hits_of(&opts.db, "npm", "lodash");
+    assert!(lodash_hits
+        .iter()
+        .filter(|h| h.id == withdrawn)
+        .all(|h| h.withdrawn.is_some()));
+    assert!(lodash_hits.iter().any(|h| h.id == "GHSA-0000-new0-0001"));
+    assert!(!hits_of(&opts.db, "pypi", "jinja2").is_empty());
+
+    // The PyPI copy of the lodash record changes alone; then the record comes back to npm's
+    // version: updates on top of updates.
+    set(&mut pypi, lodash, &|r| {
+        r["modified"] = "2030-02-01T00:00:00Z".into();
+        r["summary"] = "PyPI's copy".into();
+    });
+    publish_eco(&root, "PyPI", &pypi);
+    let summary = run(&opts).expect("second incremental update");
+    assert!(summary.incremental.is_some());
+    assert_same_as_full_build(&opts, &summary);
+    let db = Database::open(&opts.db).unwrap();
+    let summaries: Vec<_> = db
+        .lookup("npm", "", "lodash")
+        .unwrap()
+        .iter()
+        .filter(|h| h.id == lodash)
+        .map(|h| db.display(h.advisory_row).unwrap().summary.unwrap())
+        .collect();
+    assert_eq!(
+        summaries,
+        ["PyPI's copy", "Prototype pollution in lodash (revised)"],
+        "the two copies in file order: PyPI/, then npm/"
+    );
+    drop(db);
+
+    // Any doubt is a full build.
+    // Another feed changed.
+    let wolfi = server.file("wolfi/security.json");
+    let mut w: serde_json::Value = serde_json::from_slice(&fs::read(&wolfi).unwrap()).unwrap();
+    w["packages"].as_array_mut().unwrap().pop();
+    fs::write(&wolfi, serde_json::to_vec(&w).unwrap()).unwrap();
+    set(&mut npm, lodash, &|r| {
+        r["modified"] = "2030-03-01T00:00:00Z".into()
+    });
+    publish_eco(&root, "npm", &npm);
+    let summary = run(&opts).expect("wolfi changed");
+    assert!(summary.incremental.is_none());
+    assert!(
+        run(&opts).unwrap().incremental.is_some(),
+        "then incremental again"
+    );
+    // The export downloaded whole (a corrupt state).
+    fs::write(opts.cache.join("osv/npm/.state.json"), b"{").unwrap();
+    let summary = run(&opts).expect("all.zip again");
+    assert_eq!(summary.feeds[0].parts[0].mode, Mode::Full);
+    assert!(summary.incremental.is_none());
+    // The database was replaced by another build.
+    let wolfi_only = vec![opts.cache.join("wolfi")];
+    sekisho_advisory::build(&opts.db, &wolfi_only, "2026-01-01T00:00:00Z").unwrap();
+    assert!(run(&opts).unwrap().incremental.is_none());
+    // Another schema version.
+    let conn = rusqlite::Connection::open(&opts.db).unwrap();
+    conn.execute(
+        "UPDATE meta SET value = '1' WHERE key = 'schema_version'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    assert!(run(&opts).unwrap().incremental.is_none());
+    // Another builder.
+    let conn = rusqlite::Connection::open(&opts.db).unwrap();
+    conn.execute(
+        "UPDATE meta SET value = '0.0.0/0' WHERE key = 'builder'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    assert!(run(&opts).unwrap().incremental.is_none());
+    // No database.
+    fs::remove_file(&opts.db).unwrap();
+    assert!(run(&opts).unwrap().incremental.is_none());
+    // A lost journal.
+    fs::remove_file(opts.cache.join(".journal.json")).unwrap();
+    assert!(run(&opts).unwrap().incremental.is_none());
+    let summary = run(&opts).unwrap();
+    assert!(summary.incremental.is_some());
+    assert_same_as_full_build(&opts, &summary);
 }

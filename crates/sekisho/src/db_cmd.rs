@@ -37,7 +37,8 @@ enum DbCommand {
     },
     /// Download the upstream feeds (OSV exports, Alpine, Wolfi and Chainguard secdb, the
     /// Debian tracker, Red Hat CSAF VEX) into a cache and rebuild the database from it. OSV
-    /// ecosystems are updated incrementally after the first run.
+    /// ecosystems are updated incrementally after the first run, and so is the database when
+    /// only OSV records changed.
     Update {
         /// The database to rebuild (default: $SEKISHO_DB, else the cache location).
         #[arg(long, value_name = "DB")]
@@ -217,6 +218,15 @@ pub fn run(args: &DbArgs) -> anyhow::Result<u8> {
                         sekisho_report::escape_control(&w.to_string())
                     );
                 }
+            }
+            if let Some(i) = &summary.incremental {
+                eprintln!(
+                    "{}: incremental update: {} changed record files read, {} advisories removed, {} inserted",
+                    db.display(),
+                    i.files,
+                    i.removed,
+                    i.added
+                );
             }
             let records: u64 = summary.build.sources.iter().map(|s| s.row.records).sum();
             let affected: u64 = summary.build.sources.iter().map(|s| s.row.affected).sum();

@@ -102,6 +102,17 @@ fn update_from_a_mirror() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("CVE-2016-2781"));
 
+    // Nothing changed upstream: the database is updated in place of a full build.
+    let out = sekisho(&[
+        "db", "update", "--db", db_s, "--mirror", &url, "--feed", "wolfi",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("incremental update: 0 changed record files read"),
+        "{stderr}"
+    );
+
     // The mirror loses the file: a clear error naming the feed and the URL; the database
     // stays.
     std::fs::remove_file(mirror.join("wolfi/security.json")).unwrap();
