@@ -361,6 +361,40 @@ fn decompression_bomb_is_stopped() {
 }
 
 #[test]
+fn decompression_bombs_at_the_default_limits_are_stopped() {
+    // A file of 8 GiB of zeros in an 8 MiB gzip blob, or a few KiB of zstd (concatenated
+    // members and frames, as both formats allow): the default limits stop each a little past
+    // 256 MiB instead of decompressing 8 GiB. (The diffID is never reached.)
+    let mut h = tar::Header::new_gnu();
+    h.set_path("zeros").unwrap();
+    h.set_size(8 << 30);
+    h.set_mode(0o644);
+    h.set_entry_type(tar::EntryType::Regular);
+    h.set_cksum();
+    let zeros = vec![0u8; 16 << 20];
+    let best = |data: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    };
+    let (gz_chunk, zst_chunk) = (best(&zeros), zstd::encode_all(&zeros[..], 19).unwrap());
+    let mut gz = best(h.as_bytes());
+    let mut zst = zstd::encode_all(&h.as_bytes()[..], 3).unwrap();
+    for _ in 0..512 {
+        gz.extend_from_slice(&gz_chunk);
+        zst.extend_from_slice(&zst_chunk);
+    }
+    let diff_id = format!("sha256:{}", "0".repeat(64));
+    for (name, blob) in [("gzip", gz), ("zstd", zst)] {
+        let dir = workdir(&format!("default-bomb-{name}"));
+        oci_layout(&dir, &[blob], std::slice::from_ref(&diff_id));
+        let started = std::time::Instant::now();
+        expect_error(run(&dir), &dir, "decompression bomb");
+        assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    }
+}
+
+#[test]
 fn missing_blob_and_digest_mismatch_are_rejected() {
     let plain = layer(&[("a", b"1")]);
     let blob = gzip(&plain);
