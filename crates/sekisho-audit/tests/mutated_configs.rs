@@ -1,11 +1,59 @@
 //! Mutated image configs and history texts through the config/history checks: no panics.
 //! (The fuzz target in `fuzz/` does the same with coverage guidance.)
 
+#[path = "../../../tests/hostile_dump.rs"]
+mod hostile_dump;
+
 use sekisho_audit::{audit_config, shell, AuditOptions};
 use sekisho_image::ImageConfig;
 use sekisho_report::render_findings_table as render_table;
 
 const SEED: &str = include_str!("../fuzz/corpus/config_history/seed.json");
+
+/// A generated image config, also written (opt-in) to the hostile dump as a docker-archive. Its
+/// layers are empty: one per diffID the config lists (at most 1000), with `rootfs` rewritten to
+/// match so that the image is read and the config's checks run; the rest is kept as given.
+fn dump_config(data: &[u8]) {
+    // The diffID of an empty layer (a tar of two zero blocks).
+    const EMPTY: &str = "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef";
+    if !hostile_dump::enabled() {
+        return;
+    }
+    let Ok(serde_json::Value::Object(mut config)) = serde_json::from_slice(data) else {
+        return;
+    };
+    let layers = config
+        .get("rootfs")
+        .and_then(|r| r.get("diff_ids"))
+        .and_then(|d| d.as_array())
+        .map_or(0, Vec::len)
+        .min(1000);
+    config.insert(
+        "rootfs".into(),
+        serde_json::json!({"type": "layers", "diff_ids": vec![EMPTY; layers]}),
+    );
+    let manifest = serde_json::json!([{"Config": "config.json", "RepoTags": ["hostile:1"],
+        "Layers": vec!["empty.tar"; layers]}]);
+    let archive = hostile_dump::tar(&[
+        ("empty.tar", &[0u8; 1024]),
+        ("config.json", &serde_json::to_vec(&config).unwrap()),
+        ("manifest.json", &serde_json::to_vec(&manifest).unwrap()),
+    ]);
+    hostile_dump::bytes("image", ".tar", &archive);
+}
+
+/// The seed config with its history replaced by one step per `created_by`, dumped.
+fn dump_history(created_by: &[&str]) {
+    if !hostile_dump::enabled() {
+        return;
+    }
+    let mut config: serde_json::Value = serde_json::from_str(SEED).unwrap();
+    config["history"] = created_by
+        .iter()
+        .map(|c| serde_json::json!({"created_by": c}))
+        .collect();
+    dump_config(&serde_json::to_vec(&config).unwrap());
+}
 
 /// xorshift64*: deterministic, no dependency.
 struct Rng(u64);
@@ -84,6 +132,7 @@ fn mutated_configs_do_not_panic() {
     let opts = AuditOptions::default();
     let tags = vec!["example/x:latest".to_string()];
     let seed_config: ImageConfig = serde_json::from_str(SEED).unwrap();
+    dump_config(SEED.as_bytes());
     // The seed itself exercises most checks.
     let base = audit_config(&seed_config, &tags, 3, Some(&scanner), &opts);
     for id in [
@@ -111,6 +160,10 @@ fn mutated_configs_do_not_panic() {
         let _ = shell::parse_created_by(&text);
         if let Ok(config) = serde_json::from_slice::<ImageConfig>(&data) {
             parsed += 1;
+            if parsed % 100 == 1 {
+                // A sample for the opt-in hostile dump.
+                dump_config(&data);
+            }
             let f = audit_config(&config, &tags, rng.below(5), Some(&scanner), &opts);
             let _ = sekisho_report::sarif::render(&f, &Default::default(), true);
         }
@@ -127,8 +180,12 @@ fn mutated_configs_do_not_panic() {
         "RUN |2 A=1 B=\"two words\" /bin/sh -c sh -c 'sudo -u a bash -c \"curl x | sh\"'",
     ];
     for seed in history_seeds {
-        for _ in 0..2000 {
+        for round in 0..2000 {
             let data = mutate(&mut rng, seed.as_bytes());
+            if round % 500 == 0 {
+                // A sample for the opt-in hostile dump.
+                dump_history(&[&String::from_utf8_lossy(&data)]);
+            }
             let step = shell::parse_created_by(&String::from_utf8_lossy(&data));
             if let Some(s) = step.script {
                 let _ = s.commands().map(|c| c.name().len()).sum::<usize>();
@@ -146,9 +203,13 @@ fn deep_and_long_inputs_are_bounded() {
         script = format!("sh -c {}", shell_quote(&script));
     }
     assert!(script.len() < 200_000);
+    let long = "a && ".repeat(20_000);
+    dump_history(&[
+        &format!("RUN /bin/sh -c {script} # buildkit"),
+        &format!("RUN /bin/sh -c {long} # buildkit"),
+    ]);
     let s = shell::parse_script(&script);
     assert!(s.pipelines.len() < 100);
-    let long = "a && ".repeat(20_000);
     let start = std::time::Instant::now();
     let s = shell::parse_script(&long);
     assert_eq!(s.pipelines.len(), 20_000);

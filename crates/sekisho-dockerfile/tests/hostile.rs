@@ -1,5 +1,14 @@
 //! Hostile Dockerfiles (a pull request can carry one): bounded memory and no stack overflow.
 
+#[path = "../../../tests/hostile_dump.rs"]
+mod hostile_dump;
+
+/// Lint `text`, a generated Dockerfile (also written to the opt-in hostile dump).
+fn lint(text: &str) -> Vec<sekisho_dockerfile::Finding> {
+    hostile_dump::bytes("dockerfile", ".Dockerfile", text.as_bytes());
+    sekisho_dockerfile::lint(text)
+}
+
 #[test]
 fn doubling_build_arguments_are_bounded() {
     // Each ARG doubles the previous one: 16 bytes * 2^40 if expanded in full.
@@ -8,7 +17,7 @@ fn doubling_build_arguments_are_bounded() {
         text.push_str(&format!("ARG A{i}=${{A{}}}${{A{}}}\n", i - 1, i - 1));
     }
     text.push_str("RUN apt-get install -y $A40 && echo ${A40}\n");
-    let findings = sekisho_dockerfile::lint(&text);
+    let findings = lint(&text);
     assert!(findings.iter().any(|f| f.code == "DL3006"), "{findings:?}");
 }
 
@@ -24,6 +33,7 @@ fn deeply_nested_shell_bodies_do_not_overflow_the_stack() {
         "if true; then ".repeat(3000),
         "; fi".repeat(3000)
     );
+    hostile_dump::bytes("dockerfile", ".Dockerfile", text.as_bytes());
     // Runs on a thread with a small stack, so unbounded recursion would abort the test.
     let findings = std::thread::Builder::new()
         .stack_size(2 << 20)

@@ -1,6 +1,9 @@
 //! Hostile and broken inputs, generated here: each must be read correctly or rejected with an
 //! error naming the input — never a panic, never unbounded memory, nothing written to disk.
 
+#[path = "../../../tests/hostile_dump.rs"]
+mod hostile_dump;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -126,8 +129,22 @@ fn run(path: &Path) -> Result<sekisho_image::ImageScan<()>, ImageError> {
 }
 
 fn run_with(path: &Path, opts: ScanOptions) -> Result<sekisho_image::ImageScan<()>, ImageError> {
-    let source = Source::parse(path.to_str().unwrap())?;
+    let source = parse(path)?;
     scan(&source, &opts, &NoVisitor)
+}
+
+/// Every image a test scans goes through here (and into the opt-in hostile dump).
+fn parse(path: &Path) -> Result<Source, ImageError> {
+    hostile_dump::path("image", path);
+    Source::parse(path.to_str().unwrap())
+}
+
+/// A layer a test reads on its own, dumped (opt-in) as a docker-archive holding it.
+fn dump_layer(data: &[u8]) {
+    if hostile_dump::enabled() {
+        let archive = docker_archive(&[("l.tar", data.to_vec())], &["l.tar"], Vec::new());
+        hostile_dump::bytes("image", ".tar", &archive);
+    }
 }
 
 fn expect_error(
@@ -344,6 +361,40 @@ fn decompression_bomb_is_stopped() {
 }
 
 #[test]
+fn decompression_bombs_at_the_default_limits_are_stopped() {
+    // A file of 8 GiB of zeros in an 8 MiB gzip blob, or a few KiB of zstd (concatenated
+    // members and frames, as both formats allow): the default limits stop each a little past
+    // 256 MiB instead of decompressing 8 GiB. (The diffID is never reached.)
+    let mut h = tar::Header::new_gnu();
+    h.set_path("zeros").unwrap();
+    h.set_size(8 << 30);
+    h.set_mode(0o644);
+    h.set_entry_type(tar::EntryType::Regular);
+    h.set_cksum();
+    let zeros = vec![0u8; 16 << 20];
+    let best = |data: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    };
+    let (gz_chunk, zst_chunk) = (best(&zeros), zstd::encode_all(&zeros[..], 19).unwrap());
+    let mut gz = best(h.as_bytes());
+    let mut zst = zstd::encode_all(&h.as_bytes()[..], 3).unwrap();
+    for _ in 0..512 {
+        gz.extend_from_slice(&gz_chunk);
+        zst.extend_from_slice(&zst_chunk);
+    }
+    let diff_id = format!("sha256:{}", "0".repeat(64));
+    for (name, blob) in [("gzip", gz), ("zstd", zst)] {
+        let dir = workdir(&format!("default-bomb-{name}"));
+        oci_layout(&dir, &[blob], std::slice::from_ref(&diff_id));
+        let started = std::time::Instant::now();
+        expect_error(run(&dir), &dir, "decompression bomb");
+        assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    }
+}
+
+#[test]
 fn missing_blob_and_digest_mismatch_are_rejected() {
     let plain = layer(&[("a", b"1")]);
     let blob = gzip(&plain);
@@ -496,6 +547,10 @@ fn mutated_real_layers_never_panic() {
                     data.splice(at..at, chunk);
                 }
             }
+            if round % 50 < 3 {
+                // A sample for the hostile dump: each kind of mutation, three times per seed.
+                dump_layer(&data);
+            }
             if let Ok(scan) = sekisho_image::scan_layer(&data[..], limits, true, &NoVisitor) {
                 let mut fs = sekisho_image::MergedFs::new();
                 fs.apply_layer(0, &scan.entries, &scan.whiteouts);
@@ -542,7 +597,7 @@ fn duplicate_entries_in_one_layer_keep_the_last_copy() {
         docker_archive(&[("l0.tar", l0)], &["l0.tar"], vec![]),
     )
     .unwrap();
-    let source = Source::parse(path.to_str().unwrap()).unwrap();
+    let source = parse(&path).unwrap();
     let scan = scan(&source, &ScanOptions::default(), &KeepAll).unwrap();
     let (_, _, bytes) = scan.final_output("etc/os-release").unwrap();
     assert_eq!(bytes, b"ID=debian\nVERSION_ID=\"12\"\n");
@@ -631,7 +686,7 @@ fn pax_values_with_newlines_do_not_hide_files() {
         docker_archive(&[("l.tar", finish_tar(body))], &["l.tar"], Vec::new()),
     )
     .unwrap();
-    let source = Source::parse(path.to_str().unwrap()).unwrap();
+    let source = parse(&path).unwrap();
     let scan = scan(&source, &ScanOptions::default(), &KeepAll).unwrap();
     assert!(scan.fs.get("decoy").is_none(), "{:?}", scan.fs.to_tsv());
     let (_, _, bytes) = scan.final_output("etc/os-release").expect("the PAX path");
@@ -695,7 +750,7 @@ fn one_blob_listed_as_300_layers_is_read_once_and_merged_in_order() {
     std::fs::write(&gz, archive).unwrap();
     for input in [dir.clone(), gz.clone()] {
         let visitor = CountingKeepAll(Default::default());
-        let source = Source::parse(input.to_str().unwrap()).unwrap();
+        let source = parse(&input).unwrap();
         let scan = scan(&source, &ScanOptions::default(), &visitor).unwrap();
         // Each distinct blob streamed once: A's two files and B's two.
         assert_eq!(visitor.0.load(std::sync::atomic::Ordering::SeqCst), 4);
@@ -867,6 +922,7 @@ fn captured_content_per_layer_is_bounded_with_a_warning() {
         ..Limits::default()
     };
     let visitor = CountingKeepAll(Default::default());
+    dump_layer(&l);
     let scan = sekisho_image::scan_layer(&l[..], limits, false, &visitor).unwrap();
     assert_eq!(visitor.0.load(std::sync::atomic::Ordering::SeqCst), 3);
     assert_eq!(scan.outputs.len(), 2);
@@ -888,6 +944,7 @@ fn captured_content_per_layer_is_bounded_with_a_warning() {
         ]
         .concat(),
     );
+    dump_layer(&l);
     let scan = sekisho_image::scan_layer(&l[..], limits, false, &visitor).unwrap();
     assert_eq!(scan.outputs["p"], b"22222222");
     assert_eq!(scan.outputs["q"], b"33333333");

@@ -2,6 +2,9 @@
 //! metadata digests, unknown algorithms, and the diffIDs of compressed layers in a docker
 //! archive (where nothing else covers their content).
 
+#[path = "../../../tests/hostile_dump.rs"]
+mod hostile_dump;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -56,6 +59,7 @@ fn layout(dir: &Path, alg: Algorithm, layer: &[u8], layer_digest: Option<&str>) 
 }
 
 fn run(path: &Path) -> Result<sekisho_image::ImageScan<()>, ImageError> {
+    hostile_dump::path("image", path);
     scan(
         &Source::parse(path.to_str().unwrap()).unwrap(),
         &ScanOptions::default(),

@@ -226,11 +226,24 @@ fn malformed_files() {
 
 #[test]
 fn hostile_input_never_panics() {
-    survives_hostile_input(dotnet::deps_json, fixture("dotnet/datacollector.deps.json"));
-    survives_hostile_input(dotnet::packages_lock, fixture("nuget/packages.lock.json"));
-    survives_hostile_input(dotnet::packages_config, PACKAGES_CONFIG.as_bytes());
+    survives_hostile_input(
+        dotnet::deps_json,
+        "app.deps.json",
+        fixture("dotnet/datacollector.deps.json"),
+    );
+    survives_hostile_input(
+        dotnet::packages_lock,
+        "packages.lock.json",
+        fixture("nuget/packages.lock.json"),
+    );
+    survives_hostile_input(
+        dotnet::packages_config,
+        "packages.config",
+        PACKAGES_CONFIG.as_bytes(),
+    );
     survives_hostile_input(
         dotnet::directory_packages_props,
+        "Directory.Packages.props",
         DIRECTORY_PACKAGES_PROPS.as_bytes(),
     );
 }
@@ -253,7 +266,7 @@ fn hundred_thousand_packages() {
         targets.join(","),
         libs.join(",")
     );
-    linear(dotnet::deps_json, deps.as_bytes(), n);
+    linear(dotnet::deps_json, "app.deps.json", deps.as_bytes(), n);
 
     let entries: Vec<String> = (0..n)
         .map(|i| {
@@ -268,7 +281,12 @@ fn hundred_thousand_packages() {
         "{{\"version\": 1, \"dependencies\": {{\"net8.0\": {{{}}}}}}}",
         entries.join(",")
     );
-    linear(dotnet::packages_lock, lock.as_bytes(), n);
+    linear(
+        dotnet::packages_lock,
+        "packages.lock.json",
+        lock.as_bytes(),
+        n,
+    );
 
     let mut config = String::from("<packages>\n");
     let mut props = String::from("<Project><ItemGroup>\n");
@@ -280,6 +298,16 @@ fn hundred_thousand_packages() {
     }
     config.push_str("</packages>\n");
     props.push_str("</ItemGroup></Project>\n");
-    linear(dotnet::packages_config, config.as_bytes(), n);
-    linear(dotnet::directory_packages_props, props.as_bytes(), n);
+    linear(
+        dotnet::packages_config,
+        "packages.config",
+        config.as_bytes(),
+        n,
+    );
+    linear(
+        dotnet::directory_packages_props,
+        "Directory.Packages.props",
+        props.as_bytes(),
+        n,
+    );
 }

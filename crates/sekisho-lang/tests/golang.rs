@@ -71,6 +71,8 @@ fn truncated_and_corrupted_gosu_never_panics() {
     for end in (0..gosu.len()).step_by(step) {
         let _ = golang::binary(&gosu[..end]);
     }
+    // For the opt-in hostile dump, a sample: the cut in the middle.
+    common::dump_project("gosu", &gosu[..gosu.len() / 2]);
     // Damage every byte of the header and the first strings after it.
     let at = gosu
         .windows(14)
@@ -87,6 +89,7 @@ fn truncated_and_corrupted_gosu_never_panics() {
     }
     // A header claiming a huge inline length.
     damaged[at + 32..at + 42].copy_from_slice(&[0xff; 10]);
+    common::dump_project("gosu", &damaged);
     let parsed = golang::binary(&damaged).unwrap();
     assert!(parsed.packages.is_empty());
     assert_eq!(parsed.warnings.len(), 1);

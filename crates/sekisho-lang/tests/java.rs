@@ -10,6 +10,17 @@ use std::io::Write;
 use sekisho_lang::{java, LangPackage, Limits, Relationship};
 use sekisho_model::PackageKind;
 
+/// `java::archive` on a generated hostile archive, also dumped (opt-in) as a project holding
+/// it at `path`.
+fn hostile_archive(
+    path: &str,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<sekisho_lang::Parsed, sekisho_lang::LangError> {
+    common::dump_project(path, bytes);
+    java::archive(path, bytes, limits)
+}
+
 fn names(pkgs: &[LangPackage]) -> Vec<(String, String, Option<String>)> {
     let mut v: Vec<_> = pkgs
         .iter()
@@ -242,7 +253,7 @@ fn nesting_deeper_than_the_limit_is_a_warning() {
         max_archive_depth: 4,
         ..Limits::default()
     };
-    let parsed = java::archive("level0.jar", &jar, &limits).unwrap();
+    let parsed = hostile_archive("level0.jar", &jar, &limits).unwrap();
     let got: Vec<_> = names(&parsed.packages)
         .into_iter()
         .map(|(n, _, l)| (n, l))
@@ -287,7 +298,7 @@ fn zip_bomb_stops_at_the_byte_budget() {
         max_archive_bytes: 8 << 20,
         ..Limits::default()
     };
-    let parsed = java::archive("bomb.jar", &bomb, &limits).unwrap();
+    let parsed = hostile_archive("bomb.jar", &bomb, &limits).unwrap();
     assert!(
         parsed
             .warnings
@@ -310,7 +321,7 @@ fn zip_bomb_stops_at_the_byte_budget() {
             &pom_properties("g", "b", "2"),
         ),
     ]);
-    let parsed = java::archive("big.jar", &big, &Limits::default()).unwrap();
+    let parsed = hostile_archive("big.jar", &big, &Limits::default()).unwrap();
     assert_eq!(
         names(&parsed.packages),
         vec![("g:b".into(), "2".into(), None)]
@@ -321,12 +332,12 @@ fn zip_bomb_stops_at_the_byte_budget() {
 #[test]
 fn damaged_archives_are_errors_or_warnings_never_panics() {
     let war = oci::image_file("opt/app/app.war");
-    let err = java::archive("opt/app/app.war", &war[..war.len() / 2], &Limits::default())
+    let err = hostile_archive("opt/app/app.war", &war[..war.len() / 2], &Limits::default())
         .unwrap_err()
         .to_string();
     assert!(err.contains("app.war") && err.contains("zip"), "{err}");
-    assert!(java::archive("x.jar", b"", &Limits::default()).is_err());
-    assert!(java::archive("x.jar", b"PK\x05\x06", &Limits::default()).is_err());
+    assert!(hostile_archive("x.jar", b"", &Limits::default()).is_err());
+    assert!(hostile_archive("x.jar", b"PK\x05\x06", &Limits::default()).is_err());
 
     // A damaged nested jar is a warning; its siblings are still read.
     let good = zip_of(&[(
@@ -337,7 +348,7 @@ fn damaged_archives_are_errors_or_warnings_never_panics() {
         ("WEB-INF/lib/bad.jar", &good[..good.len() - 10]),
         ("WEB-INF/lib/good.jar", &good),
     ]);
-    let parsed = java::archive("x.war", &outer, &Limits::default()).unwrap();
+    let parsed = hostile_archive("x.war", &outer, &Limits::default()).unwrap();
     assert_eq!(
         names(&parsed.packages),
         vec![(
@@ -357,10 +368,16 @@ fn every_prefix_and_corruption_of_real_jars_is_survived() {
         for end in (0..bytes.len()).step_by(step) {
             let _ = java::archive(path, &bytes[..end], &Limits::default());
         }
+        // For the opt-in hostile dump, a sample: the cut in the middle.
+        let _ = hostile_archive(path, &bytes[..bytes.len() / 2], &Limits::default());
         // Flipped bytes through the central directory and the local headers.
         let mut damaged = bytes.to_vec();
-        for i in (0..damaged.len()).step_by(step / 3 + 1) {
+        for (n, i) in (0..damaged.len()).step_by(step / 3 + 1).enumerate() {
             damaged[i] ^= 0x5a;
+            if n % 100 == 50 {
+                // A sample for the opt-in hostile dump.
+                common::dump_project(path, &damaged);
+            }
             let _ = java::archive(path, &damaged, &Limits::default());
             damaged[i] ^= 0x5a;
         }
@@ -664,6 +681,6 @@ fn lying_zip64_directory_is_an_error_not_an_allocation() {
         let mut bytes = vec![0u8; 64];
         let at = bytes.len() as u64;
         bytes.extend(zip64_end(entries, size, offset, at));
-        let _ = java::archive("x.jar", &bytes, &Limits::default());
+        let _ = hostile_archive("x.jar", &bytes, &Limits::default());
     }
 }

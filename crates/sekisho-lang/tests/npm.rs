@@ -374,6 +374,17 @@ fn hostile_input_never_panics() {
         b"{\"packages\": {\"a\": [], \"b\": [\"@\"], \"c\": [\"c@1\", \"\", 5]},}",
     ];
     for input in inputs {
+        // For the opt-in hostile dump: a project holding the input under each parser's name.
+        common::hostile_dump::tree(
+            "fs",
+            &[
+                ("node_modules/x/package.json", input),
+                ("package-lock.json", input),
+                ("yarn.lock", input),
+                ("pnpm-lock.yaml", input),
+                ("bun.lock", input),
+            ],
+        );
         let _ = npm::package_json(input);
         let _ = npm::package_lock(input);
         let _ = npm::yarn_lock(input);
@@ -402,6 +413,7 @@ fn deep_v1_nesting_is_capped() {
         text.push_str("}}");
     }
     text.push('}');
+    common::dump_project("package-lock.json", text.as_bytes());
     // serde_json refuses nesting past 128 levels: an error, not a stack overflow.
     assert!(npm::package_lock(text.as_bytes()).is_err());
 }
@@ -418,6 +430,7 @@ fn large_lock_is_linear() {
         ));
     }
     text.push_str("}}");
+    common::dump_project("package-lock.json", text.as_bytes());
     let start = std::time::Instant::now();
     let parsed = npm::package_lock(text.as_bytes()).unwrap();
     assert_eq!(parsed.packages.len(), n);
@@ -434,6 +447,7 @@ fn large_lock_is_linear() {
             i + 1
         ));
     }
+    common::dump_project("yarn.lock", yarn.as_bytes());
     let parsed = npm::yarn_lock(yarn.as_bytes()).unwrap();
     assert_eq!(parsed.packages.len(), n);
     assert!(start.elapsed().as_secs() < 60);

@@ -145,6 +145,7 @@ fn mix_lock_git_renamed_and_bad_entries() {
     assert!(other::mix_lock(b"").is_err());
     // Deep nesting is refused, not a stack overflow.
     let deep = format!("%{{\"a\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    common::dump_project("mix.lock", deep.as_bytes());
     assert!(other::mix_lock(deep.as_bytes()).is_err());
 }
 
@@ -629,15 +630,36 @@ prefix: /opt/conda/envs/ml
 
 #[test]
 fn hostile_input_never_panics() {
-    survives_hostile_input(other::pubspec_lock, fixture("pubspec/pubspec.lock"));
-    survives_hostile_input(other::mix_lock, fixture("mixlock/mix.lock"));
-    survives_hostile_input(other::swift_resolved, fixture("swift/Package.resolved"));
-    survives_hostile_input(other::podfile_lock, fixture("cocoapods/Podfile.lock"));
-    survives_hostile_input(other::conan_lock, fixture("conan/conan.lock"));
-    survives_hostile_input(other::julia_manifest, MANIFEST_V2.as_bytes());
-    survives_hostile_input(other::julia_manifest, MANIFEST_V1.as_bytes());
+    survives_hostile_input(
+        other::pubspec_lock,
+        "pubspec.lock",
+        fixture("pubspec/pubspec.lock"),
+    );
+    survives_hostile_input(other::mix_lock, "mix.lock", fixture("mixlock/mix.lock"));
+    survives_hostile_input(
+        other::swift_resolved,
+        "Package.resolved",
+        fixture("swift/Package.resolved"),
+    );
+    survives_hostile_input(
+        other::podfile_lock,
+        "Podfile.lock",
+        fixture("cocoapods/Podfile.lock"),
+    );
+    survives_hostile_input(other::conan_lock, "conan.lock", fixture("conan/conan.lock"));
+    survives_hostile_input(
+        other::julia_manifest,
+        "Manifest.toml",
+        MANIFEST_V2.as_bytes(),
+    );
+    survives_hostile_input(
+        other::julia_manifest,
+        "Manifest.toml",
+        MANIFEST_V1.as_bytes(),
+    );
     survives_hostile_input(
         other::conda_environment,
+        "environment.yaml",
         fixture("conda-environment/environment.yaml"),
     );
 }
@@ -679,11 +701,21 @@ fn hundred_thousand_entries() {
         "{{\"graph_lock\": {{\"nodes\": {{\"0\": {{\"requires\": [\"1\"]}}, {}}}}}}}",
         conan.join(",")
     );
-    linear(other::pubspec_lock, pubspec.as_bytes(), n);
-    linear(other::mix_lock, mix.as_bytes(), n);
-    linear(other::swift_resolved, swift.as_bytes(), n);
-    linear(other::podfile_lock, pods.as_bytes(), n);
-    linear(other::conan_lock, conan.as_bytes(), n);
-    linear(other::julia_manifest, julia.as_bytes(), n);
-    linear(other::conda_environment, conda.as_bytes(), n);
+    linear(other::pubspec_lock, "pubspec.lock", pubspec.as_bytes(), n);
+    linear(other::mix_lock, "mix.lock", mix.as_bytes(), n);
+    linear(
+        other::swift_resolved,
+        "Package.resolved",
+        swift.as_bytes(),
+        n,
+    );
+    linear(other::podfile_lock, "Podfile.lock", pods.as_bytes(), n);
+    linear(other::conan_lock, "conan.lock", conan.as_bytes(), n);
+    linear(other::julia_manifest, "Manifest.toml", julia.as_bytes(), n);
+    linear(
+        other::conda_environment,
+        "environment.yaml",
+        conda.as_bytes(),
+        n,
+    );
 }

@@ -150,9 +150,14 @@ fn malformed_files() {
 
 #[test]
 fn hostile_input_never_panics() {
-    survives_hostile_input(php::composer_lock, fixture("composer/composer.lock"));
+    survives_hostile_input(
+        php::composer_lock,
+        "composer.lock",
+        fixture("composer/composer.lock"),
+    );
     survives_hostile_input(
         php::installed_json,
+        "vendor/composer/installed.json",
         fixture("composer-vendor/installed.json"),
     );
 }
@@ -170,7 +175,17 @@ fn hundred_thousand_packages() {
         ));
     }
     lock.push_str("]}");
-    linear(php::composer_lock, lock.as_bytes(), 100_000);
+    linear(
+        php::composer_lock,
+        "composer.lock",
+        lock.as_bytes(),
+        100_000,
+    );
     let installed = format!("{{\"packages\": {}", &lock[13..]);
-    linear(php::installed_json, installed.as_bytes(), 100_000);
+    linear(
+        php::installed_json,
+        "vendor/composer/installed.json",
+        installed.as_bytes(),
+        100_000,
+    );
 }

@@ -212,6 +212,19 @@ fn hostile_input_never_panics() {
         b"{\"default\": {\"a\": {\"version\": 3}}, \"develop\": []}",
     ];
     for input in inputs {
+        // For the opt-in hostile dump: a project holding the input under each parser's name.
+        common::hostile_dump::tree(
+            "fs",
+            &[
+                ("x.egg-info", input),
+                ("requirements.txt", input),
+                ("Pipfile.lock", input),
+                ("poetry.lock", input),
+                ("uv.lock", input),
+                ("pylock.toml", input),
+                ("pdm.lock", input),
+            ],
+        );
         let _ = python::metadata("x.egg-info", input);
         let _ = python::requirements(input);
         let _ = python::pipfile_lock(input);
@@ -238,6 +251,7 @@ fn large_lock_is_linear() {
             i + 1
         ));
     }
+    common::dump_project("poetry.lock", text.as_bytes());
     let start = std::time::Instant::now();
     let parsed = python::poetry_lock(text.as_bytes()).unwrap();
     assert_eq!(parsed.packages.len(), 100_000);

@@ -264,9 +264,17 @@ fn gemfile_lock_malformed() {
 
 #[test]
 fn hostile_input_never_panics() {
-    survives_hostile_input(ruby::gemfile_lock, DEBIAN_APP_LOCK.as_bytes());
-    survives_hostile_input(ruby::gemspec, &debian_app_file(RACK_GEMSPEC));
-    survives_hostile_input(ruby::gemspec, b"Gem::Specification.new do |s|\n s.name = %q{a\\}b}\n s.version = \"1\\\"\n s.licenses = [\"MIT\", 'x'\n");
+    survives_hostile_input(
+        ruby::gemfile_lock,
+        "Gemfile.lock",
+        DEBIAN_APP_LOCK.as_bytes(),
+    );
+    survives_hostile_input(
+        ruby::gemspec,
+        "specifications/x-1.0.gemspec",
+        &debian_app_file(RACK_GEMSPEC),
+    );
+    survives_hostile_input(ruby::gemspec, "specifications/x-1.0.gemspec",b"Gem::Specification.new do |s|\n s.name = %q{a\\}b}\n s.version = \"1\\\"\n s.licenses = [\"MIT\", 'x'\n");
 }
 
 #[test]
@@ -282,5 +290,5 @@ fn hundred_thousand_gems() {
     for i in 0..100_000 {
         lock.push_str(&format!("  gem{i}\n"));
     }
-    linear(ruby::gemfile_lock, lock.as_bytes(), 100_000);
+    linear(ruby::gemfile_lock, "Gemfile.lock", lock.as_bytes(), 100_000);
 }

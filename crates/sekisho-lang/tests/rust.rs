@@ -286,6 +286,7 @@ fn auditable_build_dependencies_are_dev() {
 fn auditable_hostile_data() {
     // A zlib bomb: 64 MiB of spaces compress to ~64 KiB.
     let bomb = zlib(&vec![b' '; 64 << 20]);
+    common::dump_project("rustapp", &with_dep_section(&bomb));
     let err = rust::auditable_binary(&with_dep_section(&bomb)).unwrap_err();
     assert!(matches!(err, LangError::Limit(_)), "{err}");
     // Not zlib, not JSON, truncated zlib: errors naming the problem.

@@ -2,6 +2,9 @@
 //! prefix, purls as the purl spec has them, installed files, a clear warning for a broken
 //! record) and terminal-safe tables.
 
+#[path = "../../../tests/hostile_dump.rs"]
+mod hostile_dump;
+
 use sekisho_image::Source;
 use sekisho_model::{PackageKind, Timestamp};
 use sekisho_scan::ScanRequest;
@@ -90,6 +93,7 @@ fn names_from_the_image_cannot_drive_the_terminal() {
         "app/\u{1b}[2J\u{1b}]0;pwned\u{7}.env",
         "AWS_ACCESS_KEY_ID=AKIAZ7VRSQ5TJN2XMY3P\n",
     );
+    hostile_dump::path("rootfs", &root);
     let mut request = ScanRequest::new(Source::rootfs("dir:escape", &root), Timestamp::UNIX_EPOCH);
     request.scanners.secret = true;
     let report = sekisho_scan::scan(&request).unwrap();

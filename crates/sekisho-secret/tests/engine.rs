@@ -2,6 +2,8 @@
 //! robustness on arbitrary bytes.
 
 mod common;
+#[path = "../../../tests/hostile_dump.rs"]
+mod hostile_dump;
 
 use common::{expand, Rng};
 use sekisho_secret::{
@@ -537,6 +539,7 @@ fn many_secrets_in_one_file() {
     for i in 0..10_000u64 {
         text.push_str(&expand("GITHUB_TOKEN=ghp_{an:36} API_KEY={an:32}\n", i));
     }
+    hostile_dump::tree("rootfs", &[("srv/tokens.env", text.as_bytes())]);
     let f = s.scan("srv/tokens.env", text.as_bytes());
     assert_eq!(f.len(), 20_000);
     assert_eq!(
@@ -557,6 +560,7 @@ fn long_lines_full_of_secrets_stay_linear_and_windowed() {
     for i in 0..20_000 {
         line.push_str(&format!("var t{i}=\"{token}\";"));
     }
+    hostile_dump::tree("rootfs", &[("app/bundle.min.js", line.as_bytes())]);
     let f = s.scan("app/bundle.min.js", line.as_bytes());
     assert_eq!(f.len(), 20_000);
     let last = f.last().unwrap();

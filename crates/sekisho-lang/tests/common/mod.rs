@@ -4,6 +4,9 @@
 
 #![allow(dead_code)]
 
+#[path = "../../../../tests/hostile_dump.rs"]
+pub mod hostile_dump;
+
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::PathBuf;
@@ -103,4 +106,10 @@ pub fn golden_packages(golden: &str, target: &str) -> Vec<GoldenPackage> {
         .collect();
     out.sort();
     out
+}
+
+/// A generated hostile file, also written (opt-in, see `hostile_dump`) as a project directory
+/// holding it at `path` (its usual name, e.g. `package-lock.json`), for `sekisho fs`.
+pub fn dump_project(path: &str, content: &[u8]) {
+    hostile_dump::tree("fs", &[(path, content)]);
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use sekisho_lang::{LangError, Parsed, Relationship};
 
-use crate::common::{shared_data, GoldenPackage};
+use crate::common::{dump_project, shared_data, GoldenPackage};
 
 /// A parser entry point.
 pub type ParseFn = fn(&[u8]) -> Result<Parsed, LangError>;
@@ -79,9 +79,11 @@ pub fn debian_app_file(path: &str) -> Vec<u8> {
 
 /// Feeds every prefix of `content` (at most ~2000 cut points, always including each of the
 /// first 64 bytes and the last 64) and a few hundred byte-corrupted copies to `parse`: it may
-/// fail, never panic.
-pub fn survives_hostile_input(parse: ParseFn, content: &[u8]) {
+/// fail, never panic. `file` is the file's usual name (for the opt-in hostile dump, which
+/// keeps a sample: the cut in the middle and the first four corrupted copies).
+pub fn survives_hostile_input(parse: ParseFn, file: &str, content: &[u8]) {
     let n = content.len();
+    dump_project(file, &content[..n / 2]);
     let step = (n / 2000).max(1);
     let mut cuts: Vec<usize> = (0..n.min(64)).collect();
     cuts.extend((0..n).step_by(step));
@@ -92,7 +94,7 @@ pub fn survives_hostile_input(parse: ParseFn, content: &[u8]) {
     // Deterministic corruption: overwrite a byte with a structural character.
     const NASTY: &[u8] = b"\0\n \"'{}[]()<>:,=#%\\/-@\xff";
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-    for _ in 0..400 {
+    for round in 0..400 {
         if n == 0 {
             break;
         }
@@ -103,13 +105,18 @@ pub fn survives_hostile_input(parse: ParseFn, content: &[u8]) {
         let with = NASTY[(seed >> 17) as usize % NASTY.len()];
         let mut copy = content.to_vec();
         copy[at] = with;
+        if round < 4 {
+            dump_project(file, &copy);
+        }
         let _ = parse(&copy);
     }
 }
 
 /// Runs `parse` on `content` (a generated file with `expected` packages) and checks it keeps
-/// them all in reasonable time: a quadratic parser takes minutes on 100k entries.
-pub fn linear(parse: ParseFn, content: &[u8], expected: usize) {
+/// them all in reasonable time: a quadratic parser takes minutes on 100k entries. `file` is
+/// the file's usual name (for the opt-in hostile dump).
+pub fn linear(parse: ParseFn, file: &str, content: &[u8], expected: usize) {
+    dump_project(file, content);
     let start = Instant::now();
     let parsed = parse(content).expect("generated file parses");
     let took = start.elapsed();
