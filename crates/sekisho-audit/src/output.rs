@@ -159,6 +159,8 @@ mod tests {
             source_version: text("1.3.0-1"),
             licenses: if full { vec!["MIT".into()] } else { vec![] },
             supplier: text("someone"),
+            third_party: full.then(|| "maintainer is a vendor's".into()),
+            modularity_label: full.then(|| "nodejs:12:1:a".into()),
             purl: "pkg:npm/left-pad@1.3.0".into(),
             layer: LayerRef {
                 index: 2,

@@ -6,9 +6,11 @@
 //! is attributed to the first layer whose copy of the database lists it at that version.
 
 pub mod apk;
+pub mod buildinfo;
 pub mod conda;
 pub mod dpkg;
 pub mod os;
+pub mod third_party;
 
 use std::collections::HashMap;
 
@@ -24,9 +26,14 @@ const DOC_DIR: &str = "usr/share/doc/";
 const RPM_DIRS: &[&str] = &["var/lib/rpm/", "usr/lib/sysimage/rpm/", "usr/share/rpm/"];
 const RPM_FILES: &[&str] = &["rpmdb.sqlite", "Packages.db", "Packages"];
 
-/// Whether an analyzer of this crate needs the content of the file at `path` (normalised).
+/// Whether an analyzer of this crate needs the content of the file at `path` (normalised): OS
+/// release files, Red Hat content manifests and the package databases.
 pub fn wants_path(path: &str) -> bool {
-    os::OS_FILES.contains(&path) || wants_apk(path) || wants_dpkg(path) || wants_rpm(path)
+    os::OS_FILES.contains(&path)
+        || buildinfo::wants_path(path)
+        || wants_apk(path)
+        || wants_dpkg(path)
+        || wants_rpm(path)
 }
 
 /// Whether the apk reader needs the file at `path` (normalised, no leading `/`).
@@ -131,6 +138,11 @@ pub fn collect_with_os<O: Captured>(scan: &ImageScan<O>, os: Option<OsInfo>) -> 
     }
     sort_packages(&mut inv.packages);
     inv.os = os;
+    if let Some(os) = inv.os.as_mut() {
+        let (manifests, warnings) = buildinfo::read(scan);
+        os.content_manifests = manifests;
+        inv.warnings.extend(warnings);
+    }
     inv
 }
 
@@ -223,6 +235,8 @@ pub fn read_conda<O: Captured>(scan: &ImageScan<O>, inv: &mut OsInventory) {
                 vec![p.license.clone()]
             },
             supplier: String::new(),
+            third_party: None,
+            modularity_label: None,
             layer: layers.get(layer).cloned().unwrap_or(LayerRef {
                 index: layer,
                 ..Default::default()
@@ -316,6 +330,7 @@ impl<'a, O: Captured> Ctx<'a, O> {
                 .get(&(p.name.clone(), p.version.clone()))
                 .copied()
                 .unwrap_or(layer);
+            let third_party = third_party::apk(self.os, &p);
             inv.packages.push(Package {
                 kind: PackageKind::Apk,
                 purl: purl::build(
@@ -352,6 +367,8 @@ impl<'a, O: Captured> Ctx<'a, O> {
                     vec![p.license]
                 },
                 supplier: p.maintainer,
+                third_party,
+                modularity_label: None,
                 layer: self.layer_ref(introduced),
                 path: format!("/{APK_DB}"),
                 files: p.files,
@@ -398,6 +415,7 @@ impl<'a, O: Captured> Ctx<'a, O> {
                     format!("{}@{}", p.source_name, p.source_version)
                 };
                 let files = self.dpkg_files(&p.name, &p.arch);
+                let third_party = third_party::dpkg(self.os, &p);
                 let licenses = self
                     .final_file(&format!("{DOC_DIR}{}/copyright", p.name))
                     .map(|(_, _, b)| dpkg::copyright_licenses(&String::from_utf8_lossy(b)))
@@ -423,6 +441,8 @@ impl<'a, O: Captured> Ctx<'a, O> {
                     source_version: p.source_version,
                     licenses,
                     supplier: p.maintainer,
+                    third_party,
+                    modularity_label: None,
                     layer: self.layer_ref(introduced),
                     path: format!("/{stored}"),
                     files,
@@ -480,6 +500,7 @@ impl<'a, O: Captured> Ctx<'a, O> {
                         .copied()
                         .unwrap_or(layer);
                     let (source_name, source_version) = split_source_rpm(&p.source_rpm, p.epoch);
+                    let third_party = third_party::rpm(self.os, &p);
                     let upstream = if source_name.is_empty() {
                         String::new()
                     } else {
@@ -511,6 +532,8 @@ impl<'a, O: Captured> Ctx<'a, O> {
                             vec![p.license]
                         },
                         supplier: p.vendor,
+                        third_party,
+                        modularity_label: p.modularity_label.filter(|l| !l.is_empty()),
                         layer: self.layer_ref(introduced),
                         path: format!("/{stored}"),
                         files: p.files,

@@ -100,6 +100,7 @@ pub fn detect(read: &dyn Fn(&str) -> Option<String>) -> Option<OsInfo> {
                 codename,
                 pretty_name: pretty,
                 evidence,
+                content_manifests: Vec::new(),
             });
         }
     }
@@ -115,6 +116,7 @@ fn legacy(first_line: &dyn Fn(&str) -> Option<String>) -> Option<OsInfo> {
         codename: None,
         pretty_name: pretty,
         evidence: format!("/{evidence}"),
+        content_manifests: Vec::new(),
     };
     if let Some(v) = first_line("etc/alpine-release") {
         return Some(make(

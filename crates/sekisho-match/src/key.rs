@@ -86,7 +86,18 @@ pub fn lookup_key(pkg: &Package, os: Option<&OsInfo>) -> Option<LookupKey> {
             };
             Some(key(release, name, version))
         }
-        PackageKind::Rpm => Some(key(distro(os?)?, &pkg.name, &pkg.version)),
+        PackageKind::Rpm => {
+            let release = distro(os?)?;
+            // Red Hat's records of modular rpms are keyed `module:stream::name`
+            // (`sekisho-advisory`'s CSAF reader), Trivy's convention.
+            let name = match pkg.module_stream() {
+                Some(stream) if release.starts_with("redhat:") => {
+                    format!("{stream}::{}", pkg.name)
+                }
+                _ => pkg.name.clone(),
+            };
+            Some(key(release, &name, &pkg.version))
+        }
         PackageKind::Golang => {
             // Go advisories write versions without the `v` and the toolchain without `go`.
             let version = if pkg.name == "stdlib" {

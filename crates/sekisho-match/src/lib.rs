@@ -2,10 +2,16 @@
 //! (`sekisho-advisory`), with each ecosystem's version rules (`sekisho-version`).
 //!
 //! The rules, in the order they apply:
+//! * third-party OS packages (`Package::third_party`: a vendor's build, e.g. nginx.org's or
+//!   Docker's debs, remi's rpms) are not matched against the distro's advisories, which
+//!   describe the distro's builds, unless [`MatchOptions::match_third_party`] asks; the report
+//!   says how many were left out;
 //! * the lookup key: OS packages by the distro release (`debian:12`, `alpine:3.10`) and the
 //!   name the distro's advisories use (Debian/Ubuntu source package and source version,
-//!   Alpine origin, rpm binary name); language packages by their ecosystem's normalised name
-//!   (Go `stdlib` by the toolchain version without `go`);
+//!   Alpine origin, rpm binary name, and on RHEL a module's rpm as `module:stream::name`, so
+//!   that a modular package meets only the records of its own module stream and a
+//!   non-modular one only non-modular records); language packages by their ecosystem's
+//!   normalised name (Go `stdlib` by the toolchain version without `go`);
 //! * a record applies unless it is withdrawn or says `not-affected`; a version is affected when
 //!   it is in the record's `versions` or inside one of its ranges (OSV semantics: sorted
 //!   events, `introduced`/`fixed`/`last_affected`/`limit`), or when a record without ranges
@@ -43,13 +49,71 @@ pub struct Matched {
     pub warnings: Vec<String>,
 }
 
+/// How matching treats what the user can choose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MatchOptions {
+    /// Match third-party OS packages (`Package::third_party` is set) against the distro's
+    /// advisories too. Off by default: the distro's advisories describe the distro's builds,
+    /// and a vendor's build of the same name has its own versions and fixes.
+    pub match_third_party: bool,
+}
+
 /// Match every package of `report` against `db`.
-pub fn match_report(db: &Database, report: &Report) -> Result<Matched, MatchError> {
+pub fn match_report(
+    db: &Database,
+    report: &Report,
+    options: &MatchOptions,
+) -> Result<Matched, MatchError> {
     let mut matched = Matched::default();
+    let mut skipped: Vec<&str> = Vec::new();
     for pkg in &report.packages {
+        if pkg.kind.is_os() && pkg.third_party.is_some() && !options.match_third_party {
+            if lookup_key(pkg, report.os.as_ref()).is_some()
+                && !skipped.contains(&pkg.name.as_str())
+            {
+                skipped.push(&pkg.name);
+            }
+            continue;
+        }
         match_package(db, report.os.as_ref(), pkg, &mut matched)?;
     }
+    if !skipped.is_empty() {
+        matched.warnings.push(third_party_note(report, &skipped));
+    }
     Ok(matched)
+}
+
+/// The report's line about third-party packages left out of matching.
+fn third_party_note(report: &Report, names: &[&str]) -> String {
+    let distro = report
+        .os
+        .as_ref()
+        .map(|os| {
+            if os.version.is_empty() {
+                os.id.clone()
+            } else {
+                format!("{} {}", os.id, os.version)
+            }
+        })
+        .unwrap_or_else(|| "the distribution".to_string());
+    const SHOWN: usize = 5;
+    let mut list = names
+        .iter()
+        .take(SHOWN)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        list.push_str(&format!(", and {} more", names.len() - SHOWN));
+    }
+    let (n, noun) = match names.len() {
+        1 => (1, "package"),
+        n => (n, "packages"),
+    };
+    format!(
+        "{n} third-party {noun} ({list}) not matched against {distro} advisories (see each \
+         package's third_party for the evidence); --match-third-party matches them"
+    )
 }
 
 /// One affected record that holds for a package, with the fixed version it names.

@@ -19,6 +19,6 @@ pub use finding::{
     SecretInfo, VulnInfo,
 };
 pub use jiff::Timestamp;
-pub use package::{LayerRef, OsInfo, Package, PackageKind};
+pub use package::{ContentManifest, LayerRef, OsInfo, Package, PackageKind};
 pub use report::{Report, RuleInfo, SourceInfo, SCHEMA_VERSION};
 pub use severity::{DockleLevel, LintLevel, Severity};

@@ -32,6 +32,26 @@ pub struct OsInfo {
     pub pretty_name: String,
     /// The file the version came from.
     pub evidence: String,
+    /// Red Hat image content manifests (`/root/buildinfo/content_manifests/*.json`): the
+    /// repositories (content sets) the rpms of a layer were installed from. Reported as found;
+    /// matching does not use them yet (see ARCHITECTURE.md: no offline content set to CPE map).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub content_manifests: Vec<ContentManifest>,
+}
+
+/// One Red Hat image content manifest (ICM): which content sets (yum/dnf repositories such as
+/// `rhel-8-for-x86_64-baseos-rpms`) the build of one layer installed rpms from.
+#[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
+pub struct ContentManifest {
+    /// Absolute path of the manifest in the image.
+    pub path: String,
+    /// The layer whose copy of the manifest is in the final filesystem (0-based).
+    pub layer: usize,
+    /// `metadata.image_layer_index` as the build system wrote it, when present.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_layer_index: Option<u64>,
+    /// `content_sets`, in the manifest's order.
+    pub content_sets: Vec<String>,
 }
 
 /// The packaging system a package belongs to, named by its purl type: the OS package managers
@@ -136,9 +156,23 @@ pub struct Package {
     /// Licences as the database records them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub licenses: Vec<String>,
-    /// Maintainer or vendor.
+    /// Maintainer or vendor (dpkg `Maintainer`, apk `m:`, rpm `VENDOR`).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub supplier: String,
+    /// Why this OS package is judged not to be the distribution's own build (a third-party
+    /// repository's: nginx.org, Docker, Microsoft, remi), with the evidence, e.g.
+    /// `maintainer "Docker <support@docker.com>" is Docker's (docker.com), not debian's`;
+    /// `None` for the distribution's packages, for packages without such evidence and for
+    /// language packages. The distribution's advisories are not matched against third-party
+    /// packages unless asked (`--match-third-party`). The heuristics are in
+    /// `sekisho-inventory`'s `third_party` module.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub third_party: Option<String>,
+    /// rpm `MODULARITYLABEL` (`name:stream:version:context`, e.g.
+    /// `nodejs:12:8030020201124152102:229f0a1c`) of a package installed from a module stream;
+    /// see [`Package::module_stream`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modularity_label: Option<String>,
     /// Package URL.
     pub purl: String,
     /// The layer that introduced this package (name and version).
@@ -163,4 +197,61 @@ pub struct Package {
     /// vulnerabilities, through the OS package.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+}
+
+impl Package {
+    /// The module stream (`name:stream`, e.g. `nodejs:12`) of an rpm installed from a module,
+    /// from [`Package::modularity_label`]; `None` for a package outside any module (an empty
+    /// label, or one without a stream, counts as none).
+    pub fn module_stream(&self) -> Option<&str> {
+        let label = self.modularity_label.as_deref()?;
+        let mut colons = label.match_indices(':').map(|(i, _)| i);
+        let first = colons.next()?;
+        let end = colons.next().unwrap_or(label.len());
+        let (name, stream) = (&label[..first], &label[first + 1..end]);
+        (!name.is_empty() && !stream.is_empty()).then(|| &label[..end])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rpm(label: Option<&str>) -> Package {
+        Package {
+            kind: PackageKind::Rpm,
+            name: "nodejs".into(),
+            version: "1:12.19.1-1.module+el8.3.0+8934+7b4b9d40".into(),
+            epoch: Some(1),
+            arch: "x86_64".into(),
+            source_name: String::new(),
+            source_version: String::new(),
+            licenses: Vec::new(),
+            supplier: String::new(),
+            third_party: None,
+            modularity_label: label.map(str::to_string),
+            purl: String::new(),
+            layer: LayerRef::default(),
+            path: String::new(),
+            files: Vec::new(),
+            dependencies: Vec::new(),
+            dev: false,
+            owner: None,
+        }
+    }
+
+    #[test]
+    fn module_streams() {
+        let stream = |l| rpm(l).module_stream().map(str::to_string);
+        assert_eq!(
+            stream(Some("nodejs:12:8030020201124152102:229f0a1c")).as_deref(),
+            Some("nodejs:12")
+        );
+        assert_eq!(stream(Some("perl:5.32")).as_deref(), Some("perl:5.32"));
+        assert_eq!(stream(None), None);
+        assert_eq!(stream(Some("")), None);
+        assert_eq!(stream(Some("nodejs")), None);
+        assert_eq!(stream(Some(":12:1:a")), None);
+        assert_eq!(stream(Some("nodejs::1:a")), None);
+    }
 }

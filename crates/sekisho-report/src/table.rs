@@ -70,9 +70,15 @@ pub fn render(inv: &Report, color: bool) -> String {
                 } else {
                     format!("{} {}", p.source_name, p.source_version)
                 };
+                // A vendor's build (not matched against the distro's advisories by default).
+                let version = if p.third_party.is_some() {
+                    format!("{} (third-party)", p.version)
+                } else {
+                    p.version.clone()
+                };
                 vec![
                     clean(&p.name).into_owned(),
-                    clean(&p.version).into_owned(),
+                    clean(&version).into_owned(),
                     clean(&source).into_owned(),
                     clean(&p.arch).into_owned(),
                     p.layer.index.to_string(),

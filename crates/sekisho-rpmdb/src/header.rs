@@ -57,10 +57,14 @@ pub mod tags {
     pub const EPOCH: i32 = 1003;
     /// Installed size (`INT32`).
     pub const SIZE: i32 = 1009;
+    /// Distribution (`Red Hat Enterprise Linux`, `Fedora Project`; often absent).
+    pub const DISTRIBUTION: i32 = 1010;
     /// Vendor.
     pub const VENDOR: i32 = 1011;
     /// License.
     pub const LICENSE: i32 = 1014;
+    /// Packager (`Red Hat, Inc. <http://bugzilla.redhat.com/bugzilla>`, `Remi Collet`).
+    pub const PACKAGER: i32 = 1015;
     /// Architecture.
     pub const ARCH: i32 = 1022;
     /// Full file paths of old (pre-4.0 / uncompressed) headers.

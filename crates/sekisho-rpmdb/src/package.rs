@@ -30,6 +30,10 @@ pub struct RpmPackage {
     pub license: String,
     /// `VENDOR`; empty when absent.
     pub vendor: String,
+    /// `PACKAGER`; empty when absent.
+    pub packager: String,
+    /// `DISTRIBUTION`; empty when absent.
+    pub distribution: String,
     /// Installed size in bytes: `LONGSIZE` when present, else `SIZE`, else 0
     /// (what `rpm -q --qf '%{SIZE}'` prints).
     pub size: u64,
@@ -111,6 +115,8 @@ impl RpmPackage {
             source_rpm: opt(tags::SOURCERPM)?,
             license: opt(tags::LICENSE)?,
             vendor: opt(tags::VENDOR)?,
+            packager: opt(tags::PACKAGER)?,
+            distribution: opt(tags::DISTRIBUTION)?,
             size,
             sigmd5,
             modularity_label: h.string(tags::MODULARITYLABEL)?,
@@ -245,6 +251,48 @@ mod tests {
         assert_eq!(p.files, vec!["/usr/a", "/etc/b"]);
         assert_eq!(p.file_digest_algorithm(), Some("md5"));
         assert!(!p.is_gpg_pubkey());
+    }
+
+    /// The origin headers: VENDOR and PACKAGER as `rpm -qi` shows them for remi's
+    /// redis-6.2.6-1.el8.remi; DISTRIBUTION and MODULARITYLABEL are values of the usual shape
+    /// (not taken from that package).
+    #[test]
+    fn reads_origin_headers() {
+        let blob = build_test_blob(&[
+            (tags::NAME, TYPE_STRING, 1, s("redis")),
+            (tags::VERSION, TYPE_STRING, 1, s("6.2.6")),
+            (tags::RELEASE, TYPE_STRING, 1, s("1.el8.remi")),
+            (
+                tags::VENDOR,
+                TYPE_STRING,
+                1,
+                s("Remi's RPM repository <https://rpms.remirepo.net/>"),
+            ),
+            (tags::PACKAGER, TYPE_STRING, 1, s("Remi Collet")),
+            (
+                tags::DISTRIBUTION,
+                TYPE_STRING,
+                1,
+                s("Remi's RPM repository"),
+            ),
+            (
+                tags::MODULARITYLABEL,
+                TYPE_STRING,
+                1,
+                s("nodejs:12:8030020201124152102:229f0a1c"),
+            ),
+        ]);
+        let p = RpmPackage::from_header_blob(&blob).unwrap();
+        assert_eq!(
+            p.vendor,
+            "Remi's RPM repository <https://rpms.remirepo.net/>"
+        );
+        assert_eq!(p.packager, "Remi Collet");
+        assert_eq!(p.distribution, "Remi's RPM repository");
+        assert_eq!(
+            p.modularity_label.as_deref(),
+            Some("nodejs:12:8030020201124152102:229f0a1c")
+        );
     }
 
     #[test]

@@ -90,13 +90,24 @@ impl Serialize for Components<'_> {
         let inv = self.0;
         let mut seq = s.serialize_seq(None)?;
         if let Some(os) = &inv.os {
-            seq.serialize_element(&json!({
+            let mut c = json!({
                 "bom-ref": os_ref(os),
                 "type": "operating-system",
                 "name": os.id,
                 "version": os.version,
                 "description": os.pretty_name,
-            }))?;
+            });
+            // Red Hat content sets: the repositories the image's rpms were installed from.
+            let sets: Vec<Value> = os
+                .content_manifests
+                .iter()
+                .flat_map(|m| &m.content_sets)
+                .map(|set| json!({"name": "sekisho:os:contentSet", "value": set}))
+                .collect();
+            if !sets.is_empty() {
+                c["properties"] = Value::Array(sets);
+            }
+            seq.serialize_element(&c)?;
         }
         for (i, pkg) in inv.packages.iter().enumerate() {
             seq.serialize_element(&component(pkg, &bom_ref(i, pkg)))?;
@@ -195,6 +206,12 @@ fn component(pkg: &Package, bom_ref: &str) -> Value {
     }
     if let Some(owner) = &pkg.owner {
         props.push(json!({"name": "sekisho:package:owner", "value": owner}));
+    }
+    if let Some(reason) = &pkg.third_party {
+        props.push(json!({"name": "sekisho:package:thirdParty", "value": reason}));
+    }
+    if let Some(label) = &pkg.modularity_label {
+        props.push(json!({"name": "sekisho:package:modularityLabel", "value": label}));
     }
     c["properties"] = Value::Array(props);
     c
@@ -475,6 +492,8 @@ mod tests {
             source_version: String::new(),
             licenses: Vec::new(),
             supplier: String::new(),
+            third_party: None,
+            modularity_label: None,
             purl: format!("pkg:npm/{name}@{version}"),
             layer: LayerRef::default(),
             path: path.into(),

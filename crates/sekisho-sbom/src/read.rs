@@ -8,7 +8,10 @@
 //! Trivy's `SrcName`/`SrcVersion`/`SrcRelease`/`SrcEpoch`, sekisho's `srcName`/`srcVersion`),
 //! the location (Syft's primary location or `virtualPath`, the `sekisho:location:path`,
 //! `syft:location:0:path` and `aquasecurity:trivy:FilePath` properties, sekisho's SPDX
-//! `sourceInfo`) and the layer. Names follow sekisho's own conventions (Maven `group:artifact`,
+//! `sourceInfo`) and the layer, an rpm's module (sekisho's `modularityLabel` property or SPDX
+//! comment line, Trivy's `Modularitylabel`, Syft's `metadata.modularityLabel`) and sekisho's
+//! third-party verdict (its `thirdParty` property or SPDX comment line; other tools' documents
+//! carry none, so their packages count as the distribution's). Names follow sekisho's own conventions (Maven `group:artifact`,
 //! npm `@scope/name`, Go module paths, Go `stdlib` at `go1.x`), so matching treats the packages
 //! of an SBOM as it treats those of an image. The operating system comes from the document's
 //! operating-system entry (CycloneDX component, SPDX package, Syft `distro`), else from the
@@ -460,6 +463,10 @@ struct Entry {
     supplier: String,
     dev: bool,
     owner: Option<String>,
+    /// sekisho's third-party verdict (`sekisho:package:thirdParty`).
+    third_party: Option<String>,
+    /// rpm `MODULARITYLABEL` (sekisho's property, Trivy's `Modularitylabel`).
+    modularity_label: Option<String>,
     /// Syft-style paths to files inside the package (`METADATA`, `package.json`) are made
     /// the package's directory, as sekisho reports them.
     file_path: bool,
@@ -571,6 +578,10 @@ impl Reader {
             dependencies: Vec::new(),
             dev: e.dev,
             owner: e.owner,
+            third_party: e.third_party.filter(|_| kind.is_os()),
+            modularity_label: e
+                .modularity_label
+                .filter(|l| kind == PackageKind::Rpm && !l.is_empty()),
         });
     }
 
@@ -596,6 +607,7 @@ impl Reader {
                             codename: None,
                             pretty_name: String::new(),
                             evidence: "the purls' distro qualifier".to_string(),
+                            content_manifests: Vec::new(),
                         })
                     }
                 }
@@ -717,6 +729,7 @@ fn os_info(id: &str, version: &str, pretty: &str, evidence: &str) -> Option<OsIn
         codename: None,
         pretty_name: pretty.to_string(),
         evidence: evidence.to_string(),
+        content_manifests: Vec::new(),
     })
 }
 
@@ -905,6 +918,10 @@ fn cdx_entry(c: &CdxComponent) -> Entry {
             "sekisho:package:arch" => e.arch = v,
             "sekisho:package:dev" => e.dev = v == "true",
             "sekisho:package:owner" => e.owner = Some(v),
+            "sekisho:package:thirdParty" => e.third_party = Some(v),
+            "sekisho:package:modularityLabel" | "aquasecurity:trivy:Modularitylabel" => {
+                e.modularity_label = Some(v)
+            }
             "syft:location:0:path" if e.path.is_empty() => {
                 e.path = v;
                 e.file_path = true;
@@ -1004,6 +1021,8 @@ struct SpdxPackage {
     description: Option<String>,
     #[serde(default)]
     annotations: Vec<SpdxAnnotation>,
+    #[serde(default)]
+    comment: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -1099,11 +1118,20 @@ fn from_spdx(doc: SpdxDoc, _name: &str) -> Reader {
                         e.file_path = true;
                     }
                     "LayerDiffID" if e.diff_id.is_empty() => e.diff_id = v.to_string(),
+                    "Modularitylabel" => e.modularity_label = Some(v.to_string()),
                     _ => trivy_src.set(Some(k), v.to_string()),
                 }
             }
         }
         trivy_src.apply(&mut e);
+        // sekisho's own facts without an SPDX field, as `key: value` comment lines.
+        for line in p.comment.as_deref().unwrap_or("").lines() {
+            match line.split_once(": ") {
+                Some(("third-party", v)) => e.third_party = Some(v.to_string()),
+                Some(("modularity-label", v)) => e.modularity_label = Some(v.to_string()),
+                _ => {}
+            }
+        }
         r.add(e);
     }
     r
@@ -1206,6 +1234,8 @@ struct SyftMetadata {
     maintainer: Option<Value>,
     #[serde(default, rename = "sourceRpm")]
     source_rpm: Option<Value>,
+    #[serde(default, rename = "modularityLabel")]
+    modularity_label: Option<Value>,
 }
 
 fn text(v: &Option<Value>) -> String {
@@ -1363,6 +1393,10 @@ fn from_syft(doc: SyftDoc, _name: &str) -> Reader {
             }
             e.arch = text(&m.architecture);
             e.supplier = text(&m.maintainer);
+            let label = text(&m.modularity_label);
+            if !label.is_empty() {
+                e.modularity_label = Some(label);
+            }
             let source = text(&m.source);
             let origin = text(&m.origin_package);
             if a.purl.starts_with("pkg:deb/") && !source.is_empty() {

@@ -192,6 +192,17 @@ fn package(pkg: &Package, id: &str, refs: &mut BTreeMap<String, String>) -> Valu
     } else {
         json!(format!("Organization: {}", pkg.supplier))
     };
+    // What SPDX 2.3 has no field for, as `key: value` lines of the package comment.
+    let mut comment = Vec::new();
+    if let Some(reason) = &pkg.third_party {
+        comment.push(format!("third-party: {reason}"));
+    }
+    if let Some(label) = &pkg.modularity_label {
+        comment.push(format!("modularity-label: {label}"));
+    }
+    if !comment.is_empty() {
+        p["comment"] = json!(comment.join("\n"));
+    }
     p
 }
 

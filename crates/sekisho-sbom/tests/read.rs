@@ -33,6 +33,8 @@ fn pkg(
         source_version: source.1.into(),
         licenses: vec!["MIT".into()],
         supplier: String::new(),
+        third_party: None,
+        modularity_label: None,
         purl,
         layer: LayerRef {
             index: 2,
@@ -120,6 +122,7 @@ fn report() -> Report {
         codename: Some("bookworm".into()),
         pretty_name: "Debian GNU/Linux 12 (bookworm)".into(),
         evidence: "/etc/debian_version".into(),
+        content_manifests: Vec::new(),
     });
     r.packages = vec![
         deb("base-files", "12.4+deb12u8", "base-files", "12.4+deb12u8"),
@@ -502,4 +505,65 @@ fn foreign_entries_are_skipped() {
     );
     assert_eq!(r.packages[2].path, "/srv/web/node_modules/lodash");
     assert!(r.warnings.iter().any(|w| w.contains("purl type generic")));
+}
+
+/// sekisho's third-party verdict and an rpm's module label survive CycloneDX and SPDX, and
+/// Trivy's and Syft's spellings of the label are read.
+#[test]
+fn third_party_and_module_round_trip() {
+    let mut original = report();
+    let reason =
+        "maintainer \"Docker <support@docker.com>\" is Docker's (docker.com), not debian's";
+    let label = "nodejs:12:8030020201124152102:229f0a1c";
+    for p in &mut original.packages {
+        if p.name == "zlib1g" {
+            p.third_party = Some(reason.to_string());
+        }
+        if p.kind == PackageKind::Rpm {
+            p.modularity_label = Some(label.to_string());
+        }
+    }
+    let facts = |r: &Report| -> Vec<(String, Option<String>, Option<String>)> {
+        let mut rows: Vec<_> = r
+            .packages
+            .iter()
+            .filter(|p| p.third_party.is_some() || p.modularity_label.is_some())
+            .map(|p| {
+                (
+                    p.name.clone(),
+                    p.third_party.clone(),
+                    p.modularity_label.clone(),
+                )
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    let expected = vec![
+        ("bash".to_string(), None, Some(label.to_string())),
+        ("zlib1g".to_string(), Some(reason.to_string()), None),
+    ];
+    let cdx = sekisho_sbom::cyclonedx::render(&original);
+    assert_eq!(
+        facts(&read(cdx.as_bytes(), "a.cdx.json").unwrap()),
+        expected
+    );
+    let spdx = sekisho_sbom::spdx::render(&original);
+    assert_eq!(
+        facts(&read(spdx.as_bytes(), "a.spdx.json").unwrap()),
+        expected
+    );
+
+    // Trivy writes the label as a property, Syft in the rpm metadata.
+    let trivy = r#"{"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [{"bom-ref": "x",
+        "type": "library", "name": "nodejs", "version": "1:12.22.1-1.module+el8.4.0+10822+fe6f2a95",
+        "purl": "pkg:rpm/redhat/nodejs@12.22.1-1.module%2Bel8.4.0%2B10822%2Bfe6f2a95?arch=x86_64&epoch=1&distro=rhel-8.4",
+        "properties": [{"name": "aquasecurity:trivy:Modularitylabel", "value": "nodejs:12:8040020210507104424:9f9e2e7e"}]}]}"#;
+    let back = read(trivy.as_bytes(), "trivy.cdx.json").unwrap();
+    assert_eq!(
+        back.packages[0].module_stream(),
+        Some("nodejs:12"),
+        "{:?}",
+        back.packages[0]
+    );
 }

@@ -201,6 +201,8 @@ mod tests {
             source_version: String::new(),
             licenses: vec![],
             supplier: String::new(),
+            third_party: None,
+            modularity_label: None,
             purl: format!("pkg:npm/{name}@4.17.15"),
             layer: Default::default(),
             path: "package-lock.json".into(),

@@ -25,6 +25,7 @@ use sekisho_model::{DockleLevel, Finding, FindingKind, Report, SourceInfo, Times
 pub use analyzer::{Analysis, Analyzer, Interest, ScanVisitor};
 pub use analyzers::lang::Profile;
 pub use dockerfile::DockerfileInput;
+pub use sekisho_match::MatchOptions;
 
 /// Errors that stop a scan.
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +79,8 @@ pub struct ScanRequest {
     pub profile: Profile,
     /// The advisory database for `scanners.vuln` (built by `sekisho db build`).
     pub db: Option<std::path::PathBuf>,
+    /// How vulnerability matching treats what the user can choose (third-party packages).
+    pub matching: MatchOptions,
 }
 
 impl ScanRequest {
@@ -92,6 +95,7 @@ impl ScanRequest {
             created,
             profile: Profile::Image,
             db: None,
+            matching: MatchOptions::default(),
         }
     }
 }
@@ -112,16 +116,18 @@ pub fn scan(request: &ScanRequest) -> Result<Report, ScanError> {
     Ok(report)
 }
 
-/// Match the report's packages against `db` and add the vulnerability findings (ignores
-/// applied, findings sorted, the report's rule descriptions kept).
+/// Match the report's packages against `db` with the request's [`MatchOptions`] and add the
+/// vulnerability findings (ignores applied, findings sorted, the report's rule descriptions
+/// kept) and matching's notes (third-party packages left out) to the warnings.
 pub fn add_vulnerabilities(
     request: &ScanRequest,
     db: &sekisho_advisory::Database,
     report: &mut Report,
 ) -> Result<(), ScanError> {
-    let matched = sekisho_match::match_report(db, report).map_err(|e| match e {
-        sekisho_match::MatchError::Database(e) => ScanError::Database(e),
-    })?;
+    let matched =
+        sekisho_match::match_report(db, report, &request.matching).map_err(|e| match e {
+            sekisho_match::MatchError::Database(e) => ScanError::Database(e),
+        })?;
     report.warnings.extend(matched.warnings);
     let findings = report.findings.get_or_insert_with(Vec::new);
     findings.extend(

@@ -104,6 +104,11 @@ pub struct AuditArgs {
     /// Do not report vulnerabilities that have no fixed version yet.
     #[arg(long)]
     pub ignore_unfixed: bool,
+    /// Also match third-party OS packages (a vendor's build: nginx.org, Docker, Microsoft,
+    /// remi; each package's `third_party` says why it is one) against the distribution's
+    /// advisories. Off by default: those describe the distribution's own builds.
+    #[arg(long)]
+    pub match_third_party: bool,
     /// Do not report vulnerabilities with these statuses (comma-separated: affected-no-fix,
     /// will-not-fix, fix-deferred, end-of-life, under-investigation).
     #[arg(long, value_delimiter = ',', value_name = "STATUS")]
@@ -418,6 +423,7 @@ pub fn run_image(args: &ImageArgs, mode: Mode) -> anyhow::Result<u8> {
     let cache = (mode == Mode::Image).then(|| args.cache.open()).flatten();
     request.image.cache = cache.clone().map(|c| Cache(Arc::new(c)));
     (request.scanners, request.db) = args.audit.scanners()?;
+    request.matching.match_third_party = args.audit.match_third_party;
     // The configuration checks read an image's config and history; a project has neither.
     request.scanners.config &= mode != Mode::Project;
     // End of support is judged on the real date, whatever SOURCE_DATE_EPOCH says.
@@ -462,6 +468,7 @@ fn run_sbom_scan(args: &ImageArgs, file: &Path) -> anyhow::Result<u8> {
     let (scanners, db) = args.audit.scanners()?;
     let mut request = ScanRequest::new(Source::rootfs(&args.source, file), report.created);
     request.audit.ignore = args.audit.ignore.iter().cloned().collect();
+    request.matching.match_third_party = args.audit.match_third_party;
     // An SBOM lists packages: only the vulnerability scanner applies.
     request.scanners = Scanners {
         vuln: scanners.vuln,

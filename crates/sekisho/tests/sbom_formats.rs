@@ -64,6 +64,33 @@ fn check_cyclonedx_vulnerabilities(path: &Path) {
     }
 }
 
+/// A root filesystem with what only some images have: a third-party package (nginx.org's
+/// nginx beside Debian's zlib1g) and a Red Hat content manifest.
+fn vendor_rootfs(out: &Path) -> std::path::PathBuf {
+    let root = out.join("vendor-rootfs");
+    let files = [
+        (
+            "etc/os-release",
+            "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nVERSION_ID=\"12\"\nID=debian\n",
+        ),
+        ("etc/debian_version", "12.4\n"),
+        (
+            "var/lib/dpkg/status",
+            "Package: zlib1g\nStatus: install ok installed\nMaintainer: Mark Brown <broonie@debian.org>\nArchitecture: amd64\nSource: zlib\nVersion: 1:1.2.13.dfsg-1\n\nPackage: nginx\nStatus: install ok installed\nMaintainer: NGINX Packaging <nginx-packaging@f5.com>\nArchitecture: amd64\nVersion: 1.25.3-1~bookworm\n",
+        ),
+        (
+            "root/buildinfo/content_manifests/app-1.0-1.json",
+            r#"{"metadata": {"icm_version": 1, "image_layer_index": 1}, "content_sets": ["rhel-9-for-x86_64-baseos-rpms"], "image_contents": []}"#,
+        ),
+    ];
+    for (rel, text) in files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    root
+}
+
 fn validator() -> String {
     std::env::var("SEKISHO_VALIDATOR_PYTHON").expect(
         "SEKISHO_VALIDATOR_PYTHON is not set: run the tests with `bash scripts/test.sh`, which installs the validators",
@@ -76,12 +103,16 @@ fn outputs_validate_against_their_schemas() {
     let out = std::env::temp_dir().join(format!("sekisho-sbom-{}", std::process::id()));
     std::fs::create_dir_all(&out).unwrap();
     let db = vuln_db(&out);
-    let images = [
+    let mut images: Vec<String> = [
         "trivy/alpine-310.tar.gz",
         "built/debian-mini.oci",
         "built/debian-app.oci",
         "trivy/test.oci",
-    ];
+    ]
+    .iter()
+    .map(|i| format!("{DATA}/{i}"))
+    .collect();
+    images.push(format!("dir:{}", vendor_rootfs(&out).display()));
     for (kind, format) in [
         ("cyclonedx", "cyclonedx"),
         ("spdx", "spdx-json"),
@@ -92,7 +123,7 @@ fn outputs_validate_against_their_schemas() {
             let file = out.join(format!("{i}.{format}.json"));
             let result = sekisho(&[
                 "sbom",
-                &format!("{DATA}/{image}"),
+                image,
                 "--format",
                 format,
                 "--output",

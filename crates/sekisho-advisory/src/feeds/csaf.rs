@@ -3,7 +3,11 @@
 //!
 //! Product ids are `<product>:<component>`, built by `product_tree.relationships`; the
 //! product's CPE gives the release (`cpe:/o:redhat:enterprise_linux:7` → `redhat:7`), the
-//! component's purl or NEVRA the rpm name, fixed version and modularity stream.
+//! component's purl or NEVRA the rpm name, fixed version and modularity stream. A module's
+//! rpm is stored as `module:stream::name`; the stream comes from the purl's `rpmmod`
+//! qualifier, from a `module:stream/name` reference, or, in VEX documents, from the module
+//! product the rpm is a component of (`pkg:rpmmod/redhat/perl@5.32:…`, itself a component of
+//! the platform).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -145,6 +149,54 @@ fn component_from_nevra(s: &str) -> Component {
         name: name.to_owned(),
         evr: Some(format!("{ev}-{release}")),
         module: None,
+    }
+}
+
+/// A component reference without a purl: a NEVRA, or `module:stream/name` (VEX writes a
+/// module's unfixed component so).
+fn component_from_ref(s: &str) -> Component {
+    if let Some((module, name)) = s.split_once('/') {
+        let mut parts = module.split(':');
+        if let (Some(m), Some(stream)) = (parts.next(), parts.next()) {
+            if !m.is_empty() && !stream.is_empty() && !name.is_empty() && !name.contains(':') {
+                return Component {
+                    name: name.to_owned(),
+                    evr: None,
+                    module: Some(format!("{m}:{stream}")),
+                };
+            }
+        }
+    }
+    component_from_nevra(s)
+}
+
+/// The `name:stream` of a module product: from its purl (`pkg:rpmmod/redhat/perl@5.32:…`),
+/// else from its product id (`perl:5.32:8100020240314121426:9fe1d287`); `None` for anything
+/// else (a middle product that is not a module).
+fn module_stream(product: &str, purl: Option<&String>) -> Option<String> {
+    if let Some(rest) = purl.and_then(|p| p.strip_prefix("pkg:rpmmod/")) {
+        let path = rest.split(['?', '#']).next().unwrap_or(rest);
+        let last = path.rsplit('/').next().unwrap_or(path);
+        if let Some((name, version)) = last.split_once('@') {
+            let version = percent_decode(version);
+            let stream = version.split(':').next().unwrap_or("");
+            if !name.is_empty() && !stream.is_empty() {
+                return Some(format!("{}:{stream}", percent_decode(name)));
+            }
+        }
+    }
+    // Only a full `name:stream:version:context` id with a numeric version is a module's.
+    let parts: Vec<&str> = product.split(':').collect();
+    match parts.as_slice() {
+        [name, stream, version, _context]
+            if !name.is_empty()
+                && !stream.is_empty()
+                && !version.is_empty()
+                && version.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            Some(format!("{name}:{stream}"))
+        }
+        _ => None,
     }
 }
 
@@ -308,14 +360,28 @@ pub fn parse(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
         }
     }
     let resolve = |pid: &str| -> Option<(String, Component)> {
-        let (platform, comp) = relations.get(pid)?;
+        let (first, comp) = relations.get(pid)?;
+        let mut platform: &String = first;
+        // A module's rpm in a VEX document is a component of the module, which is a
+        // component of the platform: `AppStream-8.10.0.GA:perl:5.32:8100…:9fe1d287:perl-…`
+        // relates to `AppStream-8.10.0.GA:perl:5.32:8100…:9fe1d287`, itself a relationship
+        // whose product is the module (`pkg:rpmmod/redhat/perl@5.32:8100…:9fe1d287`).
+        let mut module = None;
+        if !cpes.contains_key(platform) {
+            let (outer, module_ref) = relations.get(platform)?;
+            module = Some(module_stream(module_ref, purls.get(module_ref))?);
+            platform = outer;
+        }
         let distro = distro_of_cpe(cpes.get(platform)?);
         let mut c = purls
             .get(comp)
             .and_then(|p| component_from_purl(p))
-            .unwrap_or_else(|| component_from_nevra(comp));
+            .unwrap_or_else(|| component_from_ref(comp));
         if c.name.is_empty() {
-            c = component_from_nevra(comp);
+            c = component_from_ref(comp);
+        }
+        if c.module.is_none() {
+            c.module = module;
         }
         Some((distro, c))
     };
@@ -506,5 +572,27 @@ mod tests {
             distro_of_cpe("cpe:/a:redhat:enterprise_linux:9::appstream"),
             "redhat:9"
         );
+        let c = component_from_ref("nodejs:12/nodejs");
+        assert_eq!(
+            (c.name.as_str(), c.module.as_deref()),
+            ("nodejs", Some("nodejs:12"))
+        );
+        let c = component_from_ref("perl-Carp-0:1.50-439.module+el8.10.0+21354+3ad137bb.noarch");
+        assert_eq!(c.name, "perl-Carp");
+        assert_eq!(c.module, None);
+        assert_eq!(
+            module_stream(
+                "perl:5.32:8100020240314121426:9fe1d287",
+                Some(&"pkg:rpmmod/redhat/perl@5.32:8100020240314121426:9fe1d287".to_string())
+            )
+            .as_deref(),
+            Some("perl:5.32")
+        );
+        assert_eq!(
+            module_stream("httpd:2.4:8100020240612075645:489197e6", None).as_deref(),
+            Some("httpd:2.4")
+        );
+        assert_eq!(module_stream("AppStream-8.10.0.GA", None), None);
+        assert_eq!(module_stream("openshift4/ose-cli:v4.12", None), None);
     }
 }

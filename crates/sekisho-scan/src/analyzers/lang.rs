@@ -274,6 +274,8 @@ fn to_packages(file: FileType, path: &str, found: Vec<LangPackage>) -> Vec<Packa
                 source_version: String::new(),
                 licenses: p.licenses.clone(),
                 supplier: String::new(),
+                third_party: None,
+                modularity_label: None,
                 purl: purls[p.id.as_str()].clone(),
                 layer: LayerRef::default(),
                 path,
