@@ -63,7 +63,7 @@ impl RegistryStore {
         endpoints: &[Endpoint],
         options_for: impl Fn(&Endpoint) -> Result<ClientOptions, RegistryError>,
     ) -> Result<RegistryStore, RegistryError> {
-        let mut failures: Vec<(String, RegistryError)> = Vec::new();
+        let mut failures: Vec<String> = Vec::new();
         for endpoint in endpoints {
             let fetched = options_for(endpoint).and_then(|options| {
                 let client = Client::new(&endpoint.reference, options);
@@ -85,7 +85,10 @@ impl RegistryStore {
                     } else {
                         "registry"
                     };
-                    failures.push((format!("{label} {}", endpoint.reference), e));
+                    let name = endpoint.reference.to_string();
+                    let text = e.to_string();
+                    let text = text.strip_prefix(&format!("{name}: ")).unwrap_or(&text);
+                    failures.push(format!("{label} {name}: {text}"));
                 }
             }
         }
@@ -97,10 +100,7 @@ impl RegistryStore {
         }
         Err(RegistryError::Endpoints {
             reference: reference.to_string(),
-            failures: failures
-                .into_iter()
-                .map(|(label, e)| format!("{label}: {e}"))
-                .collect(),
+            failures,
         })
     }
 
