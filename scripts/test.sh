@@ -36,9 +36,10 @@ if ! command -v go > /dev/null; then
 fi
 export SEKISHO_REQUIRE_GO=1
 # Images by reference are tested against a real registry: Debian's docker-registry (CNCF
-# distribution), images pushed with skopeo.
-if ! command -v skopeo > /dev/null || ! command -v docker-registry > /dev/null; then
-  apt-get update -qq && apt-get install -y -qq docker-registry skopeo > /dev/null
+# distribution), images pushed with skopeo; openssl makes the test CA of the TLS registry.
+if ! command -v skopeo > /dev/null || ! command -v docker-registry > /dev/null \
+  || ! command -v openssl > /dev/null; then
+  apt-get update -qq && apt-get install -y -qq docker-registry skopeo openssl > /dev/null
 fi
 export SEKISHO_REQUIRE_REGISTRY=1
 # `podman:IMAGE` is tested against a real Podman service (Debian's podman) with its own storage

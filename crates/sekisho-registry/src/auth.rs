@@ -1,8 +1,10 @@
-//! Credentials and challenges: docker `config.json` (`auths`), Podman's `auth.json` (same
-//! shape), and the `WWW-Authenticate` header. The library takes credentials as data; reading
-//! files and the environment is the front end's job.
+//! Credentials and challenges: docker `config.json` (`auths`, `credsStore`, `credHelpers`),
+//! Podman's `auth.json` (same shape), and the `WWW-Authenticate` header. The library takes
+//! the files' text as data; reading files and the environment is the front end's job.
+//! Credential helpers are run by [`crate::helper`].
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use base64::Engine;
 
@@ -24,7 +26,16 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
+/// The user name that marks the password as an identity token (an OAuth2 refresh token), as
+/// credential helpers return it and as `identitytoken` entries of `config.json` are read.
+pub const IDENTITY_TOKEN_USER: &str = "<token>";
+
 impl Credentials {
+    /// The identity token, when these credentials are one (user name `<token>`).
+    pub fn identity_token(&self) -> Option<&str> {
+        (self.username == IDENTITY_TOKEN_USER).then_some(self.password.as_str())
+    }
+
     /// `Basic <base64(user:password)>`.
     pub(crate) fn basic_header(&self) -> String {
         let raw = format!("{}:{}", self.username, self.password);
@@ -35,13 +46,37 @@ impl Credentials {
     }
 }
 
-/// The `auths` of a docker `config.json` or Podman `auth.json`.
+/// Docker `config.json` and Podman `auth.json` files, in the order they are consulted (the
+/// first that has something for a registry wins).
 #[derive(Debug, Clone, Default)]
 pub struct DockerConfig {
+    files: Vec<ConfigFile>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ConfigFile {
+    /// `auths`, by normalised registry name.
     auths: BTreeMap<String, Credentials>,
-    /// Registries whose credentials live in a helper (`credsStore`, `credHelpers`), which
-    /// this reader does not run.
-    pub helpers: Vec<String>,
+    /// `credsStore`: the helper for every registry without a `credHelpers` entry.
+    creds_store: Option<String>,
+    /// `credHelpers`, by normalised registry name.
+    cred_helpers: BTreeMap<String, String>,
+}
+
+/// Where the login for a registry is, as Docker decides it: a `credHelpers` entry, else the
+/// `credsStore`, else the `auths` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Login {
+    /// Credentials written in the file.
+    Credentials(Credentials),
+    /// A credential helper (`docker-credential-<helper>`) to ask for `server_url`.
+    Helper {
+        /// The helper's name (the suffix after `docker-credential-`).
+        helper: String,
+        /// What the helper is asked for: `https://index.docker.io/v1/` for Docker Hub, else
+        /// the registry as named in references (`ghcr.io`, `localhost:5000`).
+        server_url: String,
+    },
 }
 
 #[derive(serde::Deserialize)]
@@ -62,52 +97,130 @@ struct RawAuth {
     username: Option<String>,
     #[serde(default)]
     password: Option<String>,
+    #[serde(default)]
+    identitytoken: Option<String>,
 }
 
 impl DockerConfig {
     /// Parse a `config.json` / `auth.json`. Entries whose `auth` is not base64 of
-    /// `user:password` are skipped; a file that is not JSON is an error.
+    /// `user:password` are skipped; an `identitytoken` entry gives the user name `<token>`
+    /// ([`IDENTITY_TOKEN_USER`]); a file that is not JSON is an error.
     pub fn parse(json: &str) -> Result<DockerConfig, String> {
         let raw: RawConfig = serde_json::from_str(json).map_err(|e| e.to_string())?;
         let mut auths = BTreeMap::new();
         for (key, entry) in raw.auths {
-            let creds = match (entry.auth, entry.username, entry.password) {
-                (Some(auth), _, _) if !auth.is_empty() => decode_auth(&auth),
-                (_, Some(username), Some(password)) => Some(Credentials { username, password }),
+            let creds = match (
+                entry.identitytoken,
+                entry.auth,
+                entry.username,
+                entry.password,
+            ) {
+                (Some(token), ..) if !token.is_empty() => Some(Credentials {
+                    username: IDENTITY_TOKEN_USER.to_string(),
+                    password: token,
+                }),
+                (_, Some(auth), _, _) if !auth.is_empty() => decode_auth(&auth),
+                (_, _, Some(username), Some(password)) => Some(Credentials { username, password }),
                 _ => None,
             };
             if let Some(c) = creds {
                 auths.insert(normalize_key(&key), c);
             }
         }
-        let mut helpers: Vec<String> = raw.cred_helpers.into_keys().collect();
-        if raw.creds_store.is_some() {
-            helpers.push("*".to_string());
-        }
-        Ok(DockerConfig { auths, helpers })
+        let cred_helpers = raw
+            .cred_helpers
+            .into_iter()
+            .filter(|(_, helper)| !helper.is_empty())
+            .map(|(key, helper)| (normalize_key(&key), helper))
+            .collect();
+        Ok(DockerConfig {
+            files: vec![ConfigFile {
+                auths,
+                creds_store: raw.creds_store.filter(|s| !s.is_empty()),
+                cred_helpers,
+            }],
+        })
     }
 
-    /// Merge `other` under `self`: entries of `self` win.
+    /// Consult `other` after `self`: what `self` says for a registry wins.
     pub fn merge(&mut self, other: DockerConfig) {
-        for (k, v) in other.auths {
-            self.auths.entry(k).or_insert(v);
-        }
-        self.helpers.extend(other.helpers);
+        self.files.extend(other.files);
     }
 
-    /// The credentials for `registry` (as named in references: `docker.io`, `ghcr.io`,
-    /// `localhost:5000`). Keys are matched as Docker does: with or without scheme and path,
-    /// and Docker Hub's `https://index.docker.io/v1/`.
+    /// Where the login for `registry` (as named in references: `docker.io`, `ghcr.io`,
+    /// `localhost:5000`) is: in each file in turn, a `credHelpers` entry, else the
+    /// `credsStore` (whose file's `auths` are then not read, as with Docker), else an `auths`
+    /// entry. Keys are matched as Docker does: with or without scheme and path, and Docker
+    /// Hub's `https://index.docker.io/v1/`.
+    pub fn logins_for(&self, registry: &str) -> Vec<Login> {
+        let key = normalize_key(registry);
+        let server_url = if key == crate::reference::DOCKER_HUB {
+            DOCKER_HUB_SERVER_URL.to_string()
+        } else {
+            registry.to_string()
+        };
+        let mut out = Vec::new();
+        for file in &self.files {
+            let helper = file.cred_helpers.get(&key).or(file.creds_store.as_ref());
+            if let Some(helper) = helper {
+                out.push(Login::Helper {
+                    helper: helper.clone(),
+                    server_url: server_url.clone(),
+                });
+            } else if let Some(c) = file.auths.get(&key) {
+                out.push(Login::Credentials(c.clone()));
+            }
+        }
+        out
+    }
+
+    /// The credentials for `registry`: the first file's answer that gives some, running
+    /// credential helpers (each with `timeout`) where the files say so. A helper that has
+    /// nothing for the registry passes to the next file; one that is missing, fails, hangs or
+    /// answers garbage is an error naming it and the registry, as with Docker.
+    pub fn credentials(
+        &self,
+        registry: &str,
+        timeout: Duration,
+    ) -> Result<Option<Credentials>, crate::RegistryError> {
+        for login in self.logins_for(registry) {
+            match login {
+                Login::Credentials(c) => return Ok(Some(c)),
+                Login::Helper { helper, server_url } => {
+                    let found =
+                        crate::helper::get(&helper, &server_url, timeout).map_err(|reason| {
+                            crate::RegistryError::CredentialHelper {
+                                helper: helper.clone(),
+                                registry: registry.to_string(),
+                                reason,
+                            }
+                        })?;
+                    if found.is_some() {
+                        return Ok(found);
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// The credentials written in the files for `registry` (`auths` entries only; helpers
+    /// are not run: see [`DockerConfig::credentials`]).
     pub fn credentials_for(&self, registry: &str) -> Option<Credentials> {
         let key = normalize_key(registry);
-        self.auths.get(&key).cloned()
+        self.files.iter().find_map(|f| f.auths.get(&key).cloned())
     }
 
-    /// Whether no credentials were found.
+    /// Whether the files name no credentials and no helper.
     pub fn is_empty(&self) -> bool {
-        self.auths.is_empty()
+        self.files
+            .iter()
+            .all(|f| f.auths.is_empty() && f.creds_store.is_none() && f.cred_helpers.is_empty())
     }
 }
+
+/// The server URL Docker keeps Docker Hub's login under.
+pub const DOCKER_HUB_SERVER_URL: &str = "https://index.docker.io/v1/";
 
 /// `https://index.docker.io/v1/` → `docker.io`; `http://host:5000/` → `host:5000`.
 fn normalize_key(key: &str) -> String {
@@ -264,7 +377,47 @@ mod tests {
         assert!(cfg.credentials_for("broken.io").is_none());
         assert!(cfg.credentials_for("empty.io").is_none());
         assert!(cfg.credentials_for("quay.io").is_none());
-        assert_eq!(cfg.helpers, ["gcr.io"]);
+        assert_eq!(
+            cfg.logins_for("gcr.io"),
+            [Login::Helper {
+                helper: "gcloud".into(),
+                server_url: "gcr.io".into()
+            }]
+        );
+        assert!(cfg.logins_for("quay.io").is_empty());
+        // credsStore: every registry without a credHelpers entry, the file's auths unread;
+        // Docker Hub asked for by its v1 URL; files in order.
+        let mut cfg = DockerConfig::parse(&format!(
+            r#"{{"auths": {{"ghcr.io": {{"auth": "{}"}}, "q.io": {{"identitytoken": "rt"}}}},
+                "credsStore": "desktop", "credHelpers": {{"https://q.io": "ecr"}}}}"#,
+            enc("x:tok")
+        ))
+        .unwrap();
+        cfg.merge(DockerConfig::parse(r#"{"auths": {"ghcr.io": {"auth": "eDp5"}}}"#).unwrap());
+        let helper = |h: &str, url: &str| Login::Helper {
+            helper: h.into(),
+            server_url: url.into(),
+        };
+        assert_eq!(
+            cfg.logins_for("ghcr.io"),
+            [
+                helper("desktop", "ghcr.io"),
+                Login::Credentials(Credentials {
+                    username: "x".into(),
+                    password: "y".into()
+                })
+            ]
+        );
+        assert_eq!(cfg.logins_for("q.io"), [helper("ecr", "q.io")]);
+        assert_eq!(
+            cfg.logins_for("docker.io"),
+            [helper("desktop", DOCKER_HUB_SERVER_URL)]
+        );
+        let id = DockerConfig::parse(r#"{"auths": {"q.io": {"identitytoken": "rt"}}}"#)
+            .unwrap()
+            .credentials_for("q.io")
+            .unwrap();
+        assert_eq!(id.identity_token(), Some("rt"));
         assert!(!format!("{hub:?}").contains("secret"));
         assert!(DockerConfig::parse("not json").is_err());
         assert_eq!(

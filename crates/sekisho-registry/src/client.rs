@@ -28,11 +28,24 @@ pub const MAX_MANIFEST: u64 = 16 << 20;
 /// How the client talks to the registry.
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
-    /// Credentials for basic auth or for the token server.
+    /// Credentials for basic auth or for the token server. A user name of `<token>`
+    /// ([`IDENTITY_TOKEN_USER`](crate::IDENTITY_TOKEN_USER), as credential helpers and
+    /// `identitytoken` entries give them) makes the password an identity token: an OAuth2
+    /// refresh token traded at the token server for access tokens.
     pub credentials: Option<Credentials>,
-    /// Talk to a named (non-loopback) registry without verifying its TLS certificate, and
-    /// over plain HTTP when it does not speak TLS. Loopback registries always use plain HTTP.
+    /// A registry token sent as `Authorization: Bearer` with every request, without asking a
+    /// token server (CI systems hand these out). Takes the place of `credentials`.
+    pub registry_token: Option<String>,
+    /// Talk to the registry without verifying its TLS certificate, and over plain HTTP when it
+    /// does not speak TLS.
     pub insecure: bool,
+    /// Extra CA certificates (DER) trusted for the registry's TLS certificate, on top of the
+    /// built-in roots (when [`ClientOptions::builtin_roots`]).
+    pub ca_certs: Vec<Vec<u8>>,
+    /// Whether the built-in (Mozilla) roots are trusted. A front end that honours
+    /// `SSL_CERT_FILE`/`SSL_CERT_DIR` turns this off and passes those certificates in
+    /// [`ClientOptions::ca_certs`] instead, as OpenSSL and Go replace their bundle.
+    pub builtin_roots: bool,
     /// Time to establish a connection.
     pub connect_timeout: Duration,
     /// Longest silence while waiting for a response or reading a body.
@@ -51,7 +64,10 @@ impl Default for ClientOptions {
     fn default() -> Self {
         ClientOptions {
             credentials: None,
+            registry_token: None,
             insecure: false,
+            ca_certs: Vec::new(),
+            builtin_roots: true,
             connect_timeout: Duration::from_secs(30),
             read_timeout: Duration::from_secs(60),
             retries: 4,
@@ -60,6 +76,23 @@ impl Default for ClientOptions {
             user_agent: concat!("sekisho/", env!("CARGO_PKG_VERSION")).to_string(),
         }
     }
+}
+
+/// The certificates (DER) in PEM text (a CA bundle or a single CA file), for
+/// [`ClientOptions::ca_certs`]. Other PEM sections (keys) are skipped; text without any
+/// certificate is an error.
+pub fn parse_pem_certificates(pem: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    let mut out = Vec::new();
+    for item in ureq::tls::parse_pem(pem) {
+        match item.map_err(|e| format!("not PEM: {e}"))? {
+            ureq::tls::PemItem::Certificate(c) => out.push(c.der().to_vec()),
+            _ => continue,
+        }
+    }
+    if out.is_empty() {
+        return Err("no PEM certificate (-----BEGIN CERTIFICATE-----) in it".to_string());
+    }
+    Ok(out)
 }
 
 /// A manifest or index as the registry serves it.
@@ -131,11 +164,23 @@ pub(crate) enum Method {
 }
 
 impl Client {
-    /// A client for `reference`'s repository.
+    /// A client for `reference`'s repository. A named registry is spoken to over HTTPS (or,
+    /// with [`ClientOptions::insecure`], over plain HTTP when it does not speak TLS); a loopback
+    /// one (`localhost`, `127.0.0.0/8`, `[::1]`) over HTTPS when it speaks TLS, else plain HTTP.
     pub fn new(reference: &Reference, options: ClientOptions) -> Client {
         let mut tls = ureq::tls::TlsConfig::builder();
         if options.insecure {
             tls = tls.disable_verification(true);
+        } else if !options.ca_certs.is_empty() || !options.builtin_roots {
+            let builtin = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+                .iter()
+                .filter(|_| options.builtin_roots)
+                .map(|c| ureq::tls::Certificate::from_der(c.as_ref()));
+            let extra = options
+                .ca_certs
+                .iter()
+                .map(|der| ureq::tls::Certificate::from_der(der).to_owned());
+            tls = tls.root_certs(ureq::tls::RootCerts::from(builtin.chain(extra)));
         }
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -145,11 +190,9 @@ impl Client {
             .user_agent(options.user_agent.as_str())
             .tls_config(tls.build())
             .build();
-        let base = reference
-            .is_loopback()
-            .then(|| format!("http://{}", reference.host()));
-        let base =
-            base.or_else(|| (!options.insecure).then(|| format!("https://{}", reference.host())));
+        // Loopback registries and `--insecure` are probed at the first request.
+        let base = (!options.insecure && !reference.is_loopback())
+            .then(|| format!("https://{}", reference.host()));
         Client {
             name: reference.to_string(),
             reference: reference.clone(),
@@ -275,16 +318,36 @@ impl Client {
         format!("repository:{}:{actions}", self.reference.repository)
     }
 
-    /// The base URL; for `--insecure`, HTTPS without verification when the registry speaks
-    /// it, else plain HTTP (as Docker does for insecure registries).
+    /// The base URL; for `--insecure` and loopback registries, HTTPS when the registry speaks
+    /// it (without verification for `--insecure`), else plain HTTP, as Docker does for
+    /// insecure registries. A loopback registry whose certificate is not trusted is an error,
+    /// not a reason to fall back.
     pub(crate) fn base(&self) -> Result<String, RegistryError> {
         let mut base = self.base.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(b) = base.as_ref() {
             return Ok(b.clone());
         }
         let https = format!("https://{}", self.reference.host());
-        let chosen = match self.agent.get(format!("{https}/v2/")).call() {
+        // A plain-HTTP server on this machine that waits for a line break in the TLS hello
+        // must not hold the scan for the whole connect timeout.
+        let limit = if self.reference.is_loopback() {
+            self.options.connect_timeout.min(Duration::from_secs(5))
+        } else {
+            self.options.connect_timeout
+        };
+        let probe = self
+            .agent
+            .get(format!("{https}/v2/"))
+            .config()
+            .timeout_connect(Some(limit))
+            .timeout_recv_response(Some(limit))
+            .build()
+            .call();
+        let chosen = match probe {
             Ok(_) => https,
+            Err(e) if certificate_error(&e) => {
+                return Err(self.network(&https, describe(&e)));
+            }
             Err(_) => format!("http://{}", self.reference.host()),
         };
         *base = Some(chosen.clone());
@@ -293,10 +356,18 @@ impl Client {
 
     /// The `Authorization` header for the next request, if any.
     pub(crate) fn authorization(&self) -> Option<String> {
+        if let Some(token) = &self.options.registry_token {
+            return Some(format!("Bearer {token}"));
+        }
         let mut auth = self.auth.lock().unwrap_or_else(|e| e.into_inner());
         match &mut *auth {
             AuthState::None => None,
-            AuthState::Basic => self.options.credentials.as_ref().map(|c| c.basic_header()),
+            AuthState::Basic => self
+                .options
+                .credentials
+                .as_ref()
+                .filter(|c| c.identity_token().is_none())
+                .map(|c| c.basic_header()),
             AuthState::Bearer { tokens, .. } => {
                 let scope = self.scope();
                 match tokens.get(&scope) {
@@ -329,7 +400,24 @@ impl Client {
             .filter_map(parse_challenge)
             .find(|c| c.scheme == "bearer" || c.scheme == "basic")
             .ok_or_else(|| unauthorized("the registry sent no usable challenge".to_string()))?;
+        if self.options.registry_token.is_some() {
+            return Err(unauthorized(
+                "the registry refused the registry token".to_string(),
+            ));
+        }
+        let identity = self
+            .options
+            .credentials
+            .as_ref()
+            .is_some_and(|c| c.identity_token().is_some());
         if challenge.scheme == "basic" {
+            if identity {
+                return Err(unauthorized(
+                    "the registry asks for basic auth, and the credentials are an identity \
+                     token (user name <token>), which only a token server takes"
+                        .to_string(),
+                ));
+            }
             if self.options.credentials.is_none() {
                 return Err(unauthorized(
                     "the registry asks for credentials (--username and --password-stdin, or \
@@ -380,15 +468,37 @@ impl Client {
         } else {
             return Err(self.bad(what, format!("bearer realm {realm:?} is not an HTTP URL")));
         };
-        let mut req = self.agent.get(&realm_url).query("scope", scope);
-        if let Some(s) = service {
-            req = req.query("service", s);
-        }
-        if let Some(c) = &self.options.credentials {
-            req = req.header("Authorization", c.basic_header());
-        }
         let token_what = format!("token from {realm_url}");
-        let mut resp = req.call().map_err(|e| self.network(&token_what, e))?;
+        let identity = self
+            .options
+            .credentials
+            .as_ref()
+            .and_then(|c| c.identity_token());
+        let sent = if let Some(refresh) = identity {
+            // An identity token is an OAuth2 refresh token: POSTed as a form, as Docker does
+            // (the distribution token spec's OAuth2 flow); there is no fallback to GET, which
+            // has no place for it.
+            let mut form = vec![
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh),
+                ("client_id", "sekisho"),
+                ("scope", scope),
+            ];
+            if let Some(s) = service {
+                form.push(("service", s));
+            }
+            self.agent.post(&realm_url).send_form(form)
+        } else {
+            let mut req = self.agent.get(&realm_url).query("scope", scope);
+            if let Some(s) = service {
+                req = req.query("service", s);
+            }
+            if let Some(c) = &self.options.credentials {
+                req = req.header("Authorization", c.basic_header());
+            }
+            req.call()
+        };
+        let mut resp = sent.map_err(|e| self.network(&token_what, describe(&e)))?;
         let status = resp.status().as_u16();
         let bytes = read_limited(resp.body_mut(), MAX_MANIFEST)
             .map_err(|e| self.network(&token_what, e))?;
@@ -398,7 +508,9 @@ impl Client {
                 what: what.to_string(),
                 detail: format!(
                     "the token server refused {}{}",
-                    if self.options.credentials.is_some() {
+                    if identity.is_some() {
+                        "the identity token"
+                    } else if self.options.credentials.is_some() {
                         "the credentials"
                     } else {
                         "anonymous access (give --username and --password-stdin, or docker login)"
@@ -518,7 +630,9 @@ impl Client {
                 what,
                 detail: format!(
                     "{} (HTTP {status}{})",
-                    if self.options.credentials.is_some() {
+                    if self.options.registry_token.is_some() {
+                        "the registry refused the registry token"
+                    } else if self.options.credentials.is_some() {
                         "the registry refused the credentials"
                     } else {
                         "no credentials given (--username and --password-stdin, or docker login)"
@@ -715,20 +829,48 @@ fn clean(s: &str) -> String {
     c
 }
 
-/// Errors worth a retry: the connection, not the request.
+/// Errors worth a retry: the connection, not the request (a TLS failure is not retried).
 pub(crate) fn transient(e: &ureq::Error) -> bool {
+    tls_error(e).is_none()
+        && matches!(
+            e,
+            ureq::Error::Io(_)
+                | ureq::Error::Timeout(_)
+                | ureq::Error::ConnectionFailed
+                | ureq::Error::HostNotFound
+                | ureq::Error::Protocol(_)
+                | ureq::Error::BodyStalled
+        )
+}
+
+/// The TLS failure in a transport error: rustls' own, or inside an I/O error of the handshake.
+fn tls_error(e: &ureq::Error) -> Option<&rustls::Error> {
+    match e {
+        ureq::Error::Rustls(r) => Some(r),
+        ureq::Error::Io(io) => io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()),
+        _ => None,
+    }
+}
+
+/// Whether the registry speaks TLS with a certificate that is not trusted (or not for it).
+fn certificate_error(e: &ureq::Error) -> bool {
     matches!(
-        e,
-        ureq::Error::Io(_)
-            | ureq::Error::Timeout(_)
-            | ureq::Error::ConnectionFailed
-            | ureq::Error::HostNotFound
-            | ureq::Error::Protocol(_)
-            | ureq::Error::BodyStalled
+        tls_error(e),
+        Some(rustls::Error::InvalidCertificate(_) | rustls::Error::InvalidCertRevocationList(_))
     )
 }
 
 pub(crate) fn describe(e: &ureq::Error) -> String {
+    if certificate_error(e) {
+        let why = tls_error(e).map(|t| t.to_string()).unwrap_or_default();
+        return format!(
+            "TLS: {why}: the registry's certificate is not trusted (give its CA with --cacert \
+             FILE or SSL_CERT_FILE, or skip verification with --insecure)"
+        );
+    }
+    if let Some(t) = tls_error(e) {
+        return format!("TLS: {t}");
+    }
     match e {
         ureq::Error::ConnectionFailed => "connection failed".to_string(),
         ureq::Error::HostNotFound => "host not found".to_string(),

@@ -59,6 +59,25 @@ pub enum RegistryError {
         /// The transport error.
         detail: String,
     },
+    /// A docker credential helper named in `config.json` is missing, failed, timed out or
+    /// answered something that is not the protocol's JSON.
+    #[error("{registry}: credential helper docker-credential-{helper}: {reason}")]
+    CredentialHelper {
+        /// The helper's name (the suffix after `docker-credential-`).
+        helper: String,
+        /// The registry whose login was asked for.
+        registry: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// Every mirror and the registry failed (`registries.conf`); each failure in order.
+    #[error("{reference}: no mirror or registry served it: {}", failures.join("; "))]
+    Endpoints {
+        /// The image reference.
+        reference: String,
+        /// `mirror <ref>: <error>` or `registry <ref>: <error>`, in the order tried.
+        failures: Vec<String>,
+    },
     /// The registry answered something that is not what the protocol says.
     #[error("{reference}: {what}: {reason}")]
     BadResponse {

@@ -144,8 +144,8 @@ impl Reference {
         }
     }
 
-    /// Whether the registry is this machine (`localhost`, `127.0.0.0/8`, `[::1]`), which
-    /// Docker talks to over plain HTTP.
+    /// Whether the registry is this machine (`localhost`, `127.0.0.0/8`, `[::1]`), which is
+    /// spoken to over HTTPS when it speaks TLS, else plain HTTP (Docker's insecure default).
     pub fn is_loopback(&self) -> bool {
         let host = match self.registry.strip_prefix('[') {
             Some(v6) => v6.split(']').next().unwrap_or(""),

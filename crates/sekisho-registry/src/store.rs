@@ -11,6 +11,7 @@ use sekisho_image::{BlobStore, Source, SourceKind};
 
 use crate::client::{Client, ClientOptions, FetchedManifest, MAX_MANIFEST};
 use crate::error::RegistryError;
+use crate::mirrors::Endpoint;
 use crate::reference::Reference;
 
 /// The annotation the scan reads an image's name from.
@@ -20,6 +21,8 @@ const REF_NAME: &str = "org.opencontainers.image.ref.name";
 pub struct RegistryStore {
     client: Client,
     reference: Reference,
+    /// The mirror the image is read from, when it is not the registry the reference names.
+    mirror: Option<Reference>,
     top: FetchedManifest,
     index_json: Vec<u8>,
     /// Digests known to be manifests (the top one, children of indexes served), with their
@@ -46,6 +49,67 @@ impl RegistryStore {
     ) -> Result<RegistryStore, RegistryError> {
         let client = Client::new(reference, options);
         let top = client.manifest(reference.manifest_ref())?;
+        Self::with_manifest(client, reference, None, top)
+    }
+
+    /// Resolve `reference` at the first of `endpoints` (mirrors, then the registry; see
+    /// [`crate::RegistriesConf::endpoints`]) that serves its manifest, each with the options
+    /// `options_for` gives it (an error there, such as a failing credential helper, counts as
+    /// that endpoint's failure). The image is then read from that endpoint only, and still
+    /// named by `reference` (the report's name, `index.json`'s `ref.name`). When all fail: the
+    /// registry's own error when it was the only endpoint, else one listing each failure.
+    pub fn connect_via(
+        reference: &Reference,
+        endpoints: &[Endpoint],
+        options_for: impl Fn(&Endpoint) -> Result<ClientOptions, RegistryError>,
+    ) -> Result<RegistryStore, RegistryError> {
+        let mut failures: Vec<String> = Vec::new();
+        for endpoint in endpoints {
+            let fetched = options_for(endpoint).and_then(|options| {
+                let client = Client::new(&endpoint.reference, options);
+                let top = client.manifest(endpoint.reference.manifest_ref())?;
+                Ok((client, top))
+            });
+            match fetched {
+                Ok((client, top)) => {
+                    let mirror =
+                        (endpoint.reference != *reference).then(|| endpoint.reference.clone());
+                    return Self::with_manifest(client, reference, mirror, top);
+                }
+                Err(e) if endpoints.len() == 1 && endpoint.reference == *reference => {
+                    return Err(e)
+                }
+                Err(e) => {
+                    let label = if endpoint.mirror {
+                        "mirror"
+                    } else {
+                        "registry"
+                    };
+                    let name = endpoint.reference.to_string();
+                    let text = e.to_string();
+                    let text = text.strip_prefix(&format!("{name}: ")).unwrap_or(&text);
+                    failures.push(format!("{label} {name}: {text}"));
+                }
+            }
+        }
+        if failures.is_empty() {
+            return Err(RegistryError::BadReference {
+                input: reference.to_string(),
+                reason: "no registry to read it from".to_string(),
+            });
+        }
+        Err(RegistryError::Endpoints {
+            reference: reference.to_string(),
+            failures,
+        })
+    }
+
+    fn with_manifest(
+        client: Client,
+        reference: &Reference,
+        mirror: Option<Reference>,
+        top: FetchedManifest,
+    ) -> Result<RegistryStore, RegistryError> {
         let descriptor = serde_json::json!({
             "mediaType": top.media_type,
             "digest": top.digest,
@@ -65,6 +129,7 @@ impl RegistryStore {
         let store = RegistryStore {
             client,
             reference: reference.clone(),
+            mirror,
             index_json,
             manifests: Mutex::new(HashMap::new()),
             listed: Mutex::new(HashSet::new()),
@@ -97,6 +162,12 @@ impl RegistryStore {
     /// The media type of the manifest or index the reference resolved to.
     pub fn media_type(&self) -> &str {
         &self.top.media_type
+    }
+
+    /// The mirror (or relocated registry) the image is read from, when it is not the
+    /// registry the reference names.
+    pub fn mirror(&self) -> Option<&Reference> {
+        self.mirror.as_ref()
     }
 
     /// The client (for HEAD requests and blobs by digest).
@@ -148,12 +219,18 @@ impl RegistryStore {
         Ok(Some(bytes))
     }
 
-    /// A short reason for the scan (which adds the reference itself).
+    /// A short reason for the scan (which adds the reference itself), naming the mirror the
+    /// image is read from.
     fn reason(&self, e: RegistryError) -> String {
         let text = e.to_string();
-        text.strip_prefix(&format!("{}: ", self.client.name()))
+        let short = text
+            .strip_prefix(&format!("{}: ", self.client.name()))
             .map(str::to_string)
-            .unwrap_or(text)
+            .unwrap_or(text);
+        match &self.mirror {
+            Some(m) => format!("from {m}: {short}"),
+            None => short,
+        }
     }
 }
 

@@ -2,10 +2,12 @@
 //! pushed with `skopeo`. Images pulled by reference must give the report their archive or
 //! layout gives; wrong credentials, a missing tag, corrupt blobs and manifests, truncated
 //! downloads and 429s must end in a clear error naming the reference, or in success after a
-//! retry. A small proxy in the test plays the token server, the rate limiter and the flaky
-//! network.
+//! retry. A small proxy in the test plays the token server (basic and OAuth2 refresh
+//! tokens), the rate limiter and the flaky network. A registry serving TLS with a CA made at
+//! test time (`openssl`) is trusted only with that CA; mirrors from a `registries.conf` are
+//! tried before the origin and fallen back from.
 //!
-//! Without `docker-registry` and `skopeo` the tests say so and pass, unless
+//! Without `docker-registry`, `skopeo` and `openssl` the tests say so and pass, unless
 //! `SEKISHO_REQUIRE_REGISTRY=1` (set by `scripts/test.sh`, which installs them).
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -51,6 +53,122 @@ fn tools() -> bool {
         );
     }
     ok
+}
+
+/// `tools()` and `openssl` (which makes the test CA).
+fn tls_tools() -> bool {
+    if !tools() {
+        return false;
+    }
+    let ok = Command::new("openssl")
+        .arg("version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(
+            std::env::var("SEKISHO_REQUIRE_REGISTRY").as_deref() != Ok("1"),
+            "SEKISHO_REQUIRE_REGISTRY=1 but openssl is missing (apt-get install openssl)"
+        );
+        eprintln!("SKIPPED: openssl is not installed; the TLS registry test did not run");
+    }
+    ok
+}
+
+/// A CA and a certificate it signed for `127.0.0.1` and `localhost`, made with `openssl`.
+struct TestCa {
+    dir: PathBuf,
+}
+
+impl TestCa {
+    fn make() -> TestCa {
+        let dir = temp_dir("ca");
+        let run = |args: &[&str]| {
+            let out = Command::new("openssl")
+                .args(args)
+                .current_dir(&dir)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ];
+        run(&[
+            &["req", "-x509"][..],
+            &ec,
+            &[
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=sekisho test CA",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+            ],
+        ]
+        .concat());
+        run(&[
+            &["req"][..],
+            &ec,
+            &[
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+                "-subj",
+                "/CN=127.0.0.1",
+            ],
+        ]
+        .concat());
+        std::fs::write(
+            dir.join("ext.cnf"),
+            "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n\
+             keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n",
+        )
+        .unwrap();
+        run(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "ext.cnf",
+        ]);
+        TestCa { dir }
+    }
+
+    fn ca_pem(&self) -> Vec<u8> {
+        std::fs::read(self.dir.join("ca.pem")).unwrap()
+    }
+}
+
+impl Drop for TestCa {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 fn temp_dir(tag: &str) -> PathBuf {
@@ -102,6 +220,11 @@ impl Drop for Registry {
 
 impl Registry {
     fn start(with_auth: bool) -> Registry {
+        Registry::start_with(with_auth, None)
+    }
+
+    /// A registry, with htpasswd auth, serving TLS with the test CA's certificate.
+    fn start_with(with_auth: bool, tls: Option<&TestCa>) -> Registry {
         let dir = temp_dir("registry");
         let port = free_port();
         let mut config = format!(
@@ -109,6 +232,13 @@ impl Registry {
              filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n",
             dir.join("storage").display()
         );
+        if let Some(ca) = tls {
+            config.push_str(&format!(
+                "  tls:\n    certificate: {}\n    key: {}\n",
+                ca.dir.join("server.pem").display(),
+                ca.dir.join("server.key").display()
+            ));
+        }
         if with_auth {
             std::fs::write(dir.join("htpasswd"), HTPASSWD).unwrap();
             config.push_str(&format!(
@@ -504,6 +634,9 @@ fn basic_auth_with_htpasswd() {
 enum Mode {
     /// Demand a bearer token from its own `/token` (basic `user:pass`).
     Bearer,
+    /// Demand a bearer token from its own `/token`, given only for the OAuth2 refresh token
+    /// `rt-1` (a POSTed form, as for identity tokens).
+    OAuth,
     /// Answer the first manifest request 429 with `Retry-After: 1`.
     TooManyOnce,
     /// Answer every request 429.
@@ -587,6 +720,10 @@ fn serve(
     count: &AtomicUsize,
 ) -> std::io::Result<()> {
     let mut reader = BufReader::new(conn.try_clone()?);
+    // A TLS hello (the client's probe of a loopback registry): this proxy speaks plain HTTP.
+    if reader.fill_buf()?.first() == Some(&0x16) {
+        return Ok(());
+    }
     let head = read_head(&mut reader)?;
     let Some(request_line) = head.first().cloned() else {
         return Ok(());
@@ -623,7 +760,39 @@ fn serve(
                 )
             };
         }
-        Mode::Bearer if header("authorization").as_deref() != Some("Bearer tok-123") => {
+        Mode::OAuth if path.starts_with("/token") => {
+            let len: u64 = header("content-length")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let mut body = String::new();
+            (&mut reader).take(len).read_to_string(&mut body)?;
+            log.lock().unwrap().push(format!("form {body}"));
+            let form: Vec<&str> = body.split('&').collect();
+            return if request_line.starts_with("POST ")
+                && form.contains(&"grant_type=refresh_token")
+                && form.contains(&"refresh_token=rt-1")
+                && form.contains(&"client_id=sekisho")
+                && form.contains(&"service=test")
+                && form.iter().any(|f| f.starts_with("scope=repository"))
+            {
+                respond(
+                    &mut conn,
+                    "200 OK",
+                    &[],
+                    r#"{"access_token":"tok-123","expires_in":300,"refresh_token":"rt-2"}"#,
+                )
+            } else {
+                respond(
+                    &mut conn,
+                    "401 Unauthorized",
+                    &[],
+                    r#"{"errors":[{"code":"UNAUTHORIZED","message":"invalid refresh token"}]}"#,
+                )
+            };
+        }
+        Mode::Bearer | Mode::OAuth
+            if header("authorization").as_deref() != Some("Bearer tok-123") =>
+        {
             return respond(
                 &mut conn,
                 "401 Unauthorized",
@@ -904,4 +1073,221 @@ fn errors_are_typed() {
     let err = Reference::parse("Bad/Name").unwrap_err();
     assert!(matches!(err, RegistryError::BadReference { .. }));
     assert!(err.to_string().contains("\"Bad/Name\""), "{err}");
+}
+
+#[test]
+fn registry_tokens_and_identity_tokens() {
+    if !tools() {
+        return;
+    }
+    let registry = Registry::start(false);
+    registry.push(
+        &format!("oci:{}", layout("debian-mini.oci")),
+        "debian-mini:1.0",
+    );
+    let local = scan_local(&layout("debian-mini.oci"));
+
+    // A registry token is sent as is: no token server asked.
+    let proxy = Proxy::start(registry.port, Mode::Bearer);
+    let input = format!("127.0.0.1:{}/debian-mini:1.0", proxy.port);
+    let with_token = |token: &str| ClientOptions {
+        registry_token: Some(token.to_string()),
+        ..options(None)
+    };
+    let remote = scan_ref(&input, with_token("tok-123")).unwrap();
+    assert_same(&remote, &local, "with a registry token");
+    assert!(
+        !proxy.log().iter().any(|l| l.contains("/token")),
+        "{:?}",
+        proxy.log()
+    );
+    let err = scan_ref(&input, with_token("stale")).unwrap_err();
+    assert!(
+        err.contains(&input) && err.contains("refused the registry token"),
+        "{err}"
+    );
+
+    // An identity token (user `<token>`) is traded at the token server with an OAuth2 POST.
+    let proxy = Proxy::start(registry.port, Mode::OAuth);
+    let input = format!("127.0.0.1:{}/debian-mini:1.0", proxy.port);
+    let identity = |t: &str| options(Some((sekisho_registry::IDENTITY_TOKEN_USER, t)));
+    let remote = scan_ref(&input, identity("rt-1")).unwrap();
+    assert_same(&remote, &local, "with an identity token");
+    let log = proxy.log();
+    assert!(
+        log.iter().any(|l| l.starts_with("POST /token"))
+            && !log.iter().any(|l| l.starts_with("GET /token")),
+        "{log:?}"
+    );
+    let err = scan_ref(&input, identity("rt-wrong")).unwrap_err();
+    assert!(
+        err.contains(&input) && err.contains("token server refused the identity token"),
+        "{err}"
+    );
+    // The same server does not take a user and password by GET: only the POST flow works.
+    let err = scan_ref(&input, options(Some(("user", "pass")))).unwrap_err();
+    assert!(
+        err.contains("token server refused the credentials"),
+        "{err}"
+    );
+
+    // A basic-auth registry cannot take an identity token: said so.
+    let basic = Registry::start(true);
+    basic.push(
+        &format!("oci:{}", layout("debian-mini.oci")),
+        "debian-mini:1.0",
+    );
+    let input = format!("{}/debian-mini:1.0", basic.host());
+    let err = scan_ref(&input, identity("rt-1")).unwrap_err();
+    assert!(
+        err.contains(&input) && err.contains("identity token"),
+        "{err}"
+    );
+    let err = scan_ref(&input, with_token("tok-123")).unwrap_err();
+    assert!(
+        err.contains(&input) && err.contains("refused the registry token"),
+        "{err}"
+    );
+}
+
+#[test]
+fn tls_with_a_private_ca() {
+    if !tls_tools() {
+        return;
+    }
+    let ca = TestCa::make();
+    let registry = Registry::start_with(true, Some(&ca));
+    registry.push(
+        &format!("oci:{}", layout("debian-mini.oci")),
+        "debian-mini:1.0",
+    );
+    let local = scan_local(&layout("debian-mini.oci"));
+    let ca_certs = sekisho_registry::parse_pem_certificates(&ca.ca_pem()).unwrap();
+    assert_eq!(ca_certs.len(), 1);
+    let with_ca = |builtin_roots: bool| ClientOptions {
+        ca_certs: ca_certs.clone(),
+        builtin_roots,
+        ..options(Some(("user", "pass")))
+    };
+    for host in [registry.host(), format!("localhost:{}", registry.port)] {
+        let input = format!("{host}/debian-mini:1.0");
+        // The CA on top of the built-in roots, and the CA alone (SSL_CERT_FILE's way).
+        let remote = scan_ref(&input, with_ca(true)).unwrap();
+        assert_same(&remote, &local, "over TLS with the CA");
+        scan_ref(&input, with_ca(false)).unwrap();
+        // Without it: a TLS error naming the reference, not a retry loop or plain HTTP.
+        let start = Instant::now();
+        let err = scan_ref(&input, options(Some(("user", "pass")))).unwrap_err();
+        assert!(
+            err.contains(&input)
+                && err.contains("TLS")
+                && err.contains("not trusted")
+                && err.contains("--cacert"),
+            "{err}"
+        );
+        assert!(start.elapsed() < Duration::from_secs(10), "not retried");
+        // --insecure skips verification.
+        scan_ref(
+            &input,
+            ClientOptions {
+                insecure: true,
+                ..options(Some(("user", "pass")))
+            },
+        )
+        .unwrap();
+    }
+    // A CA that did not sign the certificate does not help.
+    let other = TestCa::make();
+    let err = scan_ref(
+        &format!("{}/debian-mini:1.0", registry.host()),
+        ClientOptions {
+            ca_certs: sekisho_registry::parse_pem_certificates(&other.ca_pem()).unwrap(),
+            ..options(Some(("user", "pass")))
+        },
+    )
+    .unwrap_err();
+    assert!(err.contains("not trusted"), "{err}");
+    assert!(sekisho_registry::parse_pem_certificates(b"not pem").is_err());
+}
+
+#[test]
+fn mirrors_first_then_the_origin() {
+    if !tools() {
+        return;
+    }
+    let origin = Registry::start(false);
+    let mirror = Registry::start(false);
+    mirror.push(
+        &format!("oci:{}", layout("debian-mini.oci")),
+        "hub/debian-mini:1.0",
+    );
+    let local = scan_local(&layout("debian-mini.oci"));
+    let conf_for = |origin: &str, mirrors: &[String]| {
+        let mut text = format!("[[registry]]\nprefix = \"{origin}\"\nlocation = \"{origin}\"\n");
+        for m in mirrors {
+            text.push_str(&format!("[[registry.mirror]]\nlocation = \"{m}\"\n"));
+        }
+        sekisho_registry::RegistriesConf::parse(&text).unwrap()
+    };
+    let scan_via = |input: &str, conf: &sekisho_registry::RegistriesConf| {
+        let reference = Reference::parse(input).unwrap();
+        let endpoints = conf.endpoints(&reference).unwrap();
+        let store = RegistryStore::connect_via(&reference, &endpoints, |_| {
+            Ok(ClientOptions {
+                retries: 0,
+                ..options(None)
+            })
+        })
+        .map_err(|e| e.to_string())?;
+        let mirror = store.mirror().map(|m| m.to_string());
+        let report =
+            sekisho_scan::scan(&request(store.into_source(input))).map_err(|e| e.to_string())?;
+        Ok::<_, String>((report, mirror))
+    };
+
+    // The origin lacks the image; the second mirror has it (the first is down).
+    let input = format!("{}/debian-mini:1.0", origin.host());
+    let down = format!("127.0.0.1:{}", free_port());
+    let conf = conf_for(
+        &origin.host(),
+        &[down.clone(), format!("{}/hub", mirror.host())],
+    );
+    let (report, served_by) = scan_via(&input, &conf).unwrap();
+    assert_same(&report, &local, "from the mirror");
+    assert_eq!(report.source.input, input, "the report names the reference");
+    assert_eq!(report.source.tags, std::slice::from_ref(&input));
+    assert_eq!(
+        served_by.as_deref(),
+        Some(format!("{}/hub/debian-mini:1.0", mirror.host()).as_str())
+    );
+
+    // The origin is down too: still the mirror.
+    let gone = format!("127.0.0.1:{}", free_port());
+    let input_gone = format!("{gone}/debian-mini:1.0");
+    let conf_gone = conf_for(&gone, &[format!("{}/hub", mirror.host())]);
+    let (report, _) = scan_via(&input_gone, &conf_gone).unwrap();
+    assert_same(&report, &local, "origin down");
+
+    // The mirrors fail (one down, one without the image): the origin serves it.
+    origin.push(
+        &format!("oci:{}", layout("debian-mini.oci")),
+        "debian-mini:1.0",
+    );
+    let conf = conf_for(&origin.host(), &[down.clone(), mirror.host()]);
+    let (report, served_by) = scan_via(&input, &conf).unwrap();
+    assert_same(&report, &local, "from the origin after the mirrors");
+    assert_eq!(served_by, None);
+
+    // Nobody has it: every failure listed, in order, naming the reference.
+    let missing = format!("{}/debian-mini:9.9", origin.host());
+    let err = scan_via(&missing, &conf).err().unwrap();
+    let first = err.find(&format!("mirror {down}")).expect(&err);
+    let second = err
+        .find(&format!("mirror {}/debian-mini:9.9", mirror.host()))
+        .expect(&err);
+    let last = err.find(&format!("registry {missing}")).expect(&err);
+    assert!(
+        err.starts_with(&missing) && first < second && second < last && err.contains("not found"),
+        "{err}"
+    );
 }

@@ -365,13 +365,10 @@ pub fn run(args: &DbArgs) -> anyhow::Result<u8> {
     }
 }
 
-/// Client options for a database artifact: credentials as for images (`registry_cmd`).
+/// Client options for a database artifact: credentials and TLS as for images
+/// (`registry_cmd`; no mirrors).
 fn client_options(reference: &Reference, flags: &RegistryArgs) -> anyhow::Result<ClientOptions> {
-    Ok(ClientOptions {
-        credentials: registry_cmd::credentials(reference, flags)?,
-        insecure: flags.insecure,
-        ..ClientOptions::default()
-    })
+    registry_cmd::client_options(reference, flags)
 }
 
 fn pulled_line(db: &Path, reference: &Reference, p: &db_oci::Pulled) -> String {

@@ -7,11 +7,13 @@
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// `htpasswd -Bbn user pass`.
 pub const HTPASSWD: &str = "user:$2y$05$CblfSkFoaXXE0WclUojXP.V3DJykEh4G/lDoPqzEFkEfK9eugZXoy\n";
 
+/// Whether `docker-registry` and `skopeo` are installed (a skip is said on stderr).
 pub fn tools() -> bool {
     let have = |bin: &str| {
         Command::new(bin)
@@ -36,13 +38,20 @@ pub fn tools() -> bool {
     ok
 }
 
+/// A fresh directory under the system temp dir, unique per call within the test process.
 pub fn temp_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sekisho-reg-{tag}-{}", std::process::id()));
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "sekisho-reg-{tag}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
+/// A TCP port free on 127.0.0.1 at the time of asking.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -56,6 +65,7 @@ pub struct Registry {
     child: Child,
     dir: PathBuf,
     port: u16,
+    auth: bool,
 }
 
 impl Drop for Registry {
@@ -67,7 +77,13 @@ impl Drop for Registry {
 }
 
 impl Registry {
+    /// Plain HTTP, with htpasswd auth (`user:pass`) when `with_auth`.
     pub fn start(tag: &str, with_auth: bool) -> Registry {
+        Registry::start_with(tag, with_auth, None)
+    }
+
+    /// As [`Registry::start`], serving TLS with `tls` = (certificate, key) when given.
+    pub fn start_with(tag: &str, with_auth: bool, tls: Option<(&Path, &Path)>) -> Registry {
         let dir = temp_dir(tag);
         let port = free_port();
         let mut config = format!(
@@ -75,6 +91,13 @@ impl Registry {
              filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n",
             dir.join("storage").display()
         );
+        if let Some((certificate, key)) = tls {
+            config.push_str(&format!(
+                "  tls:\n    certificate: {}\n    key: {}\n",
+                certificate.display(),
+                key.display()
+            ));
+        }
         if with_auth {
             std::fs::write(dir.join("htpasswd"), HTPASSWD).unwrap();
             config.push_str(&format!(
@@ -98,7 +121,12 @@ impl Registry {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
-        Registry { child, dir, port }
+        Registry {
+            child,
+            dir,
+            port,
+            auth: with_auth,
+        }
     }
 
     pub fn host(&self) -> String {
@@ -129,10 +157,15 @@ impl Registry {
 }
 
 impl Registry {
-    /// Push the OCI layout at `layout` (a directory) as `repo:tag` with skopeo.
+    /// Push the OCI layout at `layout` (a directory) as `repo:tag` with skopeo (as `user:pass`
+    /// on a registry with auth).
     pub fn push_layout(&self, layout: &Path, repo: &str, tag: &str) {
-        let out = Command::new("skopeo")
-            .args(["copy", "--quiet", "--dest-tls-verify=false"])
+        let mut cmd = Command::new("skopeo");
+        cmd.args(["copy", "--quiet", "--dest-tls-verify=false"]);
+        if self.auth {
+            cmd.args(["--dest-creds", "user:pass"]);
+        }
+        let out = cmd
             .arg(format!("oci:{}", layout.display()))
             .arg(format!("docker://{}/{repo}:{tag}", self.host()))
             .output()
