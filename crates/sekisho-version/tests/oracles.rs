@@ -177,6 +177,32 @@ impl<'a> Report<'a> {
 
 /// Compares the oracle's answers (`-1`, `0`, `1`, anything else for a refusal) with
 /// [`compare`], allowing the listed differences (`"a vs b"`, either order).
+/// `satisfies` against an oracle's answers (`1` in range, `0` not, anything else: the oracle
+/// rejected the input) for (version, range) pairs.
+fn differential_satisfies(
+    name: &str,
+    eco: Ecosystem,
+    pairs: &[(String, String)],
+    answers: &[String],
+) {
+    let mut report = Report::new(name, &[]);
+    for ((v, r), ans) in pairs.iter().zip(answers) {
+        let want = match ans.as_str() {
+            "1" => true,
+            "0" => false,
+            _ => {
+                report.rejected();
+                continue;
+            }
+        };
+        let got = satisfies(eco, v, r);
+        report.check(&[format!("{v} in {r}")], got == Ok(want), || {
+            format!("{v} in {r:?}: oracle {want}, ours {got:?}")
+        });
+    }
+    report.finish();
+}
+
 fn differential_known(
     name: &str,
     eco: Ecosystem,
@@ -809,22 +835,7 @@ fn npm_oracle_node_semver() {
     );
     let (cmp_answers, sat_answers) = answers.split_at(ps.len());
     differential_known("node-semver compare", Ecosystem::Npm, &ps, cmp_answers, &[]);
-    let mut report = Report::new("node-semver satisfies", &[]);
-    for ((v, r), ans) in sat.iter().zip(sat_answers) {
-        let want = match ans.as_str() {
-            "1" => true,
-            "0" => false,
-            _ => {
-                report.rejected();
-                continue;
-            }
-        };
-        let got = satisfies(Ecosystem::Npm, v, r);
-        report.check(&[format!("{v} in {r}")], got == Ok(want), || {
-            format!("{v} in {r:?}: oracle {want}, ours {got:?}")
-        });
-    }
-    report.finish();
+    differential_satisfies("node-semver satisfies", Ecosystem::Npm, &sat, sat_answers);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -988,20 +999,10 @@ fn composer_oracle_composer_semver() {
     }
     report.finish();
 
-    let mut report = Report::new("composer Semver::satisfies", &[]);
-    for ((v, c), ans) in sat.iter().zip(sat_answers) {
-        let want = match ans.as_str() {
-            "1" => true,
-            "0" => false,
-            _ => {
-                report.rejected();
-                continue;
-            }
-        };
-        let got = satisfies(Ecosystem::Composer, v, c);
-        report.check(&[format!("{v} in {c}")], got == Ok(want), || {
-            format!("{v} in {c:?}: oracle {want}, ours {got:?}")
-        });
-    }
-    report.finish();
+    differential_satisfies(
+        "composer Semver::satisfies",
+        Ecosystem::Composer,
+        &sat,
+        sat_answers,
+    );
 }

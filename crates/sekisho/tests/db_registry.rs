@@ -94,7 +94,7 @@ fn push_pull_update_and_failures() {
     if !tools() {
         return;
     }
-    let registry = Registry::start("plain", false);
+    let registry = Registry::start(false);
     let host = registry.host();
     let work = temp_dir("work");
     let built = work.join("built/sekisho.db");
@@ -294,7 +294,7 @@ fn push_and_pull_with_basic_auth() {
     if !tools() {
         return;
     }
-    let registry = Registry::start("auth", true);
+    let registry = Registry::start(true);
     let work = temp_dir("auth-work");
     let built = work.join("sekisho.db");
     let few: Vec<PathBuf> = feeds().into_iter().take(3).collect();

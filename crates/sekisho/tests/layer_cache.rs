@@ -285,10 +285,10 @@ fn shared_layers_are_fetched_once_from_a_registry() {
     if !tools() {
         return;
     }
-    let registry = Registry::start("lc", false);
+    let registry = Registry::start(false);
     let (mini, app) = (image("debian-mini.oci"), image("debian-app.oci"));
-    registry.push_layout(Path::new(&mini), "base", "1");
-    registry.push_layout(Path::new(&app), "app", "1");
+    registry.push_layout(Path::new(&mini), "base:1");
+    registry.push_layout(Path::new(&app), "app:1");
     let base_layers = layer_digests(Path::new(&mini));
     let app_layers = layer_digests(Path::new(&app));
     assert!(

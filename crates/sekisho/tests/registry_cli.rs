@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::registry::{self, Registry};
+use common::registry::{tls_tools, Registry, TestCa};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -21,26 +21,6 @@ const IMAGES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../../shared/data/images/built"
 );
-
-/// The shared registry tools plus `openssl` for the test CA.
-fn tools() -> bool {
-    if !registry::tools() {
-        return false;
-    }
-    let ok = Command::new("openssl")
-        .arg("version")
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var("SEKISHO_REQUIRE_REGISTRY").as_deref() != Ok("1"),
-            "SEKISHO_REQUIRE_REGISTRY=1 but openssl is missing (apt-get install openssl)"
-        );
-        eprintln!("SKIPPED: openssl is not installed; registry CLI tests did not run");
-    }
-    ok
-}
 
 /// A temp dir, removed when dropped.
 struct Temp(PathBuf);
@@ -77,103 +57,7 @@ impl Drop for Temp {
 
 /// `debian-mini.oci` pushed to `registry` as `dest` (`repo:tag`).
 fn push_mini(registry: &Registry, dest: &str) {
-    let src = Path::new(IMAGES).join("debian-mini.oci");
-    assert!(
-        src.exists(),
-        "test data missing: {} (the shared corpora must be at ../shared)",
-        src.display()
-    );
-    let (repo, tag) = dest.rsplit_once(':').unwrap();
-    registry.push_layout(&src, repo, tag);
-}
-
-/// A CA and a server certificate for 127.0.0.1 it signed, made with `openssl`.
-struct Ca {
-    dir: Temp,
-}
-
-impl Ca {
-    fn make() -> Ca {
-        let dir = Temp::new("ca");
-        let run = |args: &[&str]| {
-            let out = Command::new("openssl")
-                .args(args)
-                .current_dir(&dir.0)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "openssl {args:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        };
-        let key = [
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-        ];
-        run(&[
-            &["req", "-x509"][..],
-            &key,
-            &[
-                "-keyout",
-                "ca.key",
-                "-out",
-                "ca.pem",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=sekisho cli test CA",
-                "-addext",
-                "basicConstraints=critical,CA:TRUE",
-                "-addext",
-                "keyUsage=critical,keyCertSign,cRLSign",
-            ],
-        ]
-        .concat());
-        run(&[
-            &["req"][..],
-            &key,
-            &[
-                "-keyout",
-                "server.key",
-                "-out",
-                "server.csr",
-                "-subj",
-                "/CN=127.0.0.1",
-            ],
-        ]
-        .concat());
-        dir.write(
-            "ext.cnf",
-            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n\
-             extendedKeyUsage=serverAuth\n",
-        );
-        run(&[
-            "x509",
-            "-req",
-            "-in",
-            "server.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            "server.pem",
-            "-days",
-            "2",
-            "-extfile",
-            "ext.cnf",
-        ]);
-        Ca { dir }
-    }
-
-    fn pem(&self) -> String {
-        self.dir.path("ca.pem").display().to_string()
-    }
+    registry.push_layout(&Path::new(IMAGES).join("debian-mini.oci"), dest);
 }
 
 /// `sekisho image --format json REF` with a clean environment: no login files but
@@ -256,10 +140,10 @@ esac
 
 #[test]
 fn credential_helpers_and_environment_credentials() {
-    if !tools() {
+    if !tls_tools() {
         return;
     }
-    let registry = Registry::start("helpers", true);
+    let registry = Registry::start(true);
     push_mini(&registry, "debian-mini:1.0");
     let host = registry.host();
     let input = format!("{host}/debian-mini:1.0");
@@ -392,29 +276,26 @@ fn credential_helpers_and_environment_credentials() {
 
 #[test]
 fn private_ca_with_cacert_or_ssl_cert_file() {
-    if !tools() {
+    if !tls_tools() {
         return;
     }
-    let ca = Ca::make();
-    let registry = Registry::start_with(
-        "tls",
-        false,
-        Some((&ca.dir.path("server.pem"), &ca.dir.path("server.key"))),
-    );
+    let ca = TestCa::make();
+    let registry = Registry::start_with(false, Some(&ca));
+    let ca_pem = ca.ca_file().display().to_string();
     push_mini(&registry, "debian-mini:1.0");
     let input = format!("{}/debian-mini:1.0", registry.host());
     let home = home_with_helper();
 
     let with_flag = ok(
-        &scan(&input, &home, &["--cacert", &ca.pem()], &[]),
+        &scan(&input, &home, &["--cacert", &ca_pem], &[]),
         "--cacert",
     );
     assert_eq!(with_flag["source"]["input"], input.as_str());
     ok(
-        &scan(&input, &home, &[], &[("SSL_CERT_FILE", &ca.pem())]),
+        &scan(&input, &home, &[], &[("SSL_CERT_FILE", &ca_pem)]),
         "SSL_CERT_FILE",
     );
-    let dir = ca.dir.0.display().to_string();
+    let dir = ca.dir.display().to_string();
     ok(
         &scan(&input, &home, &[], &[("SSL_CERT_DIR", &dir)]),
         "SSL_CERT_DIR",
@@ -443,11 +324,11 @@ fn private_ca_with_cacert_or_ssl_cert_file() {
 
 #[test]
 fn mirrors_from_registries_conf() {
-    if !tools() {
+    if !tls_tools() {
         return;
     }
-    let origin = Registry::start("origin", false);
-    let mirror = Registry::start("mirror", false);
+    let origin = Registry::start(false);
+    let mirror = Registry::start(false);
     push_mini(&mirror, "hub/debian-mini:1.0");
     let input = format!("{}/debian-mini:1.0", origin.host());
     let home = home_with_helper();
