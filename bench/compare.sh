@@ -7,7 +7,8 @@
 #
 # Each run is `BIN image IMAGE --format json` (inventory + config + secret audit, the default
 # scanners), output discarded. ARGS="..." replaces `image --format json` (e.g.
-# ARGS="sbom --format json"). Wall time and RSS from `/usr/bin/time -f '%e %M'`.
+# ARGS="sbom --format json"). Wall time in ms from bash's $EPOCHREALTIME around the run, peak RSS
+# from `/usr/bin/time -f '%M'`.
 set -euo pipefail
 # Cold scans: every run reads every layer (the layer cache is measured in bench/registry.sh).
 export SEKISHO_NO_CACHE=1
@@ -17,9 +18,10 @@ ARGS=${ARGS:-"image --format json"}
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time > /dev/null; }
 median() { sort -g | awk '{a[NR]=$1} END {m=(NR+1)/2; if (NR%2) print a[m]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 one() { # bin image -> "seconds kb"
+  local start=$EPOCHREALTIME
   # shellcheck disable=SC2086 # ARGS is a command line
-  /usr/bin/time -f '%e %M' -o /tmp/compare.$$ "$1" $ARGS "$2" > /dev/null 2>&1 || true
-  cat /tmp/compare.$$
+  /usr/bin/time -f '%M' -o /tmp/compare.$$ "$1" $ARGS "$2" > /dev/null 2>&1 || true
+  echo "$(echo "$EPOCHREALTIME - $start" | bc -l) $(tail -1 /tmp/compare.$$)"
 }
 echo "| image | A time | B time | B/A time | A RSS | B RSS |"
 echo "|---|---|---|---|---|---|"
@@ -33,6 +35,6 @@ for img in "$@"; do
   ta=$(cut -d' ' -f1 /tmp/compare.a.$$ | median); tb=$(cut -d' ' -f1 /tmp/compare.b.$$ | median)
   ra=$(cut -d' ' -f2 /tmp/compare.a.$$ | median); rb=$(cut -d' ' -f2 /tmp/compare.b.$$ | median)
   ratio=$(echo "scale=3; $tb / $ta" | bc -l)
-  echo "| $(basename "$img") | ${ta} s | ${tb} s | ${ratio} | $((ra / 1024)) MB | $((rb / 1024)) MB |"
+  echo "| $(basename "$img") | $(printf %.3f "$ta") s | $(printf %.3f "$tb") s | ${ratio} | $((ra / 1024)) MB | $((rb / 1024)) MB |"
 done
 rm -f /tmp/compare.$$ /tmp/compare.a.$$ /tmp/compare.b.$$

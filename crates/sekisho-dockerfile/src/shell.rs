@@ -217,8 +217,8 @@ impl ParsedShell {
 /// Parses a script. Never panics.
 pub fn parse_shell(text: &str) -> ParsedShell {
     match sekisho_shell::parse(text) {
-        Ok(script) => from_script(text, &script),
-        Err(_) => from_script(text, &sekisho_shell::fallback(text)),
+        Ok(script) => from_script(text, script),
+        Err(_) => from_script(text, sekisho_shell::fallback(text)),
     }
 }
 
@@ -230,7 +230,7 @@ pub fn oversimplify(word: &str) -> String {
 /// hadolint's command name of a model command: `command`/`builtin`/`busybox`/`exec`
 /// unwrapped as ShellCheck does. Returns (name, index of the name word).
 fn hadolint_name(c: &sekisho_shell::SimpleCommand, simple: &[String]) -> (String, usize) {
-    let name = oversimplify(&c.words[0].raw);
+    let name = c.words[0].simple.clone();
     if matches!(name.as_str(), "command" | "builtin" | "busybox" | "exec")
         && simple.first().is_some_and(|a| !a.starts_with('-'))
     {
@@ -240,12 +240,13 @@ fn hadolint_name(c: &sekisho_shell::SimpleCommand, simple: &[String]) -> (String
     }
 }
 
-fn from_script(text: &str, s: &Script) -> ParsedShell {
+/// hadolint's view of a parsed body; takes the model to move its strings rather than copy them.
+fn from_script(text: &str, mut s: Script) -> ParsedShell {
     let mut out = ParsedShell {
         original: text.to_string(),
         parsed: s.parsed,
         has_pipes: s.has_pipes(),
-        loop_vars: s.loop_vars.clone(),
+        loop_vars: std::mem::take(&mut s.loop_vars),
         ..Default::default()
     };
     // Commands that came from the fallback splitter (the whole body, or a substitution
@@ -263,7 +264,7 @@ fn from_script(text: &str, s: &Script) -> ParsedShell {
     // model command index -> (hadolint name, index in `out.commands`)
     let mut names: Vec<String> = Vec::with_capacity(s.commands.len());
     let mut index: Vec<Option<usize>> = Vec::with_capacity(s.commands.len());
-    for (i, c) in s.commands.iter().enumerate() {
+    for (i, c) in s.commands.iter_mut().enumerate() {
         if from_fallback[i] {
             index.push(None);
             names.push(String::new());
@@ -285,12 +286,16 @@ fn from_script(text: &str, s: &Script) -> ParsedShell {
             };
             out.assignments.push((a.name.clone(), val));
         }
-        let Some((_, rest)) = c.words.split_first() else {
+        if c.words.is_empty() {
             index.push(None);
             names.push(String::new());
             continue;
-        };
-        let simple: Vec<String> = rest.iter().map(|w| oversimplify(&w.raw)).collect();
+        }
+        let simple: Vec<String> = c.words[1..]
+            .iter_mut()
+            .map(|w| std::mem::take(&mut w.simple))
+            .collect();
+        let rest = &c.words[1..];
         let raw: Vec<String> = rest.iter().map(|w| w.raw.clone()).collect();
         let (name, name_at) = hadolint_name(c, &simple);
         // export/declare/local/readonly assignments
@@ -332,15 +337,14 @@ fn from_script(text: &str, s: &Script) -> ParsedShell {
         index.push(Some(out.commands.len()));
         out.commands.push(cmd);
     }
-    out.words = s
-        .words
-        .iter()
+    out.words = std::mem::take(&mut s.words)
+        .into_iter()
         .map(|w| ShWord {
-            raw: w.raw.clone(),
-            ctx: match &w.role {
+            raw: w.raw,
+            ctx: match w.role {
                 Role::Name => WordCtx::Name,
-                Role::Arg(i) => WordCtx::Arg(names.get(*i).cloned().unwrap_or_default()),
-                Role::Assign(n) => WordCtx::Assign(n.clone()),
+                Role::Arg(i) => WordCtx::Arg(names.get(i).cloned().unwrap_or_default()),
+                Role::Assign(n) => WordCtx::Assign(n),
                 Role::ForValue => WordCtx::ForValue,
                 Role::Case => WordCtx::Case,
                 Role::Redirect => WordCtx::Redirect,
@@ -352,7 +356,7 @@ fn from_script(text: &str, s: &Script) -> ParsedShell {
         })
         .collect();
     for p in s.pipelines.iter().filter(|p| p.parsed) {
-        facts(s, p, &mut out.facts);
+        facts(&s, p, &mut out.facts);
         out.pipelines.push(
             p.elements
                 .iter()
@@ -469,7 +473,7 @@ mod tests {
 
     #[test]
     fn fallback_splits() {
-        let p = from_script("", &sekisho_shell::fallback("foo a | bar -x && baz"));
+        let p = from_script("", sekisho_shell::fallback("foo a | bar -x && baz"));
         assert_eq!(p.commands.len(), 3);
         assert!(!p.parsed);
     }

@@ -57,6 +57,9 @@ pub struct Word {
     pub raw: String,
     /// The word with its quoting removed; expansions (`$x`, `$(…)`) are kept as written.
     pub text: String,
+    /// ShellCheck's `oversimplify` of the word ([`simplify_word`]), made with `text` from one
+    /// parse of the word; empty in words not made by [`parse`] or [`fallback`].
+    pub simple: String,
     /// Byte range of the word in the parsed body; `None` inside substitutions and for
     /// words of the fallback splitter.
     pub span: Option<Range<usize>>,
@@ -365,6 +368,11 @@ pub fn parse_or_fallback(text: &str) -> Script {
 /// `for`, `select`, `case`, as unquoted words) nest deeper than [`MAX_NESTING`]; checked
 /// before brush runs, whose recursive descent would otherwise overflow the stack.
 fn too_deep(text: &str) -> bool {
+    // Every level of either kind takes at least one byte of its own, so text this short
+    // cannot go deeper (the common case: most words and bodies).
+    if text.len() <= MAX_NESTING {
+        return false;
+    }
     let mut depth: usize = 0;
     let mut max = 0;
     for b in text.bytes() {
@@ -390,7 +398,9 @@ fn keyword_depth(text: &str) -> usize {
         max: usize,
         /// operators of the current `[[ … ]]`, if in one
         test: Option<usize>,
-        word: String,
+        /// the current word's first bytes (longer words are no keyword)
+        word: [u8; 8],
+        len: usize,
     }
     impl Depth {
         fn test_op(&mut self) {
@@ -399,51 +409,64 @@ fn keyword_depth(text: &str) -> usize {
                 self.max = self.max.max(*n);
             }
         }
+        fn push(&mut self, b: u8) {
+            if self.len < self.word.len() {
+                self.word[self.len] = b;
+            }
+            self.len += 1;
+        }
         fn end_word(&mut self) {
-            match self.word.as_str() {
-                "[[" => self.test = Some(0),
-                "]]" => self.test = None,
-                "!" => self.test_op(),
-                "if" | "while" | "until" | "for" | "select" | "case" => {
+            let word: &[u8] = if self.len <= self.word.len() {
+                &self.word[..self.len]
+            } else {
+                b""
+            };
+            match word {
+                b"[[" => self.test = Some(0),
+                b"]]" => self.test = None,
+                b"!" => self.test_op(),
+                b"if" | b"while" | b"until" | b"for" | b"select" | b"case" => {
                     self.depth += 1;
                     self.max = self.max.max(self.depth);
                 }
-                "fi" | "done" | "esac" => self.depth = self.depth.saturating_sub(1),
+                b"fi" | b"done" | b"esac" => self.depth = self.depth.saturating_sub(1),
                 _ => {}
             }
-            self.word.clear();
+            self.len = 0;
         }
     }
     let mut d = Depth::default();
-    let mut quote: Option<char> = None;
+    let mut quote: Option<u8> = None;
     let mut escaped = false;
-    for c in text.chars() {
+    // Bytes, not chars: every byte that matters is ASCII, and the bytes of a multi-byte
+    // character are never ASCII, so they only ever extend a word.
+    for b in text.bytes() {
         if escaped {
             escaped = false;
             continue;
         }
         match quote {
             Some(q) => {
-                if c == q {
+                if b == q {
                     quote = None;
-                } else if c == '\\' && q == '"' {
+                } else if b == b'\\' && q == b'"' {
                     escaped = true;
                 }
             }
-            None => match c {
-                '\'' | '"' => {
+            None => match b {
+                b'\'' | b'"' => {
                     d.end_word();
-                    quote = Some(c);
+                    quote = Some(b);
                 }
-                '\\' => escaped = true,
-                c if c.is_whitespace() || ";&|()<>`".contains(c) => {
+                b'\\' => escaped = true,
+                b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | b';' | b'&' | b'|' | b'(' | b')'
+                | b'<' | b'>' | b'`' => {
                     d.end_word();
-                    if c == '&' || c == '|' {
+                    if b == b'&' || b == b'|' {
                         d.test_op();
                     }
                 }
-                c if d.word.len() < 8 => d.word.push(c),
-                _ => {}
+                _ => d.push(b),
             },
         }
     }
@@ -587,9 +610,11 @@ impl Walker<'_> {
         } else {
             None
         };
+        let (text, simple) = word_forms(&w.value);
         Word {
             raw: w.value.clone(),
-            text: unquote_word(&w.value),
+            text,
+            simple,
             span,
             pos: w.loc.as_ref().map(|l| (l.start.line, l.start.column)),
             assignment,
@@ -869,7 +894,8 @@ impl Walker<'_> {
 /// quotes), as the text they run; none for a word nested deeper than [`MAX_NESTING`].
 pub fn substitutions(raw: &str) -> Vec<String> {
     let mut out = Vec::new();
-    if too_deep(raw) {
+    // A substitution starts with `$(` or a backquote; most words have neither.
+    if !raw.contains("$(") && !raw.contains('`') || too_deep(raw) {
         return out;
     }
     if let Ok(pieces) = brush_parser::word::parse(raw, &options()) {
@@ -906,6 +932,94 @@ pub fn unquote_word(raw: &str) -> String {
             s
         }
         Err(_) => unquote(raw),
+    }
+}
+
+/// [`unquote_word`] and [`simplify_word`] of `raw` from one parse.
+fn word_forms(raw: &str) -> (String, String) {
+    if !raw.contains(['$', '\'', '"', '\\', '`', '~']) {
+        return (raw.to_string(), raw.to_string());
+    }
+    if let Some(forms) = plain_word_forms(raw) {
+        return forms;
+    }
+    if too_deep(raw) {
+        let plain = unquote(raw);
+        return (plain.clone(), plain);
+    }
+    match brush_parser::word::parse(raw, &options()) {
+        Ok(pieces) => {
+            let (mut text, mut simple) = (String::new(), String::new());
+            unquote_pieces(raw, &pieces, &mut text);
+            simplify_pieces(&pieces, &mut simple);
+            (text, simple)
+        }
+        Err(_) => {
+            let plain = unquote(raw);
+            (plain.clone(), plain)
+        }
+    }
+}
+
+/// [`word_forms`] without brush for the common shapes: literal text, `'…'`, `"…"` and
+/// `$NAME` / `${NAME}` (also inside double quotes). `None` for anything else (backslashes,
+/// backquotes, `~`, other expansions), which brush parses. Brush's word parser is the costly
+/// part of a lint (a cached, cloned parse per word); this gives its answer for most words.
+fn plain_word_forms(raw: &str) -> Option<(String, String)> {
+    let bytes = raw.as_bytes();
+    let (mut text, mut simple) = (String::new(), String::new());
+    let mut i = 0;
+    let mut in_double = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' | b'`' | b'~' => return None,
+            b'\'' if !in_double => {
+                let end = i + 1 + raw[i + 1..].find('\'')?;
+                text.push_str(&raw[i + 1..end]);
+                simple.push_str(&raw[i + 1..end]);
+                i = end + 1;
+            }
+            b'"' => {
+                in_double = !in_double;
+                i += 1;
+            }
+            b'$' => {
+                let len = variable_len(&bytes[i + 1..])?;
+                text.push_str(&raw[i..i + 1 + len]);
+                simple.push_str("${VAR}");
+                i += 1 + len;
+            }
+            _ => {
+                // this byte (a `'` inside double quotes is literal) and up to the next byte
+                // that matters (all ASCII, so a char boundary)
+                let end = bytes[i + 1..]
+                    .iter()
+                    .position(|b| matches!(b, b'\\' | b'`' | b'~' | b'\'' | b'"' | b'$'))
+                    .map_or(bytes.len(), |n| i + 1 + n);
+                text.push_str(&raw[i..end]);
+                simple.push_str(&raw[i..end]);
+                i = end;
+            }
+        }
+    }
+    (!in_double).then_some((text, simple))
+}
+
+/// The length of `NAME` or `{NAME}` at the start of `rest` (what follows a `$`), NAME being
+/// a shell variable name; `None` for any other expansion.
+fn variable_len(rest: &[u8]) -> Option<usize> {
+    let name = |s: &[u8]| {
+        let n = s
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        (n > 0 && !s[0].is_ascii_digit()).then_some(n)
+    };
+    if rest.first() == Some(&b'{') {
+        let n = name(&rest[1..])?;
+        (rest.get(1 + n) == Some(&b'}')).then_some(n + 2)
+    } else {
+        name(rest)
     }
 }
 
@@ -1135,6 +1249,7 @@ pub fn fallback(text: &str) -> Script {
                 .chain(it)
                 .map(|raw| Word {
                     text: unquote(&raw),
+                    simple: simplify_word(&raw),
                     raw,
                     ..Default::default()
                 })
