@@ -390,37 +390,24 @@ fn too_deep(text: &str) -> bool {
 
 /// The deepest nesting of compound-command keywords among the unquoted words of `text`, or
 /// the number of `!`, `&&`, `||` operators inside one `[[ … ]]` (which nest as an
-/// expression tree), whichever is larger.
+/// expression tree), whichever is larger. A word with a backslash in it is no keyword (a
+/// quoted keyword is not reserved). Bytes, not chars: every byte that matters is ASCII.
 fn keyword_depth(text: &str) -> usize {
     #[derive(Default)]
-    struct Depth {
+    struct Nesting {
         depth: usize,
         max: usize,
         /// operators of the current `[[ … ]]`, if in one
         test: Option<usize>,
-        /// the current word's first bytes (longer words are no keyword)
-        word: [u8; 8],
-        len: usize,
     }
-    impl Depth {
+    impl Nesting {
         fn test_op(&mut self) {
-            if let Some(n) = self.test.as_mut() {
-                *n += 1;
-                self.max = self.max.max(*n);
+            if let Some(ops) = self.test.as_mut() {
+                *ops += 1;
+                self.max = self.max.max(*ops);
             }
         }
-        fn push(&mut self, b: u8) {
-            if self.len < self.word.len() {
-                self.word[self.len] = b;
-            }
-            self.len += 1;
-        }
-        fn end_word(&mut self) {
-            let word: &[u8] = if self.len <= self.word.len() {
-                &self.word[..self.len]
-            } else {
-                b""
-            };
+        fn word(&mut self, word: &[u8]) {
             match word {
                 b"[[" => self.test = Some(0),
                 b"]]" => self.test = None,
@@ -432,46 +419,72 @@ fn keyword_depth(text: &str) -> usize {
                 b"fi" | b"done" | b"esac" => self.depth = self.depth.saturating_sub(1),
                 _ => {}
             }
-            self.len = 0;
         }
     }
-    let mut d = Depth::default();
-    let mut quote: Option<u8> = None;
-    let mut escaped = false;
-    // Bytes, not chars: every byte that matters is ASCII, and the bytes of a multi-byte
-    // character are never ASCII, so they only ever extend a word.
-    for b in text.bytes() {
-        if escaped {
-            escaped = false;
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut nesting = Nesting::default();
+    // the current word is b[start..i]; `escaped` when it holds a backslash (no keyword then)
+    let (mut i, mut start, mut escaped) = (0, 0, false);
+    while i < n {
+        let c = b[i];
+        if !matches!(
+            c,
+            b'\\'
+                | b'\''
+                | b'"'
+                | b' '
+                | b'\t'
+                | b'\n'
+                | b'\r'
+                | 0x0b
+                | 0x0c
+                | b';'
+                | b'&'
+                | b'|'
+                | b'('
+                | b')'
+                | b'<'
+                | b'>'
+                | b'`'
+        ) {
+            i += 1;
             continue;
         }
-        match quote {
-            Some(q) => {
-                if b == q {
-                    quote = None;
-                } else if b == b'\\' && q == b'"' {
-                    escaped = true;
-                }
-            }
-            None => match b {
-                b'\'' | b'"' => {
-                    d.end_word();
-                    quote = Some(b);
-                }
-                b'\\' => escaped = true,
-                b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | b';' | b'&' | b'|' | b'(' | b')'
-                | b'<' | b'>' | b'`' => {
-                    d.end_word();
-                    if b == b'&' || b == b'|' {
-                        d.test_op();
-                    }
-                }
-                _ => d.push(b),
-            },
+        if c == b'\\' {
+            escaped = true;
+            i += 2;
+            continue;
         }
+        if !escaped {
+            nesting.word(&b[start..i]);
+        }
+        i = match c {
+            b'\'' => b[i + 1..]
+                .iter()
+                .position(|&q| q == b'\'')
+                .map_or(n, |p| i + p + 2),
+            b'"' => {
+                let mut j = i + 1;
+                while j < n && b[j] != b'"' {
+                    j += if b[j] == b'\\' { 2 } else { 1 };
+                }
+                (j + 1).min(n)
+            }
+            _ => {
+                if c == b'&' || c == b'|' {
+                    nesting.test_op();
+                }
+                i + 1
+            }
+        };
+        start = i;
+        escaped = false;
     }
-    d.end_word();
-    d.max
+    if !escaped {
+        nesting.word(&b[start.min(n)..]);
+    }
+    nesting.max
 }
 
 fn parse_at(text: &str, depth: usize) -> Result<Script, ShellError> {
