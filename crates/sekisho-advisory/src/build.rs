@@ -154,6 +154,10 @@ impl Tally {
                     merge(&mut self.merged, adv);
                 }
             }
+            Outcome::Repositories(map) => {
+                self.formats.insert(Format::RedHatRepositories);
+                writer.add_repositories(map);
+            }
         }
     }
 }

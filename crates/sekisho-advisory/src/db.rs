@@ -16,8 +16,15 @@
 //! affected(ecosystem, distro, name, advisory, seq, data)
 //!     PRIMARY KEY (ecosystem, distro, name, advisory, seq) WITHOUT ROWID
 //!     -- advisory: advisories.rowid; seq: the entry's place among the advisory's rows;
-//!     -- data: status, fixed, severity, ranges and versions in the layout of `record::codec`
+//!     -- data: status, fixed, severity, ranges, versions and CPEs in the layout of
+//!     -- `record::codec`
+//! repositories(repo PRIMARY KEY, cpes) WITHOUT ROWID
+//!     -- Red Hat's repository (content set) to CPE map; cpes: a JSON array, sorted
 //! ```
+//!
+//! Schema 3 added the CPEs of an affected entry and `repositories`; a database of an earlier
+//! schema is refused by [`Database::open`] (the hint says to update it) and never continued
+//! by an incremental update, which rebuilds it in full.
 //!
 //! `affected` is stored in key order (a B-tree on the lookup key, no separate index holding
 //! the names a second time): the writer collects the rows in a temporary table and copies
@@ -51,13 +58,13 @@ use crate::record::{codec, Advisory, Affected, Display, Severity};
 use crate::Error;
 
 /// The schema version this crate writes and reads.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Who wrote a database, in its `meta` as `builder`: the crate version and the generation of
 /// the parsing and normalisation (bump the number after the slash when the same feed files
 /// would give other rows). An incremental update only continues a database of the same
 /// builder; any other is rebuilt from the whole cache.
-pub(crate) const BUILDER: &str = concat!(env!("CARGO_PKG_VERSION"), "/1");
+pub(crate) const BUILDER: &str = concat!(env!("CARGO_PKG_VERSION"), "/2");
 
 /// zstd level of the display blobs: with a dictionary, 9 is about 8% smaller than 3 and
 /// still fast on documents of a kilobyte.
@@ -84,6 +91,7 @@ CREATE TABLE advisories (id TEXT NOT NULL, source TEXT NOT NULL, aliases TEXT, s
 CREATE TABLE affected (ecosystem TEXT NOT NULL, distro TEXT NOT NULL, name TEXT NOT NULL,
     advisory INTEGER NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL,
     PRIMARY KEY (ecosystem, distro, name, advisory, seq)) WITHOUT ROWID;
+CREATE TABLE repositories (repo TEXT PRIMARY KEY, cpes TEXT NOT NULL) WITHOUT ROWID;
 ";
 
 /// The writer's scratch tables, for a new database and for an updated copy.
@@ -231,6 +239,8 @@ pub struct Writer {
     /// Whether display text is held back in windows with a dictionary trained on each (a
     /// build), or compressed at once with the compressor set at the start (an update).
     windows: bool,
+    /// Red Hat's repository to CPE map, from every source that has one, written at the end.
+    repositories: crate::feeds::redhat_repos::RepositoryCpes,
 }
 
 impl Writer {
@@ -337,6 +347,16 @@ impl Writer {
             pending_bytes: 0,
             compressor: None,
             windows,
+            repositories: Default::default(),
+        }
+    }
+
+    /// Adds entries of Red Hat's repository to CPE map (several sources: the union of each
+    /// repository's CPEs). Written when the database is finished, merged with the entries a
+    /// reopened database already has.
+    pub fn add_repositories(&mut self, map: crate::feeds::redhat_repos::RepositoryCpes) {
+        for (repo, cpes) in map {
+            self.repositories.entry(repo).or_default().extend(cpes);
         }
     }
 
@@ -574,6 +594,26 @@ impl Writer {
         .map_err(&err)?;
         conn.execute("UPDATE sources SET built = ?1", [&self.built])
             .map_err(&err)?;
+        for (repo, cpes) in std::mem::take(&mut self.repositories) {
+            let mut cpes: std::collections::BTreeSet<String> = cpes;
+            let old: Option<String> = conn
+                .query_row(
+                    "SELECT cpes FROM repositories WHERE repo = ?1",
+                    [&repo],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(&err)?;
+            if let Some(old) = old.and_then(|o| serde_json::from_str::<Vec<String>>(&o).ok()) {
+                cpes.extend(old);
+            }
+            let json = serde_json::to_string(&cpes).expect("strings serialise");
+            conn.execute(
+                "INSERT OR REPLACE INTO repositories (repo, cpes) VALUES (?1, ?2)",
+                params![repo, json],
+            )
+            .map_err(&err)?;
+        }
         conn.execute_batch(SORT).map_err(&err)?;
         conn.execute_batch("COMMIT").map_err(&err)?;
         conn.close().map_err(|(_, e)| err(e))?;
@@ -637,6 +677,8 @@ pub struct Info {
     pub advisories: u64,
     /// Affected-package rows.
     pub affected: u64,
+    /// Repositories in Red Hat's repository to CPE map.
+    pub repositories: u64,
     /// File size in bytes.
     pub size: u64,
 }
@@ -840,6 +882,35 @@ impl Database {
         Ok(out)
     }
 
+    /// The CPEs Red Hat's repository to CPE map gives the repository (content set) `repo`;
+    /// `None` when the map does not know it (or the database has no map).
+    pub fn repository_cpes(&self, repo: &str) -> Result<Option<Vec<String>>, Error> {
+        let err = self.err();
+        let json: Option<String> = self
+            .conn
+            .prepare_cached("SELECT cpes FROM repositories WHERE repo = ?1")
+            .and_then(|mut s| s.query_row([repo], |r| r.get(0)).optional())
+            .map_err(&err)?;
+        match json {
+            None => Ok(None),
+            Some(j) => serde_json::from_str(&j)
+                .map(Some)
+                .map_err(|e| Error::Corrupt {
+                    path: self.path.clone(),
+                    reason: format!("repository {repo}: unreadable CPE list: {e}"),
+                }),
+        }
+    }
+
+    /// Whether the database holds Red Hat's repository to CPE map (at least one repository).
+    pub fn has_repository_map(&self) -> Result<bool, Error> {
+        self.conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM repositories)", [], |r| {
+                r.get(0)
+            })
+            .map_err(self.err())
+    }
+
     /// The `sources` table, by name.
     pub(crate) fn sources(&self) -> Result<Vec<SourceRow>, Error> {
         let err = self.err();
@@ -946,6 +1017,7 @@ impl Database {
             sources,
             advisories: count("advisories")?,
             affected: count("affected")?,
+            repositories: count("repositories")?,
             size,
         })
     }

@@ -1,5 +1,5 @@
-//! Reading a feed SOURCE: a directory, a `.tar.gz` (or `.tar.zst`, `.tar`) of one, or a zip (OSV's
-//! `all.zip`), read straight from the archive. Every regular file is handed to a callback with
+//! Reading a feed SOURCE: a directory, a `.tar.gz` (or `.tar.zst`, `.tar`) of one, a zip (OSV's
+//! `all.zip`), read straight from the archive, or one `.json` file. Every regular file is handed to a callback with
 //! its path inside the source; a SHA-256 digest of the input is computed on the way.
 //!
 //! A directory's digest is the sum (mod 2^256) of its files' [`file_hash`]es rather than one
@@ -143,6 +143,22 @@ pub fn for_each_file(source: &Path, f: &mut dyn FnMut(&str, &[u8])) -> Result<St
     } else if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
         drop(reader);
         read_zip(source, f)
+    } else if let Some(name) = json_file_name(source) {
+        // One JSON file given directly (Red Hat's `repository-to-cpe.json`): a source of
+        // one file under its own name, its digest the SHA-256 of its bytes.
+        let mut reader = reader;
+        let mut bytes = Vec::new();
+        (&mut reader)
+            .take(MAX_FILE + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io_err)?;
+        if bytes.len() as u64 > MAX_FILE {
+            return Err(Error::UnknownInput {
+                path: source.to_path_buf(),
+            });
+        }
+        f(&name, &bytes);
+        Ok(hex::encode(reader.hasher.finalize()))
     } else {
         Err(Error::UnknownInput {
             path: source.to_path_buf(),
@@ -186,6 +202,13 @@ fn read_zip(source: &Path, f: &mut dyn FnMut(&str, &[u8])) -> Result<String, Err
         f(&name, &buf);
     }
     Ok(hex::encode(hasher.finalize()))
+}
+
+/// The file name of a source that is a plain `.json` file.
+fn json_file_name(source: &Path) -> Option<String> {
+    let name = source.file_name()?.to_string_lossy().into_owned();
+    (name.len() > 5 && name.to_ascii_lowercase().ends_with(".json") && !name.starts_with('.'))
+        .then_some(name)
 }
 
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {

@@ -1,7 +1,9 @@
 //! Sekisho's offline vulnerability database: upstream advisory feeds (OSV, Alpine/Wolfi
 //! secdb, RustSec, Node.js security-wg, rubysec, FriendsOfPHP, the Debian security tracker,
 //! Red Hat CSAF and Security Data API) parsed into one record model ([`record`]) and stored
-//! in one SQLite file ([`db`]) that the matcher reads with one indexed query per package.
+//! in one SQLite file ([`db`]) that the matcher reads with one indexed query per package,
+//! with Red Hat's repository (content set) to CPE map (`repository-to-cpe.json`,
+//! [`feeds::redhat_repos`]) that scopes Red Hat's records.
 //!
 //! [`build`] reads each SOURCE (a directory, or a `.tar.gz` of one read straight from the
 //! archive), recognises its feed per file by name and layout, and writes the database
@@ -13,6 +15,9 @@
 //! * Names are stored normalised ([`normalize_name`]); [`Database::lookup`] normalises the
 //!   query the same way. Debian and Ubuntu are keyed by source package, Alpine and Wolfi by
 //!   origin, Red Hat modular packages as `module:stream::name`.
+//! * Red Hat entries keep the CPEs of the products they were stated for
+//!   ([`Affected::cpes`]), and are stored under the release of that CPE (`redhat:9`; another
+//!   product's, such as an extended-support stream's, under the CPE itself).
 //! * Ranges are never expanded into rows: OSV events are kept as events, explicit `versions`
 //!   lists as lists, and requirement strings (security-wg, rubysec, FriendsOfPHP, RustSec
 //!   requirements that are not plain intervals) as [`Range::Constraint`] with their syntax.
@@ -68,8 +73,8 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
-    /// A source is neither a directory nor a `.tar.gz`/`.tar.zst`/`.tar`/`.zip`.
-    #[error("{}: not a directory, .tar.gz, .tar.zst, .tar or .zip feed source", path.display())]
+    /// A source is neither a directory nor a `.tar.gz`/`.tar.zst`/`.tar`/`.zip`/`.json`.
+    #[error("{}: not a directory, .tar.gz, .tar.zst, .tar, .zip or .json feed source", path.display())]
     UnknownInput {
         /// The source.
         path: PathBuf,

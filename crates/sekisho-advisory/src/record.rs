@@ -79,6 +79,12 @@ pub struct Affected {
     /// A per-package severity label (Debian urgency, Ubuntu priority, Red Hat impact).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
+    /// The CPEs of the products this entry was stated for (Red Hat: the platform product a
+    /// component belongs to, `cpe:/a:redhat:enterprise_linux:9::appstream`), sorted, without
+    /// repeats; empty for feeds that do not name products. The matcher scopes Red Hat entries
+    /// by them when an image's content sets say which repositories its rpms came from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cpes: Vec<String>,
 }
 
 /// What a source says about one package.
@@ -239,13 +245,14 @@ pub(crate) fn simple_events(introduced: Option<&str>, fixed: Option<&str>) -> Ve
 }
 
 /// The stored form of an affected entry's matching data (status, fixed, severity, ranges,
-/// versions): a few bytes of tags and length-prefixed strings instead of JSON (schema 2).
+/// versions): a few bytes of tags and length-prefixed strings instead of JSON (schema 2; the CPEs since schema 3).
 ///
 /// ```text
 /// status:u8  fixed:(0 | 1 = the first `fixed` event | 2 str)  severity:(0 | 1 str)
 /// ranges:n { kind:u8 (0 ecosystem, 1 semver): n { event:u8 str }
 ///          | 2 syntax:u8 n str  n str  n str }          -- vulnerable, patched, unaffected
 /// versions:n str
+/// cpes:n str                                            -- schema 3
 /// ```
 ///
 /// `n` and string lengths are LEB128 varints; strings are UTF-8.
@@ -348,6 +355,7 @@ pub(crate) mod codec {
             }
         }
         strings(&mut out, &a.versions);
+        strings(&mut out, &a.cpes);
         out
     }
 
@@ -458,6 +466,7 @@ pub(crate) mod codec {
             a.ranges.push(range);
         }
         a.versions = r.strings()?;
+        a.cpes = r.strings()?;
         a.fixed = match fixed {
             None => None,
             Some(Some(f)) => Some(f),
@@ -487,6 +496,23 @@ pub(crate) mod codec {
                     status: Status::Fixed,
                     fixed: Some("3.0.11-1~deb12u2".into()),
                     severity: Some("unimportant".into()),
+                    cpes: vec![],
+                },
+                Affected {
+                    ecosystem: "rpm".into(),
+                    distro: "redhat:9".into(),
+                    name: "openssl".into(),
+                    ranges: vec![Range::Ecosystem {
+                        events: vec![Event::Introduced("0".into())],
+                    }],
+                    versions: vec![],
+                    status: Status::WillNotFix,
+                    fixed: None,
+                    severity: Some("Low".into()),
+                    cpes: vec![
+                        "cpe:/a:redhat:enterprise_linux:9".into(),
+                        "cpe:/o:redhat:enterprise_linux:9".into(),
+                    ],
                 },
                 Affected {
                     ecosystem: "npm".into(),
@@ -511,6 +537,7 @@ pub(crate) mod codec {
                     status: Status::UnderInvestigation,
                     fixed: Some("4.17.19".into()),
                     severity: None,
+                    cpes: vec![],
                 },
                 Affected::default(),
             ];

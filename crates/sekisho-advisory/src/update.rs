@@ -17,7 +17,8 @@
 //!   them is not on the server, as on a mirror that keeps only `all.zip` and the index, or
 //!   when more than 5,000 changed, the whole `all.zip` is downloaded instead). Records are
 //!   fetched by 8 concurrent requests.
-//! * Whole files (Alpine/Wolfi secdb, Debian tracker): saved under the names of the table.
+//! * Whole files (Alpine/Wolfi secdb, Debian tracker, Red Hat's `repository-to-cpe.json`):
+//!   saved under the names of the table.
 //! * An archive named by a pointer file (Red Hat CSAF VEX: `archive_latest.txt` names
 //!   `csaf_vex_<date>.tar.zst`): saved as `<feed name>.<ext>`, downloaded again only when the
 //!   pointer names another archive.
@@ -200,6 +201,17 @@ impl Feed {
                 base: "https://security.access.redhat.com/data/csaf/v2/vex/".into(),
                 layout: Layout::Archive {
                     pointer: "archive_latest.txt".into(),
+                },
+            },
+            // Beside the VEX archive (the archive layout holds one archive): the map from
+            // the repositories an image's content manifests name to the CPEs of Red Hat's
+            // records, which scopes them.
+            Feed {
+                name: "redhat-repository-to-cpe".into(),
+                base: "https://security.access.redhat.com/data/metrics/".into(),
+                layout: Layout::Files {
+                    files: files(&[("repository-to-cpe.json", "repository-to-cpe.json")]),
+                    missing_ok: false,
                 },
             },
         ]
@@ -968,7 +980,7 @@ fn update_files(
                 warnings: &mut warnings,
             };
             match feeds::parse_file(&mut ctx, &bytes) {
-                Outcome::Parsed(..) => {}
+                Outcome::Parsed(..) | Outcome::Repositories(_) => {}
                 _ => {
                     let why = warnings
                         .first()
@@ -1128,7 +1140,10 @@ fn check_archive(s: &mut Session<'_>, url: &str, tmp: &Path) -> Result<(), Error
             file,
             warnings: &mut warnings,
         };
-        if matches!(feeds::parse_file(&mut ctx, bytes), Outcome::Parsed(..)) {
+        if matches!(
+            feeds::parse_file(&mut ctx, bytes),
+            Outcome::Parsed(..) | Outcome::Repositories(_)
+        ) {
             recognised += 1;
         }
     })

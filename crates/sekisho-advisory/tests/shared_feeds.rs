@@ -527,6 +527,17 @@ fn redhat_csaf() {
         .iter()
         .any(|h| h.affected.fixed.as_deref() == Some("0:3.9.18-3.el9_4.5")));
     assert!(p[0].aliases.contains(&"CVE-2024-8088".to_string()));
+    // The products' CPEs: one entry for the three RHEL 9 products with the same fix.
+    assert_eq!(p.len(), 1, "{p:#?}");
+    assert_eq!(
+        p[0].affected.cpes,
+        [
+            "cpe:/a:redhat:enterprise_linux:9::appstream",
+            "cpe:/a:redhat:enterprise_linux:9::crb",
+            "cpe:/o:redhat:enterprise_linux:9::baseos"
+        ]
+    );
+    assert_eq!(h.affected.cpes, ["cpe:/o:redhat:enterprise_linux:7"]);
     // The Security Data API document for the same CVE: both RHEL 9 fixes (EUS and main).
     let api = find(&py, "CVE-2024-8088");
     let fixes: Vec<_> = api

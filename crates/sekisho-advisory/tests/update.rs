@@ -904,7 +904,10 @@ fn assert_same_as_full_build(opts: &UpdateOptions, summary: &UpdateSummary) {
         Database::open(&full).unwrap().info().unwrap(),
     );
     assert_eq!(a.sources, b.sources);
-    assert_eq!((a.advisories, a.affected), (b.advisories, b.affected));
+    assert_eq!(
+        (a.advisories, a.affected, a.repositories),
+        (b.advisories, b.affected, b.repositories)
+    );
     let mut keys = package_keys(&opts.db);
     keys.extend(package_keys(&full));
     let (got, want) = (answers(&opts.db, &keys), answers(&full, &keys));
@@ -1108,4 +1111,86 @@ fn incremental_update_equals_a_full_build() {
     let summary = run(&opts).unwrap();
     assert!(summary.incremental.is_some());
     assert_same_as_full_build(&opts, &summary);
+}
+
+/// Red Hat's repository to CPE map as a feed of its own: stored by a full update, kept by an
+/// incremental one (the copied file keeps it), and a changed map is a full build.
+#[test]
+fn repository_map_feed() {
+    let work = scratch("repomap");
+    let root = work.join("upstream");
+    publish_all(&root);
+    let map = |cpe: &str| {
+        format!(r#"{{"data": {{"rhel-7-server-rpms": {{"cpes": ["{cpe}"]}}}}}}"#).into_bytes()
+    };
+    write(
+        &root.join("redhat-repository-to-cpe/repository-to-cpe.json"),
+        &map("cpe:/o:redhat:enterprise_linux:7::server"),
+    );
+    let server = Server::start(&root);
+    let mut opts = options(&work, &server.url);
+    opts.feeds.push(Feed {
+        name: "redhat-repository-to-cpe".into(),
+        base: format!("{}/redhat-repository-to-cpe/", server.url),
+        layout: Layout::Files {
+            files: vec![FeedFile {
+                path: "repository-to-cpe.json".into(),
+                save_as: "repository-to-cpe.json".into(),
+            }],
+            missing_ok: false,
+        },
+    });
+    let cpes = |opts: &UpdateOptions| {
+        Database::open(&opts.db)
+            .unwrap()
+            .repository_cpes("rhel-7-server-rpms")
+            .unwrap()
+    };
+    let summary = run(&opts).expect("full update");
+    assert!(summary.incremental.is_none());
+    let source = summary.build.sources.last().unwrap();
+    assert_eq!(source.row.name, "redhat-repository-to-cpe");
+    assert_eq!(source.row.format, "redhat-repository-to-cpe");
+    assert_eq!(
+        cpes(&opts),
+        Some(vec!["cpe:/o:redhat:enterprise_linux:7::server".to_string()])
+    );
+    // Red Hat's entries carry their products' CPEs.
+    let hits = Database::open(&opts.db)
+        .unwrap()
+        .lookup("rpm", "redhat:7", "coreutils")
+        .unwrap();
+    assert!(hits
+        .iter()
+        .all(|h| h.affected.cpes == ["cpe:/o:redhat:enterprise_linux:7"]));
+
+    // Only an OSV record changes: incremental, and the map is still there.
+    let mut records = ghsa_npm();
+    for r in &mut records {
+        if r["id"] == "GHSA-p6mc-m468-83gw" {
+            r["modified"] = "2030-01-01T00:00:00Z".into();
+        }
+    }
+    publish_osv(&root, &records);
+    let summary = run(&opts).expect("incremental update");
+    assert!(summary.incremental.is_some());
+    assert_eq!(
+        cpes(&opts),
+        Some(vec!["cpe:/o:redhat:enterprise_linux:7::server".to_string()])
+    );
+    assert_same_as_full_build(&opts, &summary);
+
+    // The map changes: a full build with the new map.
+    write(
+        &root.join("redhat-repository-to-cpe/repository-to-cpe.json"),
+        &map("cpe:/o:redhat:enterprise_linux:7::workstation"),
+    );
+    let summary = run(&opts).expect("update after the map changed");
+    assert!(summary.incremental.is_none());
+    assert_eq!(
+        cpes(&opts),
+        Some(vec![
+            "cpe:/o:redhat:enterprise_linux:7::workstation".to_string()
+        ])
+    );
 }

@@ -3,9 +3,9 @@
 //! `/usr/share/buildinfo/*.json` (RHCOS). Each names the content sets (yum/dnf repositories,
 //! `rhel-8-for-x86_64-baseos-rpms`) the layer's rpms were installed from.
 //!
-//! Trivy scopes Red Hat's advisories by these content sets through Red Hat's
-//! `repository-to-cpe.json` map; sekisho has no such map offline, so the manifests are
-//! reported as facts of the OS (`OsInfo::content_manifests`) and matching does not use them.
+//! The manifests are reported as facts of the OS (`OsInfo::content_manifests`, each with the
+//! layer holding it); `sekisho-match` scopes Red Hat's records by their content sets through
+//! Red Hat's `repository-to-cpe.json` map when the database has it, as Trivy does.
 
 use sekisho_image::{Captured, ImageScan};
 use sekisho_model::ContentManifest;

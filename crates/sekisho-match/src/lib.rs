@@ -12,6 +12,11 @@
 //!   that a modular package meets only the records of its own module stream and a
 //!   non-modular one only non-modular records); language packages by their ecosystem's
 //!   normalised name (Go `stdlib` by the toolchain version without `go`);
+//! * on RHEL, when the image's content manifests name the repositories (content sets) its
+//!   rpms came from and the database has Red Hat's repository to CPE map, a Red Hat record
+//!   applies only when it was stated for one of those repositories' products ([`redhat`]:
+//!   the same CPE, or a product-level CPE of the release); without manifests, without the
+//!   map or with a repository the map does not know, every record of the release applies;
 //! * a record applies unless it is withdrawn or says `not-affected`; a version is affected when
 //!   it is in the record's `versions` or inside one of its ranges (OSV semantics: sorted
 //!   events, `introduced`/`fixed`/`last_affected`/`limit`), or when a record without ranges
@@ -23,6 +28,7 @@
 
 mod key;
 mod osv;
+pub mod redhat;
 mod severity;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -66,6 +72,7 @@ pub fn match_report(
 ) -> Result<Matched, MatchError> {
     let mut matched = Matched::default();
     let mut skipped: Vec<&str> = Vec::new();
+    let mut scopes = redhat::Scopes::default();
     for pkg in &report.packages {
         if pkg.kind.is_os() && pkg.third_party.is_some() && !options.match_third_party {
             if lookup_key(pkg, report.os.as_ref()).is_some()
@@ -75,10 +82,18 @@ pub fn match_report(
             }
             continue;
         }
-        match_package(db, report.os.as_ref(), pkg, &mut matched)?;
+        match_package(db, report.os.as_ref(), pkg, &mut scopes, &mut matched)?;
     }
     if !skipped.is_empty() {
         matched.warnings.push(third_party_note(report, &skipped));
+    }
+    if !scopes.unknown.is_empty() {
+        let sets: Vec<&str> = scopes.unknown.iter().map(String::as_str).collect();
+        matched.warnings.push(format!(
+            "content sets not in Red Hat's repository-to-cpe map ({}): Red Hat records of \
+             their packages were not scoped by repository",
+            sets.join(", ")
+        ));
     }
     Ok(matched)
 }
@@ -126,12 +141,28 @@ fn match_package(
     db: &Database,
     os: Option<&OsInfo>,
     pkg: &Package,
+    scopes: &mut redhat::Scopes,
     out: &mut Matched,
 ) -> Result<(), MatchError> {
     let Some(key) = lookup_key(pkg, os) else {
         return Ok(());
     };
-    let hits = db.lookup(&key.ecosystem, &key.distro, &key.name)?;
+    let mut hits = db.lookup(&key.ecosystem, &key.distro, &key.name)?;
+    // Red Hat's records scoped by the repositories the package came from.
+    if let Some(os) = os.filter(|_| key.ecosystem == "rpm" && key.distro.starts_with("redhat:")) {
+        let sets = redhat::content_sets(os, pkg.layer.index);
+        if let Some(scope) = scopes.scope(db, &sets)? {
+            let others = redhat::other_releases(&scope, &key.distro);
+            for release in &others {
+                hits.extend(db.lookup(&key.ecosystem, release, &key.name)?);
+            }
+            if !others.is_empty() {
+                // Stable: each release's hits keep their order.
+                hits.sort_by(|a, b| (&a.source, &a.id).cmp(&(&b.source, &b.id)));
+            }
+            hits.retain(|h| redhat::in_scope(&h.affected.cpes, &scope));
+        }
+    }
     let mut applies = Vec::new();
     let mut bad_version = None;
     for hit in &hits {

@@ -33,8 +33,8 @@ pub struct OsInfo {
     /// The file the version came from.
     pub evidence: String,
     /// Red Hat image content manifests (`/root/buildinfo/content_manifests/*.json`): the
-    /// repositories (content sets) the rpms of a layer were installed from. Reported as found;
-    /// matching does not use them yet (see ARCHITECTURE.md: no offline content set to CPE map).
+    /// repositories (content sets) the rpms of a layer were installed from. Matching scopes
+    /// Red Hat's records by them (through Red Hat's repository to CPE map in the database).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub content_manifests: Vec<ContentManifest>,
 }

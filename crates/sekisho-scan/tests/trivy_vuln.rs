@@ -284,6 +284,7 @@ fn fixture_advisories(root: &Path) -> BTreeMap<String, Vec<Advisory>> {
                         },
                         fixed,
                         severity: None,
+                        cpes: Vec::new(),
                     };
                     let record = records.entry(id.clone()).or_insert_with(|| {
                         let d = details.get(&id);

@@ -51,8 +51,8 @@ enum DbCommand {
         #[arg(long, value_name = "DIR")]
         cache: Option<PathBuf>,
         /// Fetch only this feed (repeatable; default: all): osv, alpine-secdb, wolfi,
-        /// chainguard, debian-tracker, redhat-csaf-vex. The database is still built from
-        /// every feed in the cache.
+        /// chainguard, debian-tracker, redhat-csaf-vex, redhat-repository-to-cpe. The
+        /// database is still built from every feed in the cache.
         #[arg(long = "feed", value_name = "NAME")]
         feeds: Vec<String>,
         /// Do not print skipped records.
@@ -288,19 +288,26 @@ pub fn run(args: &DbArgs) -> anyhow::Result<u8> {
                     })
                     .collect();
                 let doc = json!({"path": info.path, "schema_version": info.schema_version, "built": info.built,
-                                 "advisories": info.advisories, "affected": info.affected, "size": info.size,
+                                 "advisories": info.advisories, "affected": info.affected,
+                                 "repositories": info.repositories, "size": info.size,
                                  "sources": sources});
                 format!("{}\n", serde_json::to_string_pretty(&doc)?)
             } else {
                 let mut t = format!(
-                    "Database:   {}\nSchema:     {}\nBuilt:      {}\nAdvisories: {}\nAffected:   {}\nSize:       {} bytes\n\n",
+                    "Database:   {}\nSchema:     {}\nBuilt:      {}\nAdvisories: {}\nAffected:   {}\n",
                     info.path.display(),
                     info.schema_version,
                     info.built,
                     info.advisories,
                     info.affected,
-                    info.size
                 );
+                if info.repositories > 0 {
+                    t.push_str(&format!(
+                        "Repos:      {} (Red Hat repository to CPE map)\n",
+                        info.repositories
+                    ));
+                }
+                t.push_str(&format!("Size:       {} bytes\n\n", info.size));
                 t.push_str(&format!(
                     "{:<22} {:<20} {:>8} {:>9}  {}\n",
                     "SOURCE", "FORMAT", "RECORDS", "AFFECTED", "SHA-256"

@@ -3,21 +3,60 @@
 //!
 //! Product ids are `<product>:<component>`, built by `product_tree.relationships`; the
 //! product's CPE gives the release (`cpe:/o:redhat:enterprise_linux:7` → `redhat:7`), the
-//! component's purl or NEVRA the rpm name, fixed version and modularity stream. A module's
-//! rpm is stored as `module:stream::name`; the stream comes from the purl's `rpmmod`
-//! qualifier, from a `module:stream/name` reference, or, in VEX documents, from the module
-//! product the rpm is a component of (`pkg:rpmmod/redhat/perl@5.32:…`, itself a component of
-//! the platform).
+//! component's purl or NEVRA the rpm name, fixed version and modularity stream. The CPE itself
+//! is kept with the entry ([`Affected::cpes`]: every product of the release that states the
+//! same thing about the same package), so that matching can scope an entry to the
+//! repositories an image's rpms came from. A module's rpm is stored as `module:stream::name`;
+//! the stream comes from the purl's `rpmmod` qualifier, from a `module:stream/name`
+//! reference, or, in VEX documents, from the module product the rpm is a component of
+//! (`pkg:rpmmod/redhat/perl@5.32:…`, itself a component of the platform).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use serde_json::Value;
 
 use super::{push_alias, Ctx};
 use crate::record::{simple_events, Advisory, Affected, Display, Range, Severity, Status};
 
-/// The release of a product CPE: RHEL → `redhat:<major>`; anything else the CPE itself.
-fn distro_of_cpe(cpe: &str) -> String {
+/// Adds `cpe` to a sorted list of CPEs without repeating it.
+fn add_cpe(cpes: &mut Vec<String>, cpe: &str) {
+    let cpe = cpe.trim();
+    if cpe.is_empty() {
+        return;
+    }
+    if let Err(at) = cpes.binary_search_by(|c| c.as_str().cmp(cpe)) {
+        cpes.insert(at, cpe.to_owned());
+    }
+}
+
+/// What makes two statements of one document the same entry: release, name, status, fixed
+/// version.
+type EntryKey = (String, String, &'static str, Option<String>);
+
+/// Entries of one document by [`EntryKey`]: the same statement for
+/// another product of the release adds that product's CPE to the entry instead of repeating it.
+#[derive(Default)]
+struct Entries {
+    affected: Vec<Affected>,
+    at: HashMap<EntryKey, usize>,
+}
+
+impl Entries {
+    /// The entry for this key, made by `make` when it is new; `cpe` is added to it.
+    fn add(&mut self, key: EntryKey, cpe: &str, make: impl FnOnce() -> Affected) {
+        let i = *self.at.entry(key).or_insert_with(|| {
+            self.affected.push(make());
+            self.affected.len() - 1
+        });
+        add_cpe(&mut self.affected[i].cpes, cpe);
+    }
+}
+
+/// The release a product CPE's records are stored under (their `distro`): RHEL
+/// (`cpe:/o:redhat:enterprise_linux:9::baseos`, `…:enterprise_linux:10.0`) → `redhat:<major>`;
+/// any other product (an extended-support stream `cpe:/a:redhat:rhel_eus:9.2::appstream`,
+/// OpenShift) the CPE itself.
+pub fn release_of_cpe(cpe: &str) -> String {
     let parts: Vec<&str> = cpe.split(':').collect();
     if let Some(i) = parts.iter().position(|p| *p == "enterprise_linux") {
         if let Some(major) = parts
@@ -213,31 +252,32 @@ pub fn parse_security_api(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
     let Some(id) = doc["name"].as_str().map(str::to_owned) else {
         return Vec::new();
     };
-    let mut affected = Vec::new();
-    let mut seen = BTreeSet::new();
-    let mut push = |distro: String,
+    let mut entries = Entries::default();
+    let mut push = |cpe: &str,
                     name: String,
                     status: Status,
                     fixed: Option<String>,
                     severity: Option<String>| {
-        if !seen.insert((distro.clone(), name.clone(), status.as_str(), fixed.clone())) {
-            return;
-        }
-        let ranges = match status {
-            Status::NotAffected | Status::UnderInvestigation => Vec::new(),
-            _ => vec![Range::Ecosystem {
-                events: simple_events(None, fixed.as_deref()),
-            }],
-        };
-        affected.push(Affected {
-            ecosystem: "rpm".into(),
-            distro,
-            name,
-            ranges,
-            versions: Vec::new(),
-            status,
-            fixed,
-            severity,
+        let distro = release_of_cpe(cpe);
+        let key = (distro.clone(), name.clone(), status.as_str(), fixed.clone());
+        entries.add(key, cpe, || {
+            let ranges = match status {
+                Status::NotAffected | Status::UnderInvestigation => Vec::new(),
+                _ => vec![Range::Ecosystem {
+                    events: simple_events(None, fixed.as_deref()),
+                }],
+            };
+            Affected {
+                ecosystem: "rpm".into(),
+                distro,
+                name,
+                ranges,
+                versions: Vec::new(),
+                status,
+                fixed,
+                severity,
+                cpes: Vec::new(),
+            }
         });
     };
     let impact = doc["threat_severity"].as_str().map(str::to_owned);
@@ -253,13 +293,7 @@ pub fn parse_security_api(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
             );
             continue;
         }
-        push(
-            distro_of_cpe(cpe),
-            c.name,
-            Status::Fixed,
-            c.evr,
-            impact.clone(),
-        );
+        push(cpe, c.name, Status::Fixed, c.evr, impact.clone());
     }
     for st in doc["package_state"].as_array().into_iter().flatten() {
         let (Some(cpe), Some(package)) = (st["cpe"].as_str(), st["package_name"].as_str()) else {
@@ -285,8 +319,9 @@ pub fn parse_security_api(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
             Some((stream, n)) => format!("{stream}::{n}"),
             None => package.to_owned(),
         };
-        push(distro_of_cpe(cpe), name, status, None, impact.clone());
+        push(cpe, name, status, None, impact.clone());
     }
+    let affected = entries.affected;
     let mut severity = Vec::new();
     let cvss: Vec<String> = ["cvss3", "cvss"]
         .iter()
@@ -372,7 +407,7 @@ pub fn parse(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
             module = Some(module_stream(module_ref, purls.get(module_ref))?);
             platform = outer;
         }
-        let distro = distro_of_cpe(cpes.get(platform)?);
+        let cpe = cpes.get(platform)?.clone();
         let mut c = purls
             .get(comp)
             .and_then(|p| component_from_purl(p))
@@ -383,12 +418,11 @@ pub fn parse(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
         if c.module.is_none() {
             c.module = module;
         }
-        Some((distro, c))
+        Some((cpe, c))
     };
     let mut aliases = Vec::new();
     let mut severity = Vec::new();
-    let mut affected = Vec::new();
-    let mut seen = BTreeSet::new();
+    let mut entries = Entries::default();
     let mut details = None;
     let mut references = Vec::new();
     for r in document["references"].as_array().into_iter().flatten() {
@@ -478,7 +512,7 @@ pub fn parse(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
                 .flatten()
                 .filter_map(Value::as_str)
             {
-                let Some((distro, comp)) = resolve(pid) else {
+                let Some((cpe, comp)) = resolve(pid) else {
                     // Products that are not RPM components of a known platform (images, …).
                     continue;
                 };
@@ -506,30 +540,33 @@ pub fn parse(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
                 let fixed = (status == Status::Fixed)
                     .then(|| comp.evr.clone())
                     .flatten();
-                if !seen.insert((distro.clone(), name.clone(), status.as_str(), fixed.clone())) {
-                    continue;
-                }
-                let ranges = match status {
-                    Status::Fixed
-                    | Status::AffectedNoFix
-                    | Status::WillNotFix
-                    | Status::FixDeferred
-                    | Status::EndOfLife => {
-                        vec![Range::Ecosystem {
-                            events: simple_events(None, fixed.as_deref()),
-                        }]
+                let distro = release_of_cpe(&cpe);
+                let key = (distro.clone(), name.clone(), status.as_str(), fixed.clone());
+                let severity = impact.get(pid).map(|s| (*s).to_owned());
+                entries.add(key, &cpe, || {
+                    let ranges = match status {
+                        Status::Fixed
+                        | Status::AffectedNoFix
+                        | Status::WillNotFix
+                        | Status::FixDeferred
+                        | Status::EndOfLife => {
+                            vec![Range::Ecosystem {
+                                events: simple_events(None, fixed.as_deref()),
+                            }]
+                        }
+                        _ => Vec::new(),
+                    };
+                    Affected {
+                        ecosystem: "rpm".into(),
+                        distro,
+                        name,
+                        ranges,
+                        versions: Vec::new(),
+                        status,
+                        fixed,
+                        severity,
+                        cpes: Vec::new(),
                     }
-                    _ => Vec::new(),
-                };
-                affected.push(Affected {
-                    ecosystem: "rpm".into(),
-                    distro,
-                    name,
-                    ranges,
-                    versions: Vec::new(),
-                    status,
-                    fixed,
-                    severity: impact.get(pid).map(|s| (*s).to_owned()),
                 });
             }
         }
@@ -538,7 +575,7 @@ pub fn parse(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
         aliases,
         severity,
         withdrawn: None,
-        affected,
+        affected: entries.affected,
         display: Display {
             summary: document["title"].as_str().map(str::to_owned),
             details,
@@ -557,6 +594,110 @@ pub fn parse(ctx: &mut Ctx<'_>, doc: &Value) -> Vec<Advisory> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Warning;
+
+    fn ctx_run<T>(f: impl FnOnce(&mut Ctx<'_>) -> T) -> (T, Vec<Warning>) {
+        let mut warnings = Vec::new();
+        let mut ctx = Ctx {
+            source: "redhat",
+            file: "x.json",
+            warnings: &mut warnings,
+        };
+        let out = f(&mut ctx);
+        (out, warnings)
+    }
+
+    /// The same statement for two products of one release is one entry with both CPEs;
+    /// another fix is another entry with its own.
+    #[test]
+    fn entries_keep_their_products_cpes() {
+        let product = |id: &str, cpe: &str| {
+            serde_json::json!({"category": "product_name", "name": id,
+                "product": {"name": id, "product_id": id,
+                            "product_identification_helper": {"cpe": cpe}}})
+        };
+        let rel = |platform: &str, comp: &str| {
+            serde_json::json!({"category": "default_component_of",
+                "full_product_name": {"name": "x", "product_id": format!("{platform}:{comp}")},
+                "product_reference": comp, "relates_to_product_reference": platform})
+        };
+        let doc = serde_json::json!({
+            "document": {"category": "csaf_vex", "tracking": {"id": "CVE-2099-1"}},
+            "product_tree": {
+                "branches": [{"category": "vendor", "name": "Red Hat", "branches": [
+                    product("AppStream-9", "cpe:/a:redhat:enterprise_linux:9::appstream"),
+                    product("SAP-9", "cpe:/a:redhat:enterprise_linux:9::sap_hana"),
+                    product("EUS-9.2", "cpe:/a:redhat:rhel_eus:9.2::appstream"),
+                    product("red_hat_enterprise_linux_9", "cpe:/o:redhat:enterprise_linux:9")
+                ]}],
+                "relationships": [
+                    rel("AppStream-9", "pkg-0:1.0-2.el9.x86_64"),
+                    rel("SAP-9", "pkg-0:1.0-2.el9.x86_64"),
+                    rel("EUS-9.2", "pkg-0:1.0-1.el9_2.x86_64"),
+                    rel("red_hat_enterprise_linux_9", "other")
+                ]
+            },
+            "vulnerabilities": [{"cve": "CVE-2099-1", "product_status": {
+                "fixed": ["AppStream-9:pkg-0:1.0-2.el9.x86_64", "SAP-9:pkg-0:1.0-2.el9.x86_64",
+                          "EUS-9.2:pkg-0:1.0-1.el9_2.x86_64"],
+                "known_affected": ["red_hat_enterprise_linux_9:other"]}}]
+        });
+        let (advs, warnings) = ctx_run(|ctx| parse(ctx, &doc));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let got: Vec<(&str, &str, Vec<&str>)> = advs[0]
+            .affected
+            .iter()
+            .map(|a| {
+                (
+                    a.distro.as_str(),
+                    a.name.as_str(),
+                    a.cpes.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "redhat:9",
+                    "pkg",
+                    vec![
+                        "cpe:/a:redhat:enterprise_linux:9::appstream",
+                        "cpe:/a:redhat:enterprise_linux:9::sap_hana"
+                    ]
+                ),
+                (
+                    "cpe:/a:redhat:rhel_eus:9.2::appstream",
+                    "pkg",
+                    vec!["cpe:/a:redhat:rhel_eus:9.2::appstream"]
+                ),
+                (
+                    "redhat:9",
+                    "other",
+                    vec!["cpe:/o:redhat:enterprise_linux:9"]
+                ),
+            ]
+        );
+
+        let api = serde_json::json!({"name": "CVE-2099-2",
+            "affected_release": [
+                {"cpe": "cpe:/a:redhat:enterprise_linux:8::appstream", "package": "pkg-0:1.0-2.el8"},
+                {"cpe": "cpe:/a:redhat:enterprise_linux:8::crb", "package": "pkg-0:1.0-2.el8"}],
+            "package_state": [
+                {"cpe": "cpe:/o:redhat:enterprise_linux:8", "package_name": "other", "fix_state": "Will not fix"}]});
+        let (advs, _) = ctx_run(|ctx| parse_security_api(ctx, &api));
+        let cpes: Vec<&Vec<String>> = advs[0].affected.iter().map(|a| &a.cpes).collect();
+        assert_eq!(
+            cpes,
+            [
+                &vec![
+                    "cpe:/a:redhat:enterprise_linux:8::appstream".to_string(),
+                    "cpe:/a:redhat:enterprise_linux:8::crb".to_string()
+                ],
+                &vec!["cpe:/o:redhat:enterprise_linux:8".to_string()]
+            ]
+        );
+    }
 
     #[test]
     fn nevra_and_purl() {
@@ -569,7 +710,7 @@ mod tests {
         assert_eq!(c.evr.as_deref(), Some("1:18.1-2.module+el8"));
         assert_eq!(c.module.as_deref(), Some("nodejs:18"));
         assert_eq!(
-            distro_of_cpe("cpe:/a:redhat:enterprise_linux:9::appstream"),
+            release_of_cpe("cpe:/a:redhat:enterprise_linux:9::appstream"),
             "redhat:9"
         );
         let c = component_from_ref("nodejs:12/nodejs");

@@ -84,6 +84,7 @@ pub fn parse(ctx: &mut Ctx<'_>, value: &Value) -> Vec<Advisory> {
                         status,
                         fixed,
                         severity: urgency,
+                        cpes: Vec::new(),
                     });
                 }
             }

@@ -9,6 +9,7 @@ pub mod debian_tracker;
 pub mod friendsofphp;
 pub mod nodejs;
 pub mod osv;
+pub mod redhat_repos;
 pub mod rubysec;
 pub mod rustsec;
 pub mod secdb;
@@ -35,6 +36,8 @@ pub enum Format {
     Csaf,
     /// Red Hat Security Data API CVE documents.
     RedHatApi,
+    /// Red Hat's repository (content set) to CPE map, `repository-to-cpe.json`.
+    RedHatRepositories,
 }
 
 impl Format {
@@ -50,6 +53,7 @@ impl Format {
             Format::DebianTracker => "debian-tracker",
             Format::Csaf => "csaf",
             Format::RedHatApi => "redhat-security-api",
+            Format::RedHatRepositories => "redhat-repository-to-cpe",
         }
     }
 
@@ -68,6 +72,9 @@ pub enum Outcome {
     Unrecognised,
     /// Recognised and parsed (possibly with warnings, possibly with no records).
     Parsed(Format, Vec<Advisory>),
+    /// Red Hat's repository to CPE map ([`Format::RedHatRepositories`]): no advisories, data
+    /// the matcher scopes Red Hat's records with.
+    Repositories(redhat_repos::RepositoryCpes),
 }
 
 /// Per-file parsing context: where warnings go, which source and file they name.
@@ -118,6 +125,12 @@ pub fn parse_file(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Outcome {
             };
             if is_security_wg_index(&value) {
                 return Outcome::Ignored;
+            }
+            if redhat_repos::is_map_file(path) {
+                return match redhat_repos::parse(ctx, &value) {
+                    Some(map) => Outcome::Repositories(map),
+                    None => Outcome::Unrecognised,
+                };
             }
             match detect_json(&value) {
                 Some(format) => Outcome::Parsed(format, parse_json(ctx, format, value)),

@@ -111,6 +111,7 @@ pub fn parse(ctx: &mut Ctx<'_>, value: Value) -> Vec<Advisory> {
             }],
             versions: Vec::new(),
             severity: None,
+            cpes: Vec::new(),
         }],
         display: Display {
             summary: doc.title,

@@ -200,6 +200,7 @@ fn convert(ctx: &mut Ctx<'_>, osv: Osv) -> Option<Advisory> {
             status,
             fixed,
             severity: entry_severity,
+            cpes: Vec::new(),
         });
     }
     Some(Advisory {

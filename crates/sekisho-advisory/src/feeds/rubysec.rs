@@ -108,6 +108,7 @@ pub fn parse(ctx: &mut Ctx<'_>, text: &str) -> Vec<Advisory> {
             }],
             versions: Vec::new(),
             severity: None,
+            cpes: Vec::new(),
         }],
         display: Display {
             summary: doc.title,

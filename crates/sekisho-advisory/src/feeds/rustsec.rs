@@ -125,6 +125,7 @@ pub fn parse(ctx: &mut Ctx<'_>, text: &str) -> Vec<Advisory> {
             },
             fixed,
             severity: None,
+            cpes: Vec::new(),
         }],
         display: Display {
             summary,

@@ -147,6 +147,7 @@ fn convert(ctx: &mut Ctx<'_>, db: Secdb) -> Vec<Advisory> {
                         },
                         fixed: (!never).then(|| version.clone()),
                         severity: None,
+                        cpes: Vec::new(),
                     }],
                     ..Advisory::default()
                 });
