@@ -17,6 +17,8 @@ RUNS=${RUNS:-5}
 BIN=${SEKISHO_BIN:-target/release/sekisho}
 DB=bench/out/full.db
 [ -n "${SEKISHO_BIN:-}" ] || cargo build --release -p sekisho >&2
+# A database of an older schema is built again.
+[ -f "$DB" ] && ! "$BIN" db info --db "$DB" > /dev/null 2>&1 && rm -f "$DB"
 if [ ! -f "$DB" ]; then
   [ -d bench/out/osv-400k ] || python3 bench/gen_osv.py -n 400000 bench/out/osv-400k >&2
   "$BIN" db build -q --output "$DB" bench/out/osv-400k ../shared/data/advisories/*.tar.gz
