@@ -261,6 +261,10 @@ fn from_script(text: &str, mut s: Script) -> ParsedShell {
             }
         }
     }
+    // The pipeline facts read the model's raw words: before they are moved out below.
+    for p in s.pipelines.iter().filter(|p| p.parsed) {
+        facts(&s, p, &mut out.facts);
+    }
     // model command index -> (hadolint name, index in `out.commands`)
     let mut names: Vec<String> = Vec::with_capacity(s.commands.len());
     let mut index: Vec<Option<usize>> = Vec::with_capacity(s.commands.len());
@@ -268,13 +272,17 @@ fn from_script(text: &str, mut s: Script) -> ParsedShell {
         if from_fallback[i] {
             index.push(None);
             names.push(String::new());
-            if let Some((first, rest)) = c.words.split_first() {
+            if let Some((first, rest)) = c.words.split_first_mut() {
                 index[i] = Some(out.commands.len());
                 names[i] = first.text.clone();
                 out.commands.push(Command::new(
-                    first.text.clone(),
-                    rest.iter().map(|w| w.raw.clone()).collect(),
-                    rest.iter().map(|w| w.text.clone()).collect(),
+                    std::mem::take(&mut first.text),
+                    rest.iter_mut()
+                        .map(|w| std::mem::take(&mut w.raw))
+                        .collect(),
+                    rest.iter_mut()
+                        .map(|w| std::mem::take(&mut w.text))
+                        .collect(),
                 ));
             }
             continue;
@@ -295,8 +303,11 @@ fn from_script(text: &str, mut s: Script) -> ParsedShell {
             .iter_mut()
             .map(|w| std::mem::take(&mut w.simple))
             .collect();
+        let raw: Vec<String> = c.words[1..]
+            .iter_mut()
+            .map(|w| std::mem::take(&mut w.raw))
+            .collect();
         let rest = &c.words[1..];
-        let raw: Vec<String> = rest.iter().map(|w| w.raw.clone()).collect();
         let (name, name_at) = hadolint_name(c, &simple);
         // export/declare/local/readonly assignments
         if matches!(
@@ -356,7 +367,6 @@ fn from_script(text: &str, mut s: Script) -> ParsedShell {
         })
         .collect();
     for p in s.pipelines.iter().filter(|p| p.parsed) {
-        facts(&s, p, &mut out.facts);
         out.pipelines.push(
             p.elements
                 .iter()
