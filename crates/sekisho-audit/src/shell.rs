@@ -58,10 +58,10 @@ impl SimpleCommand {
                 .words
                 .iter()
                 .zip(self.raw.iter().map(Some).chain(std::iter::repeat(None)))
-                .map(|(text, raw)| sekisho_shell::Word {
-                    text: text.clone(),
-                    raw: raw.cloned().unwrap_or_default(),
-                    ..Default::default()
+                .map(|(text, raw)| {
+                    let raw = raw.cloned().unwrap_or_default();
+                    let simple = sekisho_shell::simplify_word(&raw);
+                    sekisho_shell::Word::from_forms(raw, text.clone(), simple)
                 })
                 .collect(),
             name_index: Some(0),
@@ -70,7 +70,7 @@ impl SimpleCommand {
         let inner = model.unwrap_wrapper()?;
         let skipped = self.words.len() - inner.words.len();
         Some(SimpleCommand {
-            words: inner.words.into_iter().map(|w| w.text).collect(),
+            words: inner.words.into_iter().map(|w| w.into_text()).collect(),
             raw: self.raw[skipped.min(self.raw.len())..].to_vec(),
         })
     }
@@ -87,7 +87,7 @@ impl SimpleCommand {
             words: c
                 .words
                 .iter()
-                .map(|w| w.text.clone())
+                .map(|w| w.text().to_string())
                 .chain(subs.clone())
                 .collect(),
             raw: c.words.iter().map(|w| w.raw.clone()).chain(subs).collect(),

@@ -230,7 +230,7 @@ pub fn oversimplify(word: &str) -> String {
 /// hadolint's command name of a model command: `command`/`builtin`/`busybox`/`exec`
 /// unwrapped as ShellCheck does. Returns (name, index of the name word).
 fn hadolint_name(c: &sekisho_shell::SimpleCommand, simple: &[String]) -> (String, usize) {
-    let name = c.words[0].simple.clone();
+    let name = c.words[0].simple().to_string();
     if matches!(name.as_str(), "command" | "builtin" | "busybox" | "exec")
         && simple.first().is_some_and(|a| !a.starts_with('-'))
     {
@@ -274,15 +274,11 @@ fn from_script(text: &str, mut s: Script) -> ParsedShell {
             names.push(String::new());
             if let Some((first, rest)) = c.words.split_first_mut() {
                 index[i] = Some(out.commands.len());
-                names[i] = first.text.clone();
+                names[i] = first.text().to_string();
                 out.commands.push(Command::new(
-                    std::mem::take(&mut first.text),
-                    rest.iter_mut()
-                        .map(|w| std::mem::take(&mut w.raw))
-                        .collect(),
-                    rest.iter_mut()
-                        .map(|w| std::mem::take(&mut w.text))
-                        .collect(),
+                    first.text().to_string(),
+                    rest.iter().map(|w| w.raw.clone()).collect(),
+                    rest.iter().map(|w| w.text().to_string()).collect(),
                 ));
             }
             continue;
@@ -299,10 +295,7 @@ fn from_script(text: &str, mut s: Script) -> ParsedShell {
             names.push(String::new());
             continue;
         }
-        let simple: Vec<String> = c.words[1..]
-            .iter_mut()
-            .map(|w| std::mem::take(&mut w.simple))
-            .collect();
+        let simple: Vec<String> = c.words[1..].iter_mut().map(|w| w.take_simple()).collect();
         let raw: Vec<String> = c.words[1..]
             .iter_mut()
             .map(|w| std::mem::take(&mut w.raw))

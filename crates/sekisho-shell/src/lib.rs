@@ -55,11 +55,11 @@ pub enum ShellError {
 pub struct Word {
     /// The word as written.
     pub raw: String,
-    /// The word with its quoting removed; expansions (`$x`, `$(…)`) are kept as written.
-    pub text: String,
-    /// ShellCheck's `oversimplify` of the word ([`simplify_word`]), made with `text` from one
-    /// parse of the word; empty in words not made by [`parse`] or [`fallback`].
-    pub simple: String,
+    /// [`Word::text`] when it differs from `raw` (most words have no quoting: one string
+    /// then serves all three forms).
+    text: Option<String>,
+    /// [`Word::simple`] when it differs from `raw`.
+    simple: Option<String>,
     /// Byte range of the word in the parsed body; `None` inside substitutions and for
     /// words of the fallback splitter.
     pub span: Option<Range<usize>>,
@@ -67,6 +67,40 @@ pub struct Word {
     pub pos: Option<(usize, usize)>,
     /// Written as `NAME=value` after the command name (`export A=b`).
     pub assignment: bool,
+}
+
+impl Word {
+    /// A word from its three forms (`raw` as written, `text` unquoted, `simple`
+    /// oversimplified); the other fields are unknown.
+    pub fn from_forms(raw: String, text: String, simple: String) -> Word {
+        Word {
+            text: (text != raw).then_some(text),
+            simple: (simple != raw).then_some(simple),
+            raw,
+            ..Default::default()
+        }
+    }
+
+    /// The word with its quoting removed; expansions (`$x`, `$(…)`) are kept as written.
+    pub fn text(&self) -> &str {
+        self.text.as_deref().unwrap_or(&self.raw)
+    }
+
+    /// ShellCheck's `oversimplify` of the word ([`simplify_word`]), made with the text from
+    /// one parse of the word.
+    pub fn simple(&self) -> &str {
+        self.simple.as_deref().unwrap_or(&self.raw)
+    }
+
+    /// [`Word::text`], owned.
+    pub fn into_text(self) -> String {
+        self.text.unwrap_or(self.raw)
+    }
+
+    /// Moves [`Word::simple`] out (copies it when it is the raw word, which stays).
+    pub fn take_simple(&mut self) -> String {
+        self.simple.take().unwrap_or_else(|| self.raw.clone())
+    }
 }
 
 /// A `NAME=value` before a command name (`DEBIAN_FRONTEND=noninteractive apt-get …`), or
@@ -109,7 +143,7 @@ pub const WRAPPERS: &[&str] = &[
 impl SimpleCommand {
     /// The command name: the first word with its quoting removed (empty if none).
     pub fn name(&self) -> &str {
-        self.words.first().map_or("", |w| w.text.as_str())
+        self.words.first().map_or("", |w| w.text())
     }
 
     /// The command name without its directory (`/usr/bin/apt-get` → `apt-get`).
@@ -132,7 +166,7 @@ impl SimpleCommand {
         }
         let mut i = 1;
         while let Some(w) = self.words.get(i) {
-            let w = w.text.as_str();
+            let w = w.text();
             if w.starts_with('-') || (name == "env" && w.contains('=')) {
                 // `sudo -u user X`: flags with a value
                 if name == "sudo" && matches!(w, "-u" | "-g" | "-C" | "-D" | "-h" | "-p" | "-U") {
@@ -373,6 +407,28 @@ fn too_deep(text: &str) -> bool {
     if text.len() <= MAX_NESTING {
         return false;
     }
+    // Counts bound the depths from above and cost little (vectorised byte counts and
+    // substring searches): the exact walks run only when a count exceeds the limit.
+    let count = |set: &[u8]| text.bytes().filter(|b| set.contains(b)).count();
+    if count(b"({[") > MAX_NESTING && bracket_depth(text) > MAX_NESTING {
+        return true;
+    }
+    static KEYWORDS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::LazyLock::new(|| {
+            ["if", "while", "until", "for", "select", "case"]
+                .iter()
+                .map(memchr::memmem::Finder::new)
+                .collect()
+        });
+    let keywords: usize = KEYWORDS
+        .iter()
+        .map(|k| k.find_iter(text.as_bytes()).count())
+        .sum();
+    keywords + count(b"!&|") > MAX_NESTING && keyword_depth(text) > MAX_NESTING
+}
+
+/// The deepest nesting of brackets (`(`, `{`, `[`) in `text`.
+fn bracket_depth(text: &str) -> usize {
     let mut depth: usize = 0;
     let mut max = 0;
     for b in text.bytes() {
@@ -385,7 +441,7 @@ fn too_deep(text: &str) -> bool {
             _ => {}
         }
     }
-    max > MAX_NESTING || keyword_depth(text) > MAX_NESTING
+    max
 }
 
 /// The deepest nesting of compound-command keywords among the unquoted words of `text`, or
@@ -623,7 +679,10 @@ impl Walker<'_> {
         } else {
             None
         };
-        let (text, simple) = word_forms(&w.value);
+        let (text, simple) = match word_forms(&w.value) {
+            None => (None, None),
+            Some((t, s)) => ((t != w.value).then_some(t), (s != w.value).then_some(s)),
+        };
         Word {
             raw: w.value.clone(),
             text,
@@ -948,19 +1007,20 @@ pub fn unquote_word(raw: &str) -> String {
     }
 }
 
-/// [`unquote_word`] and [`simplify_word`] of `raw` from one parse.
-fn word_forms(raw: &str) -> (String, String) {
+/// [`unquote_word`] and [`simplify_word`] of `raw` from one parse; `None` when both are
+/// `raw` itself (a word without quoting or expansions).
+fn word_forms(raw: &str) -> Option<(String, String)> {
     if !raw.contains(['$', '\'', '"', '\\', '`', '~']) {
-        return (raw.to_string(), raw.to_string());
+        return None;
     }
     if let Some(forms) = plain_word_forms(raw) {
-        return forms;
+        return Some(forms);
     }
     if too_deep(raw) {
         let plain = unquote(raw);
-        return (plain.clone(), plain);
+        return Some((plain.clone(), plain));
     }
-    match brush_parser::word::parse(raw, &options()) {
+    Some(match brush_parser::word::parse(raw, &options()) {
         Ok(pieces) => {
             let (mut text, mut simple) = (String::new(), String::new());
             unquote_pieces(raw, &pieces, &mut text);
@@ -971,7 +1031,7 @@ fn word_forms(raw: &str) -> (String, String) {
             let plain = unquote(raw);
             (plain.clone(), plain)
         }
-    }
+    })
 }
 
 /// [`word_forms`] without brush for the common shapes: literal text, `'…'`, `"…"` and
@@ -1260,11 +1320,9 @@ pub fn fallback(text: &str) -> Script {
         if let (true, Some(name)) = (keep, name) {
             let words = std::iter::once(name)
                 .chain(it)
-                .map(|raw| Word {
-                    text: unquote(&raw),
-                    simple: simplify_word(&raw),
-                    raw,
-                    ..Default::default()
+                .map(|raw| {
+                    let (text, simple) = (unquote(&raw), simplify_word(&raw));
+                    Word::from_forms(raw, text, simple)
                 })
                 .collect();
             pipeline.push(Element::Simple(out.commands.len()));

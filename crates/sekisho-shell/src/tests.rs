@@ -27,7 +27,7 @@ fn commands_pipelines_lists() {
     assert_eq!(s.lists[0].ops, [ListOp::And, ListOp::Or]);
     assert!(s.pipelines[0].checked && s.pipelines[1].checked && !s.pipelines[3].checked);
     let install = &s.commands[1];
-    let args: Vec<&str> = install.args().iter().map(|w| w.text.as_str()).collect();
+    let args: Vec<&str> = install.args().iter().map(|w| w.text()).collect();
     assert_eq!(args, ["install", "-y", "foo", "$(echo bar | tr a b)"]);
     assert_eq!(install.depth, 0);
     assert_eq!(s.commands[2].depth, 1);
@@ -48,12 +48,12 @@ fn byte_offsets_and_quoting() {
     let s = parse(body).unwrap();
     let c = &s.commands[0];
     assert_eq!(c.assignments[0].name, "A");
-    assert_eq!(c.assignments[0].value.as_ref().unwrap().text, "é");
+    assert_eq!(c.assignments[0].value.as_ref().unwrap().text(), "é");
     for w in &c.words {
         let span = w.span.clone().expect("top-level span");
         assert_eq!(&body[span], w.raw);
     }
-    let texts: Vec<&str> = c.words.iter().map(|w| w.text.as_str()).collect();
+    let texts: Vec<&str> = c.words.iter().map(|w| w.text()).collect();
     assert_eq!(texts, ["echo", "ü b", "c&d"]);
 }
 
