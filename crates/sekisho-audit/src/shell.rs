@@ -59,9 +59,9 @@ impl SimpleCommand {
                 .iter()
                 .zip(self.raw.iter().map(Some).chain(std::iter::repeat(None)))
                 .map(|(text, raw)| {
+                    // only the text is read here: no simplified form (left empty)
                     let raw = raw.cloned().unwrap_or_default();
-                    let simple = sekisho_shell::simplify_word(&raw);
-                    sekisho_shell::Word::from_forms(raw, text.clone(), simple)
+                    sekisho_shell::Word::from_forms(raw, text.clone(), String::new())
                 })
                 .collect(),
             name_index: Some(0),

@@ -272,7 +272,7 @@ fn from_script(text: &str, mut s: Script) -> ParsedShell {
         if from_fallback[i] {
             index.push(None);
             names.push(String::new());
-            if let Some((first, rest)) = c.words.split_first_mut() {
+            if let Some((first, rest)) = c.words.split_first() {
                 index[i] = Some(out.commands.len());
                 names[i] = first.text().to_string();
                 out.commands.push(Command::new(

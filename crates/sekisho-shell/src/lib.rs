@@ -74,8 +74,8 @@ impl Word {
     /// oversimplified); the other fields are unknown.
     pub fn from_forms(raw: String, text: String, simple: String) -> Word {
         Word {
-            text: (text != raw).then_some(text),
-            simple: (simple != raw).then_some(simple),
+            text: unless_raw(text, &raw),
+            simple: unless_raw(simple, &raw),
             raw,
             ..Default::default()
         }
@@ -101,6 +101,11 @@ impl Word {
     pub fn take_simple(&mut self) -> String {
         self.simple.take().unwrap_or_else(|| self.raw.clone())
     }
+}
+
+/// A form of a word as [`Word`] keeps it: `None` when it is the raw word itself.
+fn unless_raw(form: String, raw: &str) -> Option<String> {
+    (form != raw).then_some(form)
 }
 
 /// A `NAME=value` before a command name (`DEBIAN_FRONTEND=noninteractive apt-get …`), or
@@ -681,7 +686,7 @@ impl Walker<'_> {
         };
         let (text, simple) = match word_forms(&w.value) {
             None => (None, None),
-            Some((t, s)) => ((t != w.value).then_some(t), (s != w.value).then_some(s)),
+            Some((t, s)) => (unless_raw(t, &w.value), unless_raw(s, &w.value)),
         };
         Word {
             raw: w.value.clone(),
