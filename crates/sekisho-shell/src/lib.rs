@@ -412,23 +412,18 @@ fn too_deep(text: &str) -> bool {
     if text.len() <= MAX_NESTING {
         return false;
     }
-    // Counts bound the depths from above and cost little (vectorised byte counts and
-    // substring searches): the exact walks run only when a count exceeds the limit.
+    // Counts bound the depths from above and cost little (byte counts; a keyword's first
+    // two bytes for the keyword, which also counts words such as `set` or `cat` but needs
+    // no searcher): the exact walks run only when a count exceeds the limit.
     let count = |set: &[u8]| text.bytes().filter(|b| set.contains(b)).count();
     if count(b"({[") > MAX_NESTING && bracket_depth(text) > MAX_NESTING {
         return true;
     }
-    static KEYWORDS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
-        std::sync::LazyLock::new(|| {
-            ["if", "while", "until", "for", "select", "case"]
-                .iter()
-                .map(memchr::memmem::Finder::new)
-                .collect()
-        });
-    let keywords: usize = KEYWORDS
-        .iter()
-        .map(|k| k.find_iter(text.as_bytes()).count())
-        .sum();
+    let keywords = text
+        .as_bytes()
+        .windows(2)
+        .filter(|pair| matches!(*pair, b"if" | b"wh" | b"un" | b"fo" | b"se" | b"ca"))
+        .count();
     keywords + count(b"!&|") > MAX_NESTING && keyword_depth(text) > MAX_NESTING
 }
 

@@ -7,6 +7,7 @@ mod cache_cmd;
 mod daemon_cmd;
 mod db_cmd;
 mod db_oci;
+mod deferred;
 mod image_cmd;
 mod limit_args;
 mod lint_cmd;
@@ -17,6 +18,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use deferred::Deferred;
 
 /// Tells whether a container image is safe to ship: inventory, SBOM, audit, Dockerfile lint.
 #[derive(Parser)]
@@ -29,19 +31,19 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Scan an image archive or OCI layout: OS packages, configuration checks and secrets.
-    Image(image_cmd::ImageArgs),
+    Image(Deferred<image_cmd::ImageArgs>),
     /// Scan an unpacked root filesystem directory.
-    Rootfs(image_cmd::ImageArgs),
+    Rootfs(Deferred<image_cmd::ImageArgs>),
     /// Scan a project directory: lockfiles, manifests, jars and binaries (as `trivy fs`), and
     /// the same scanners as `image` where they apply.
-    Fs(image_cmd::ImageArgs),
+    Fs(Deferred<image_cmd::ImageArgs>),
     /// Write an SBOM for an image (CycloneDX by default).
-    Sbom(image_cmd::SbomArgs),
+    Sbom(Deferred<image_cmd::SbomArgs>),
     /// List the final (merged) filesystem of an image as TSV.
-    Files(image_cmd::FilesArgs),
+    Files(Deferred<image_cmd::FilesArgs>),
     /// Lint Dockerfiles and Containerfiles (hadolint's rules and more).
     #[command(alias = "lint")]
-    Dockerfile(lint_cmd::LintArgs),
+    Dockerfile(Deferred<lint_cmd::LintArgs>),
     /// Compare two versions by an ecosystem's rules and print `<`, `=` or `>` (like
     /// `dpkg --compare-versions`, for every ecosystem).
     Vercmp {
@@ -60,9 +62,9 @@ enum Command {
         rule: String,
     },
     /// Build, inspect and query the offline vulnerability database.
-    Db(db_cmd::DbArgs),
+    Db(Deferred<db_cmd::DbArgs>),
     /// Inspect or empty the layer cache.
-    Cache(cache_cmd::CacheCmd),
+    Cache(Deferred<cache_cmd::CacheCmd>),
 }
 
 fn main() -> ExitCode {
@@ -158,4 +160,42 @@ fn vercmp(ecosystem: &str, a: &str, b: &str) -> anyhow::Result<u8> {
         std::cmp::Ordering::Greater => ">",
     };
     emit(&None, &format!("{sign}\n")).map(|_| 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// clap's consistency checks, run over every subcommand: building the command recursively
+    /// runs the deferred argument definitions too.
+    #[test]
+    fn command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    /// A deferred subcommand keeps the description of its variant, not its arguments' struct.
+    #[test]
+    fn subcommands_keep_their_descriptions() {
+        let mut cli = Cli::command();
+        cli.build();
+        let about = |name: &str| {
+            let sub = cli.find_subcommand(name).expect(name);
+            (
+                sub.get_about().map(ToString::to_string),
+                sub.get_arguments().count(),
+            )
+        };
+        let (image, image_args) = about("image");
+        assert_eq!(
+            image.as_deref(),
+            Some("Scan an image archive or OCI layout: OS packages, configuration checks and secrets")
+        );
+        assert!(image_args > 10, "image has its arguments once built");
+        let (lint, _) = about("dockerfile");
+        assert_eq!(
+            lint.as_deref(),
+            Some("Lint Dockerfiles and Containerfiles (hadolint's rules and more)")
+        );
+    }
 }
