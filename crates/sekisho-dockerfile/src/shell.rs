@@ -7,6 +7,9 @@
 //! to `${VAR}`, the flags derived from them, words with context, assignments and the
 //! structural facts the ShellCheck subset reports.
 
+use std::borrow::Cow;
+use std::rc::Rc;
+
 use sekisho_shell::{Element, Role, Script};
 
 /// Where a word appeared.
@@ -14,8 +17,8 @@ use sekisho_shell::{Element, Role, Script};
 pub enum WordCtx {
     /// Command name position.
     Name,
-    /// An argument of the command with this name.
-    Arg(String),
+    /// An argument of the command with this name (shared by the command's words).
+    Arg(Rc<str>),
     /// Value of an assignment to this variable.
     Assign(String),
     /// A `for` loop value.
@@ -52,15 +55,39 @@ pub struct Command {
     pub args: Vec<String>,
     /// Arguments as written.
     pub raw_args: Vec<String>,
-    /// Flags: (flag name, index of the argument it came from).
-    pub flags: Vec<(String, usize)>,
+    /// Flags: (flag name, index of the argument it came from). Short ASCII flags borrow
+    /// from a static table: most flags are one letter, and a string each was a third of
+    /// the allocations of a typical `RUN`.
+    pub flags: Vec<(Cow<'static, str>, usize)>,
     /// Variables assigned in the command prefix (`A=b cmd`).
     pub prefix_assigns: Vec<String>,
     /// (line, column) in the script of the name word; `None` when unknown (fallback
     /// splitter, commands inside `$(...)`).
     pub name_pos: Option<(usize, usize)>,
-    /// (line, column) in the script of each argument, like `name_pos`.
+    /// (line, column) in the script of each argument, like `name_pos`; empty when unknown.
     pub arg_pos: Vec<Option<(usize, usize)>>,
+}
+
+/// The name of short flag `c`: borrowed from a table for ASCII (no allocation).
+fn short_flag(c: char) -> Cow<'static, str> {
+    static ASCII: [u8; 128] = {
+        let mut bytes = [0u8; 128];
+        let mut i = 0;
+        while i < 128 {
+            bytes[i] = i as u8;
+            i += 1;
+        }
+        bytes
+    };
+    match usize::try_from(u32::from(c))
+        .ok()
+        .and_then(|i| ASCII.get(i..=i))
+    {
+        Some(byte) => {
+            std::str::from_utf8(byte).map_or_else(|_| Cow::Owned(c.to_string()), Cow::Borrowed)
+        }
+        None => Cow::Owned(c.to_string()),
+    }
 }
 
 impl Command {
@@ -71,16 +98,17 @@ impl Command {
                 continue;
             }
             if let Some(f) = a.strip_prefix("--") {
-                flags.push((f.split('=').next().unwrap_or("").to_string(), i));
+                let name = f.split('=').next().unwrap_or("");
+                flags.push((Cow::Owned(name.to_string()), i));
             } else if let Some(f) = a.strip_prefix('-') {
                 for c in f.chars() {
-                    flags.push((c.to_string(), i));
+                    flags.push((short_flag(c), i));
                 }
             }
         }
         Command {
             name,
-            arg_pos: vec![None; args.len()],
+            arg_pos: Vec::new(),
             args,
             raw_args,
             flags,
@@ -111,7 +139,7 @@ impl Command {
 
     /// Whether any of the flags is present.
     pub fn has_any_flag(&self, fs: &[&str]) -> bool {
-        self.flags.iter().any(|(n, _)| fs.contains(&n.as_str()))
+        self.flags.iter().any(|(n, _)| fs.contains(&&**n))
     }
 
     /// Whether an argument equals `a`.
@@ -139,7 +167,7 @@ impl Command {
         let dropped: Vec<usize> = self
             .flags
             .iter()
-            .filter(|(n, i)| drop.contains(&n.as_str()) && !self.args[*i].contains('='))
+            .filter(|(n, i)| drop.contains(&&**n) && !self.args[*i].contains('='))
             .map(|(_, i)| i + 1)
             .collect();
         (0..self.args.len())
@@ -266,15 +294,16 @@ fn from_script(text: &str, mut s: Script) -> ParsedShell {
         facts(&s, p, &mut out.facts);
     }
     // model command index -> (hadolint name, index in `out.commands`)
-    let mut names: Vec<String> = Vec::with_capacity(s.commands.len());
+    let empty: Rc<str> = Rc::from("");
+    let mut names: Vec<Rc<str>> = Vec::with_capacity(s.commands.len());
     let mut index: Vec<Option<usize>> = Vec::with_capacity(s.commands.len());
     for (i, c) in s.commands.iter_mut().enumerate() {
         if from_fallback[i] {
             index.push(None);
-            names.push(String::new());
+            names.push(empty.clone());
             if let Some((first, rest)) = c.words.split_first() {
                 index[i] = Some(out.commands.len());
-                names[i] = first.text().to_string();
+                names[i] = Rc::from(first.text());
                 out.commands.push(Command::new(
                     first.text().to_string(),
                     rest.iter().map(|w| w.raw.clone()).collect(),
@@ -292,7 +321,7 @@ fn from_script(text: &str, mut s: Script) -> ParsedShell {
         }
         if c.words.is_empty() {
             index.push(None);
-            names.push(String::new());
+            names.push(empty.clone());
             continue;
         }
         let simple: Vec<String> = c.words[1..].iter_mut().map(|w| w.take_simple()).collect();
@@ -323,7 +352,7 @@ fn from_script(text: &str, mut s: Script) -> ParsedShell {
                 out.assignments.push((a.clone(), "$(read)".into()));
             }
         }
-        names.push(name.clone());
+        names.push(Rc::from(name.as_str()));
         // `[ ... ]` is a test expression, not a command, for ShellCheck (and so for
         // hadolint's command counts).
         if name == "[" {
@@ -347,7 +376,9 @@ fn from_script(text: &str, mut s: Script) -> ParsedShell {
             raw: w.raw,
             ctx: match w.role {
                 Role::Name => WordCtx::Name,
-                Role::Arg(i) => WordCtx::Arg(names.get(i).cloned().unwrap_or_default()),
+                Role::Arg(i) => {
+                    WordCtx::Arg(names.get(i).cloned().unwrap_or_else(|| empty.clone()))
+                }
                 Role::Assign(n) => WordCtx::Assign(n),
                 Role::ForValue => WordCtx::ForValue,
                 Role::Case => WordCtx::Case,

@@ -412,19 +412,89 @@ fn too_deep(text: &str) -> bool {
     if text.len() <= MAX_NESTING {
         return false;
     }
-    // Counts bound the depths from above and cost little (byte counts; a keyword's first
-    // two bytes for the keyword, which also counts words such as `set` or `cat` but needs
-    // no searcher): the exact walks run only when a count exceeds the limit.
-    let count = |set: &[u8]| text.bytes().filter(|b| set.contains(b)).count();
-    if count(b"({[") > MAX_NESTING && bracket_depth(text) > MAX_NESTING {
-        return true;
+    // One pass of table lookups bounds both depths from above: the exact walks run only
+    // when a bound exceeds the limit (rare: a long body with many brackets or words).
+    let bytes = text.as_bytes();
+    let (mut brackets, mut operators, mut keywords) = (0usize, 0usize, 0usize);
+    let mut word_start = true;
+    for (i, &b) in bytes.iter().enumerate() {
+        let class = BYTE_CLASSES[usize::from(b)];
+        brackets += usize::from(class & BRACKET != 0);
+        operators += usize::from(class & OPERATOR != 0);
+        if word_start && class & KEYWORD_START != 0 && bytes.get(i + 1) == Some(&second_byte(b)) {
+            keywords += 1;
+        }
+        word_start = class & DELIMITER != 0;
     }
-    let keywords = text
-        .as_bytes()
-        .windows(2)
-        .filter(|pair| matches!(*pair, b"if" | b"wh" | b"un" | b"fo" | b"se" | b"ca"))
-        .count();
-    keywords + count(b"!&|") > MAX_NESTING && keyword_depth(text) > MAX_NESTING
+    (brackets > MAX_NESTING && bracket_depth(text) > MAX_NESTING)
+        || (keywords + operators > MAX_NESTING && keyword_depth(text) > MAX_NESTING)
+}
+
+/// `(`, `{`, `[`: counted by [`bracket_depth`].
+const BRACKET: u8 = 1;
+/// `!`, `&`, `|`: the operators [`keyword_depth`] counts inside `[[ … ]]`.
+const OPERATOR: u8 = 2;
+/// The bytes that end a word in [`keyword_depth`]; a keyword starts right after one.
+const DELIMITER: u8 = 4;
+/// The first bytes of the compound-command keywords ([`second_byte`] gives their second).
+const KEYWORD_START: u8 = 8;
+
+/// The class bits of every byte, for [`too_deep`]'s counting pass.
+static BYTE_CLASSES: [u8; 256] = {
+    let mut classes = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let mut class = 0;
+        if matches!(b, b'(' | b'{' | b'[') {
+            class |= BRACKET;
+        }
+        if matches!(b, b'!' | b'&' | b'|') {
+            class |= OPERATOR;
+        }
+        if matches!(
+            b,
+            b'\\'
+                | b'\''
+                | b'"'
+                | b' '
+                | b'\t'
+                | b'\n'
+                | b'\r'
+                | 0x0b
+                | 0x0c
+                | b';'
+                | b'&'
+                | b'|'
+                | b'('
+                | b')'
+                | b'<'
+                | b'>'
+                | b'`'
+        ) {
+            class |= DELIMITER;
+        }
+        if second_byte(b) != 0 {
+            class |= KEYWORD_START;
+        }
+        classes[i] = class;
+        i += 1;
+    }
+    classes
+};
+
+/// The second byte of the keyword `if`, `while`, `until`, `for`, `select` or `case` that
+/// starts with `first`, or 0.
+const fn second_byte(first: u8) -> u8 {
+    match first {
+        b'i' => b'f',
+        b'w' => b'h',
+        b'u' => b'n',
+        b'f' => b'o',
+        b's' => b'e',
+        b'c' => b'a',
+        _ => 0,
+    }
 }
 
 /// The deepest nesting of brackets (`(`, `{`, `[`) in `text`.
@@ -834,7 +904,12 @@ impl Walker<'_> {
             in_subshell: self.subshell > 0,
             ..Default::default()
         };
-        let mut raw_words: Vec<&ast::Word> = Vec::new();
+        // Words are large and a command often has a dozen: size the vectors once.
+        let items = s.prefix.as_ref().map_or(0, |p| p.0.len())
+            + usize::from(s.word_or_name.is_some())
+            + s.suffix.as_ref().map_or(0, |x| x.0.len());
+        cmd.words.reserve_exact(items);
+        let mut raw_words: Vec<&ast::Word> = Vec::with_capacity(items);
         let mut nested_words: Vec<&ast::Word> = Vec::new();
         let mut later: Vec<&ast::CommandPrefixOrSuffixItem> = Vec::new();
         if let Some(p) = &s.prefix {

@@ -32,8 +32,8 @@ use crate::parser::{expand, Args, Dockerfile, Instruction};
 pub struct Scope {
     /// Variables in scope: name to value (`None` when the value is not known here: an
     /// `ARG` without a default, whose value comes from `--build-arg`, or a value that
-    /// uses such a variable).
-    pub vars: HashMap<String, Option<String>>,
+    /// uses such a variable). Shared by the `RUN`s between two declarations.
+    pub vars: Rc<HashMap<String, Option<String>>>,
     /// Every `ARG`/`ENV` name declared anywhere in the file (top level).
     pub declared: Rc<HashSet<String>>,
     /// Variables the `RUN` body assigns itself (`V=$(...)`, `export V=...`, `for V in`,
@@ -194,17 +194,33 @@ struct ResolveState {
 struct StageVars {
     args: HashMap<String, Option<String>>,
     env: HashMap<String, Option<String>>,
+    /// `args` and `env` merged (`ENV` wins), made by the first `RUN` after a declaration
+    /// and shared by the `RUN`s up to the next one.
+    merged: Option<Rc<HashMap<String, Option<String>>>>,
 }
 
 impl StageVars {
-    fn scope(&self, declared: &Rc<HashSet<String>>) -> Scope {
-        let mut vars = self.args.clone();
-        vars.extend(self.env.iter().map(|(k, v)| (k.clone(), v.clone())));
+    fn scope(&mut self, declared: &Rc<HashSet<String>>) -> Scope {
+        let vars = self.merged.get_or_insert_with(|| {
+            let mut vars = self.args.clone();
+            vars.extend(self.env.iter().map(|(k, v)| (k.clone(), v.clone())));
+            Rc::new(vars)
+        });
         Scope {
-            vars,
+            vars: vars.clone(),
             declared: declared.clone(),
             shadowed: HashSet::new(),
         }
+    }
+
+    fn set_arg(&mut self, name: &str, value: Option<String>) {
+        self.args.insert(name.to_string(), value);
+        self.merged = None;
+    }
+
+    fn set_env(&mut self, name: &str, value: Option<String>) {
+        self.env.insert(name.to_string(), value);
+        self.merged = None;
     }
 
     /// Expands an `ARG`/`ENV` value with the variables visible now; `None` if it uses a
@@ -262,8 +278,8 @@ pub fn scopes(df: &Dockerfile, instrs: &[&Instruction]) -> Vec<Scope> {
                 }
                 in_stage = true;
                 cur = StageVars {
-                    args: HashMap::new(),
                     env,
+                    ..Default::default()
                 };
                 stage_name = f.alias.as_ref().map(|a| a.to_ascii_lowercase());
             }
@@ -274,13 +290,13 @@ pub fn scopes(df: &Dockerfile, instrs: &[&Instruction]) -> Vec<Scope> {
                         None if in_stage => global.get(k).cloned().flatten(),
                         None => None,
                     };
-                    cur.args.insert(k.clone(), val);
+                    cur.set_arg(k, val);
                 }
             }
             Args::Env(e) => {
                 for (k, v) in e {
                     let val = cur.value(v, df.escape);
-                    cur.env.insert(k.clone(), val);
+                    cur.set_env(k, val);
                 }
             }
             _ => {}

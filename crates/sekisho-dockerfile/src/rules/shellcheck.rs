@@ -419,13 +419,11 @@ pub fn findings(
         match &w.ctx {
             WordCtx::Name => echo_e = false,
             WordCtx::Arg(cmd) => {
+                let cmd: &str = cmd;
                 if cmd == "echo" && w.raw.starts_with("-e") {
                     echo_e = true;
                 }
-                let decl = matches!(
-                    cmd.as_str(),
-                    "export" | "local" | "declare" | "readonly" | "typeset"
-                );
+                let decl = matches!(cmd, "export" | "local" | "declare" | "readonly" | "typeset");
                 if decl {
                     if w.raw.contains("=$(")
                         || w.raw.contains("=\"$(")
@@ -452,7 +450,7 @@ pub fn findings(
                 if cmd == "echo" && !echo_e && ws.quoted_text.iter().any(|t| has_escape(t)) {
                     out.push(("SC2028", w.line, w.column));
                 }
-                if ws.leading_glob && !matches!(cmd.as_str(), "echo" | "printf") {
+                if ws.leading_glob && !matches!(cmd, "echo" | "printf") {
                     out.push(("SC2035", w.line, w.column));
                 }
             }

@@ -49,15 +49,15 @@ fn is_var_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
+/// Whether `text` uses `$var` or `${var}` (not `$variable`).
 fn references(var: &str, text: &str) -> bool {
-    if text.contains(&format!("${{{var}}}")) {
-        return true;
-    }
-    let pat = format!("${var}");
-    if !text.contains(&pat) {
-        return false;
-    }
-    text.split(&pat)
-        .skip(1)
-        .any(|rest| rest.chars().next().is_none_or(|c| !is_var_char(c)))
+    text.match_indices('$').any(|(i, _)| {
+        let rest = &text[i + 1..];
+        match rest.strip_prefix('{') {
+            Some(braced) => braced.strip_prefix(var).is_some_and(|r| r.starts_with('}')),
+            None => rest
+                .strip_prefix(var)
+                .is_some_and(|r| r.chars().next().is_none_or(|c| !is_var_char(c))),
+        }
+    })
 }
