@@ -283,3 +283,44 @@ fn plain_word_forms_agree_with_brush() {
     }
     assert!(checked > 5_000, "only {checked} words took the fast path");
 }
+
+/// The counting pass of the nesting guard bounds the exact walks from above: it never lets
+/// through a body the walks find too deep. Random bodies built from keywords, brackets,
+/// operators, quotes and separators, around the limit.
+#[test]
+fn nesting_guard_counts_never_undercount() {
+    const PIECES: &[&str] = &[
+        "if ", "while ", "until ", "for ", "select ", "case ", "fi ", "done ", "esac ", "(", ")",
+        "{ ", "} ", "[[ ", " ]]", "[", "]", "! ", "&&", "||", "|", "&", ";", "\n", "\t", "'", "\"",
+        "\\", "`", "<", ">", "x", "ifx ", "elif ", "cat ", "set ", "$(", "\\if ", "'if' ",
+    ];
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let mut deep = 0;
+    for _ in 0..20_000 {
+        let len = MAX_NESTING + next(4 * MAX_NESTING);
+        // bias towards one piece so that some bodies do nest past the limit
+        let favourite = next(PIECES.len());
+        let body: String = (0..len)
+            .map(|_| {
+                PIECES[if next(3) == 0 {
+                    favourite
+                } else {
+                    next(PIECES.len())
+                }]
+            })
+            .collect();
+        let exact = bracket_depth(&body) > MAX_NESTING || keyword_depth(&body) > MAX_NESTING;
+        deep += usize::from(exact);
+        assert_eq!(too_deep(&body), exact, "{body:?}");
+    }
+    assert!(
+        deep > 100,
+        "the generator reaches past the limit ({deep} bodies)"
+    );
+}
