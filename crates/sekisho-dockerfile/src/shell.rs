@@ -79,13 +79,12 @@ fn short_flag(c: char) -> Cow<'static, str> {
         }
         bytes
     };
-    match usize::try_from(u32::from(c))
+    let ascii = u8::try_from(c)
         .ok()
-        .and_then(|i| ASCII.get(i..=i))
-    {
-        Some(byte) => {
-            std::str::from_utf8(byte).map_or_else(|_| Cow::Owned(c.to_string()), Cow::Borrowed)
-        }
+        .and_then(|b| ASCII.get(usize::from(b)..=usize::from(b)))
+        .and_then(|name| std::str::from_utf8(name).ok());
+    match ascii {
+        Some(name) => Cow::Borrowed(name),
         None => Cow::Owned(c.to_string()),
     }
 }

@@ -452,26 +452,7 @@ static BYTE_CLASSES: [u8; 256] = {
         if matches!(b, b'!' | b'&' | b'|') {
             class |= OPERATOR;
         }
-        if matches!(
-            b,
-            b'\\'
-                | b'\''
-                | b'"'
-                | b' '
-                | b'\t'
-                | b'\n'
-                | b'\r'
-                | 0x0b
-                | 0x0c
-                | b';'
-                | b'&'
-                | b'|'
-                | b'('
-                | b')'
-                | b'<'
-                | b'>'
-                | b'`'
-        ) {
+        if ends_word(b) {
             class |= DELIMITER;
         }
         if second_byte(b) != 0 {
@@ -482,6 +463,31 @@ static BYTE_CLASSES: [u8; 256] = {
     }
     classes
 };
+
+/// Whether byte `b` ends a word for [`keyword_depth`] (quotes and backslashes start a part
+/// it skips or escapes; a keyword starts right after one of these).
+const fn ends_word(b: u8) -> bool {
+    matches!(
+        b,
+        b'\\'
+            | b'\''
+            | b'"'
+            | b' '
+            | b'\t'
+            | b'\n'
+            | b'\r'
+            | 0x0b
+            | 0x0c
+            | b';'
+            | b'&'
+            | b'|'
+            | b'('
+            | b')'
+            | b'<'
+            | b'>'
+            | b'`'
+    )
+}
 
 /// The second byte of the keyword `if`, `while`, `until`, `for`, `select` or `case` that
 /// starts with `first`, or 0.
@@ -554,26 +560,7 @@ fn keyword_depth(text: &str) -> usize {
     let (mut i, mut start, mut escaped) = (0, 0, false);
     while i < n {
         let c = b[i];
-        if !matches!(
-            c,
-            b'\\'
-                | b'\''
-                | b'"'
-                | b' '
-                | b'\t'
-                | b'\n'
-                | b'\r'
-                | 0x0b
-                | 0x0c
-                | b';'
-                | b'&'
-                | b'|'
-                | b'('
-                | b')'
-                | b'<'
-                | b'>'
-                | b'`'
-        ) {
+        if !ends_word(c) {
             i += 1;
             continue;
         }
