@@ -216,6 +216,24 @@ fn deep_and_long_inputs_are_bounded() {
     assert!(start.elapsed().as_secs() < 5);
 }
 
+#[test]
+fn unclosed_parentheses_in_history_are_bounded() {
+    // A few dozen unclosed `(` / `$(` made the shell parser backtrack exponentially; the
+    // parenthesis limit splits such a script without it (this test would not end otherwise).
+    let scripts = [
+        format!("echo \"{}e", "$(".repeat(40)),
+        format!("{}e", "(".repeat(40)),
+    ];
+    dump_history(&[
+        &format!("RUN /bin/sh -c {} # buildkit", scripts[0]),
+        &format!("/bin/sh -c #(nop) CMD {}", scripts[1]),
+    ]);
+    for script in &scripts {
+        let s = shell::parse_script(script);
+        assert!(s.commands().count() > 0);
+    }
+}
+
 fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }

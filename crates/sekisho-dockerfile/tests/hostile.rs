@@ -43,3 +43,27 @@ fn deeply_nested_shell_bodies_do_not_overflow_the_stack() {
         .expect("linting a deeply nested body must not overflow the stack");
     assert!(findings.iter().any(|f| f.code == "SK1004"), "{findings:?}");
 }
+
+/// Unclosed parentheses, a few dozen levels deep, made the shell parser backtrack
+/// exponentially (a 40-byte line hung the linter, also through `image --dockerfile` and
+/// history commands): past `MAX_PAREN_NESTING` the body is split without the parser. Were
+/// the parser reached, this test would not end (CI's time limit fails it).
+#[test]
+fn unclosed_parentheses_do_not_hang_the_linter() {
+    let mut text = String::from("FROM alpine:3.20\n");
+    for n in [20, 40, 64] {
+        text.push_str(&format!("RUN {}e\n", "(".repeat(n)));
+        text.push_str(&format!("RUN echo \"{}e\n", "$(".repeat(n)));
+        text.push_str(&format!(
+            "RUN echo \"$(onPeren{}e = 'Stop'; if y\n",
+            "(".repeat(n)
+        ));
+        text.push_str(&format!(
+            "RUN apt-get install -y curl \"$(x{}\n",
+            "( ".repeat(n)
+        ));
+    }
+    let findings = lint(&text);
+    // the bodies are still linted from the fallback split: the unpinned, unconfirmed install
+    assert!(findings.iter().any(|f| f.code == "DL3008"), "{findings:?}");
+}

@@ -11,8 +11,9 @@
 //! subshells are marked [`SimpleCommand::in_subshell`].
 //!
 //! [`parse`] fails on bodies brush rejects (PowerShell, cmd) and on nesting deeper than
-//! [`MAX_NESTING`] brackets or [`MAX_SUBSTITUTION_DEPTH`] substitutions (the recursive
-//! descent parser would otherwise overflow the stack); [`parse_or_fallback`] then uses a
+//! [`MAX_NESTING`] brackets, [`MAX_PAREN_NESTING`] parentheses or [`MAX_SUBSTITUTION_DEPTH`]
+//! substitutions (the recursive descent parser would otherwise overflow the stack, and its
+//! backtracking over unclosed parentheses is exponential); [`parse_or_fallback`] then uses a
 //! quote-aware splitter ([`fallback`]) so callers still see commands. Nothing here panics on
 //! any input: brush is also wrapped in `catch_unwind`.
 //!
@@ -32,6 +33,13 @@ use brush_parser::ParserOptions;
 
 /// The deepest bracket nesting (`(`, `{`, `[`) [`parse`] accepts.
 pub const MAX_NESTING: usize = 64;
+
+/// The deepest nesting of parentheses (`(`, `$(`, `((`) handed to brush. brush's parsers
+/// backtrack over an unclosed `(` at every level: twice the work per level for a body, three
+/// times per `$(` inside a double-quoted word (a 40-byte `RUN "$($($(…` took minutes). Eight
+/// levels bound that to a few milliseconds per word; no line of the 41,000 of the shared
+/// Dockerfile corpus nests deeper than four.
+pub const MAX_PAREN_NESTING: usize = 8;
 
 /// The deepest nesting of command substitutions [`parse`] follows.
 pub const MAX_SUBSTITUTION_DEPTH: usize = 8;
@@ -389,8 +397,8 @@ fn options() -> ParserOptions {
 /// Parses a shell body. Fails on what brush rejects and on nesting beyond the limits;
 /// never panics.
 pub fn parse(text: &str) -> Result<Script, ShellError> {
-    if too_deep(text) {
-        return Err(ShellError::TooDeep(MAX_NESTING));
+    if let Some(limit) = nesting_limit_exceeded(text) {
+        return Err(ShellError::TooDeep(limit));
     }
     match std::panic::catch_unwind(|| parse_at(text, 0)) {
         Ok(r) => r,
@@ -404,21 +412,28 @@ pub fn parse_or_fallback(text: &str) -> Script {
 }
 
 /// Whether brackets (`(`, `{`, `[`, anywhere) or compound commands (`if`, `while`, `until`,
-/// `for`, `select`, `case`, as unquoted words) nest deeper than [`MAX_NESTING`]; checked
-/// before brush runs, whose recursive descent would otherwise overflow the stack.
+/// `for`, `select`, `case`, as unquoted words) nest deeper than [`MAX_NESTING`], or
+/// parentheses deeper than [`MAX_PAREN_NESTING`]; checked before brush runs, whose recursive
+/// descent would otherwise overflow the stack or backtrack for ever.
 fn too_deep(text: &str) -> bool {
-    // Every level of either kind takes at least one byte of its own, so text this short
-    // cannot go deeper (the common case: most words and bodies).
-    if text.len() <= MAX_NESTING {
-        return false;
+    nesting_limit_exceeded(text).is_some()
+}
+
+/// The limit [`too_deep`] finds exceeded, if any.
+fn nesting_limit_exceeded(text: &str) -> Option<usize> {
+    // Every level takes at least one byte of its own, so text this short cannot go deeper
+    // (the common case: most words).
+    if text.len() <= MAX_PAREN_NESTING {
+        return None;
     }
     // One pass of table lookups bounds both depths from above: the exact walks run only
     // when a bound exceeds the limit (rare: a long body with many brackets or words).
     let bytes = text.as_bytes();
-    let (mut brackets, mut operators, mut keywords) = (0usize, 0usize, 0usize);
+    let (mut parens, mut brackets, mut operators, mut keywords) = (0usize, 0usize, 0, 0);
     let mut word_start = true;
     for (i, &b) in bytes.iter().enumerate() {
         let class = BYTE_CLASSES[usize::from(b)];
+        parens += usize::from(b == b'(');
         brackets += usize::from(class & BRACKET != 0);
         operators += usize::from(class & OPERATOR != 0);
         if word_start && class & KEYWORD_START != 0 && bytes.get(i + 1) == Some(&second_byte(b)) {
@@ -426,8 +441,12 @@ fn too_deep(text: &str) -> bool {
         }
         word_start = class & DELIMITER != 0;
     }
-    (brackets > MAX_NESTING && bracket_depth(text) > MAX_NESTING)
-        || (keywords + operators > MAX_NESTING && keyword_depth(text) > MAX_NESTING)
+    if parens > MAX_PAREN_NESTING && paren_depth(text) > MAX_PAREN_NESTING {
+        return Some(MAX_PAREN_NESTING);
+    }
+    ((brackets > MAX_NESTING && bracket_depth(text) > MAX_NESTING)
+        || (keywords + operators > MAX_NESTING && keyword_depth(text) > MAX_NESTING))
+        .then_some(MAX_NESTING)
 }
 
 /// `(`, `{`, `[`: counted by [`bracket_depth`].
@@ -505,16 +524,24 @@ const fn second_byte(first: u8) -> u8 {
 
 /// The deepest nesting of brackets (`(`, `{`, `[`) in `text`.
 fn bracket_depth(text: &str) -> usize {
+    depth_of(text, b"({[", b")}]")
+}
+
+/// The deepest nesting of parentheses in `text` (quoted or not: a conservative bound).
+fn paren_depth(text: &str) -> usize {
+    depth_of(text, b"(", b")")
+}
+
+/// The deepest nesting in `text` of the bytes of `open` closed by those of `close`.
+fn depth_of(text: &str, open: &[u8], close: &[u8]) -> usize {
     let mut depth: usize = 0;
     let mut max = 0;
     for b in text.bytes() {
-        match b {
-            b'(' | b'{' | b'[' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b')' | b'}' | b']' => depth = depth.saturating_sub(1),
-            _ => {}
+        if open.contains(&b) {
+            depth += 1;
+            max = max.max(depth);
+        } else if close.contains(&b) {
+            depth = depth.saturating_sub(1);
         }
     }
     max
@@ -1025,7 +1052,7 @@ impl Walker<'_> {
 }
 
 /// The command substitutions in a shell word (`$(…)` and backquotes, also inside double
-/// quotes), as the text they run; none for a word nested deeper than [`MAX_NESTING`].
+/// quotes), as the text they run; none for a word nested beyond the limits ([`MAX_NESTING`], [`MAX_PAREN_NESTING`]).
 pub fn substitutions(raw: &str) -> Vec<String> {
     let mut out = Vec::new();
     // A substitution starts with `$(` or a backquote; most words have neither.
@@ -1051,7 +1078,8 @@ fn collect_substitutions(pieces: &[WordPieceWithSource], out: &mut Vec<String>) 
 }
 
 /// A word with its quoting removed and expansions kept as written (`"a $x"` → `a $x`,
-/// `'b'\&c` → `b&c`). A word nested deeper than [`MAX_NESTING`] is only unquoted.
+/// `'b'\&c` → `b&c`). A word nested beyond the limits ([`MAX_NESTING`],
+/// [`MAX_PAREN_NESTING`]) is only unquoted.
 pub fn unquote_word(raw: &str) -> String {
     if !raw.contains(['$', '\'', '"', '\\', '`']) {
         return raw.to_string();
@@ -1179,7 +1207,7 @@ fn unquote_pieces(raw: &str, pieces: &[WordPieceWithSource], out: &mut String) {
 }
 
 /// ShellCheck's `oversimplify`: quotes removed, every expansion (`$x`, `$(…)`, `$((…))`)
-/// replaced by `${VAR}`, `~…` by `~`. A word nested deeper than [`MAX_NESTING`] (or one
+/// replaced by `${VAR}`, `~…` by `~`. A word nested beyond the limits (or one
 /// brush rejects) is only unquoted.
 pub fn simplify_word(word: &str) -> String {
     if !word.contains(['$', '\'', '"', '\\', '`', '~']) {

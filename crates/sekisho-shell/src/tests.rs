@@ -117,15 +117,23 @@ fn fallback_for_powershell() {
 #[test]
 fn deep_nesting_fails_cleanly() {
     let deep = format!("{}true{}", "(".repeat(5000), ")".repeat(5000));
+    assert_eq!(parse(&deep), Err(ShellError::TooDeep(MAX_PAREN_NESTING)));
+    let deep = format!("{}true{}", "{ ".repeat(5000), "; }".repeat(5000));
     assert_eq!(parse(&deep), Err(ShellError::TooDeep(MAX_NESTING)));
     let _ = parse_or_fallback(&deep);
-    // substitutions nested past the limit
-    let mut s = String::from("true");
-    for _ in 0..(MAX_SUBSTITUTION_DEPTH + 4) {
-        s = format!("echo \"$({s})\"");
-    }
-    let p = parse(&s).expect("the outer levels parse");
-    assert!(p.commands.len() <= MAX_SUBSTITUTION_DEPTH + 2 + 4);
+    // substitutions nested past the parenthesis limit fail; at the limit they parse
+    let nest = |levels: usize| {
+        let mut s = String::from("true");
+        for _ in 0..levels {
+            s = format!("echo \"$({s})\"");
+        }
+        s
+    };
+    let s = nest(MAX_PAREN_NESTING + 4);
+    assert_eq!(parse(&s), Err(ShellError::TooDeep(MAX_PAREN_NESTING)));
+    let _ = parse_or_fallback(&s);
+    let p = parse(&nest(MAX_PAREN_NESTING)).expect("nesting at the limit parses");
+    assert!(p.commands.len() <= MAX_SUBSTITUTION_DEPTH + 2);
     // backquotes are not brackets: thousands of escaped levels still terminate
     let ticks = format!("echo {}", "\\`".repeat(4000));
     let _ = parse_or_fallback(&ticks);
@@ -315,7 +323,9 @@ fn nesting_guard_counts_never_undercount() {
                 }]
             })
             .collect();
-        let exact = bracket_depth(&body) > MAX_NESTING || keyword_depth(&body) > MAX_NESTING;
+        let exact = paren_depth(&body) > MAX_PAREN_NESTING
+            || bracket_depth(&body) > MAX_NESTING
+            || keyword_depth(&body) > MAX_NESTING;
         deep += usize::from(exact);
         assert_eq!(too_deep(&body), exact, "{body:?}");
     }
@@ -323,4 +333,34 @@ fn nesting_guard_counts_never_undercount() {
         deep > 100,
         "the generator reaches past the limit ({deep} bodies)"
     );
+}
+
+/// Unclosed parentheses made brush backtrack exponentially (twice the work per level in a
+/// body, three times per `$(` in a double-quoted word: 16 levels took 15 s, 40 for ever).
+/// Past [`MAX_PAREN_NESTING`] nothing reaches brush (were it reached, this test would not end
+/// and CI's time limit would fail it); at the limit the shapes parse as usual.
+#[test]
+fn unclosed_parentheses_never_reach_brush() {
+    let shapes = |n: usize| {
+        vec![
+            format!("{}e", "(".repeat(n)),
+            format!("{}e", "( ".repeat(n)),
+            format!("echo \"{}e", "$(".repeat(n)),
+            format!("echo \"$(x{}e = 1; if y", "(".repeat(n)),
+            format!("echo $(({}e", "(".repeat(n)),
+        ]
+    };
+    for n in [MAX_PAREN_NESTING, MAX_PAREN_NESTING + 1, 20, 64, 5000] {
+        for body in shapes(n) {
+            if n > MAX_PAREN_NESTING {
+                assert_eq!(parse(&body), Err(ShellError::TooDeep(MAX_PAREN_NESTING)));
+            }
+            let script = parse_or_fallback(&body);
+            for w in script.commands.iter().flat_map(|c| &c.words) {
+                let _ = simplify_word(&w.raw);
+                let _ = unquote_word(&w.raw);
+                let _ = substitutions(&w.raw);
+            }
+        }
+    }
 }
