@@ -11,9 +11,9 @@
 //! subshells are marked [`SimpleCommand::in_subshell`].
 //!
 //! [`parse`] fails on bodies brush rejects (PowerShell, cmd) and on nesting deeper than
-//! [`MAX_NESTING`] brackets, [`MAX_PAREN_NESTING`] parentheses or [`MAX_SUBSTITUTION_DEPTH`]
-//! substitutions (the recursive descent parser would otherwise overflow the stack, and its
-//! backtracking over unclosed parentheses is exponential); [`parse_or_fallback`] then uses a
+//! [`MAX_NESTING`] brackets, [`MAX_PAREN_NESTING`] parentheses and square brackets or
+//! [`MAX_SUBSTITUTION_DEPTH`] substitutions (the recursive descent parser would otherwise
+//! overflow the stack, and its backtracking over unclosed ones is exponential); [`parse_or_fallback`] then uses a
 //! quote-aware splitter ([`fallback`]) so callers still see commands. Nothing here panics on
 //! any input: brush is also wrapped in `catch_unwind`.
 //!
@@ -34,11 +34,12 @@ use brush_parser::ParserOptions;
 /// The deepest bracket nesting (`(`, `{`, `[`) [`parse`] accepts.
 pub const MAX_NESTING: usize = 64;
 
-/// The deepest nesting of parentheses (`(`, `$(`, `((`) handed to brush. brush's parsers
-/// backtrack over an unclosed `(` at every level: twice the work per level for a body, three
-/// times per `$(` inside a double-quoted word (a 40-byte `RUN "$($($(…` took minutes). Eight
-/// levels bound that to a few milliseconds per word; no line of the 41,000 of the shared
-/// Dockerfile corpus nests deeper than four.
+/// The deepest nesting of parentheses and square brackets (`(`, `$(`, `((`, `[`, `$[`, `[[`)
+/// handed to brush. brush's parsers backtrack over an unclosed one at every level: twice the
+/// work per level for a body, three times per `$(` inside a double-quoted word (a 40-byte
+/// `RUN "$($($(…` took minutes), likewise for `$[`. Eight levels bound that to a few
+/// milliseconds per word; no line of the 41,000 of the shared Dockerfile corpus nests them
+/// deeper than four.
 pub const MAX_PAREN_NESTING: usize = 8;
 
 /// The deepest nesting of command substitutions [`parse`] follows.
@@ -413,8 +414,8 @@ pub fn parse_or_fallback(text: &str) -> Script {
 
 /// Whether brackets (`(`, `{`, `[`, anywhere) or compound commands (`if`, `while`, `until`,
 /// `for`, `select`, `case`, as unquoted words) nest deeper than [`MAX_NESTING`], or
-/// parentheses deeper than [`MAX_PAREN_NESTING`]; checked before brush runs, whose recursive
-/// descent would otherwise overflow the stack or backtrack for ever.
+/// parentheses and square brackets deeper than [`MAX_PAREN_NESTING`]; checked before brush
+/// runs, whose recursive descent would otherwise overflow the stack or backtrack for ever.
 fn too_deep(text: &str) -> bool {
     nesting_limit_exceeded(text).is_some()
 }
@@ -433,7 +434,7 @@ fn nesting_limit_exceeded(text: &str) -> Option<usize> {
     let mut word_start = true;
     for (i, &b) in bytes.iter().enumerate() {
         let class = BYTE_CLASSES[usize::from(b)];
-        parens += usize::from(b == b'(');
+        parens += usize::from(b == b'(' || b == b'[');
         brackets += usize::from(class & BRACKET != 0);
         operators += usize::from(class & OPERATOR != 0);
         if word_start && class & KEYWORD_START != 0 && bytes.get(i + 1) == Some(&second_byte(b)) {
@@ -527,9 +528,10 @@ fn bracket_depth(text: &str) -> usize {
     depth_of(text, b"({[", b")}]")
 }
 
-/// The deepest nesting of parentheses in `text` (quoted or not: a conservative bound).
+/// The deepest nesting of parentheses and square brackets in `text` (quoted or not: a
+/// conservative bound).
 fn paren_depth(text: &str) -> usize {
-    depth_of(text, b"(", b")")
+    depth_of(text, b"([", b")]")
 }
 
 /// The deepest nesting in `text` of the bytes of `open` closed by those of `close`.

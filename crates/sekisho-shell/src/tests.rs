@@ -335,9 +335,9 @@ fn nesting_guard_counts_never_undercount() {
     );
 }
 
-/// Unclosed parentheses made brush backtrack exponentially (twice the work per level in a
-/// body, three times per `$(` in a double-quoted word: 16 levels took 15 s, 40 for ever).
-/// Past [`MAX_PAREN_NESTING`] nothing reaches brush (were it reached, this test would not end
+/// Unclosed parentheses and `$[` made brush backtrack exponentially (twice the work per level
+/// in a body, three times per `$(` in a double-quoted word: 16 levels took 15 s, 40 for
+/// ever). Past [`MAX_PAREN_NESTING`] nothing reaches brush (were it reached, this test would not end
 /// and CI's time limit would fail it); at the limit the shapes parse as usual.
 #[test]
 fn unclosed_parentheses_never_reach_brush() {
@@ -348,6 +348,8 @@ fn unclosed_parentheses_never_reach_brush() {
             format!("echo \"{}e", "$(".repeat(n)),
             format!("echo \"$(x{}e = 1; if y", "(".repeat(n)),
             format!("echo $(({}e", "(".repeat(n)),
+            format!("echo \"{}e", "$[l".repeat(n)),
+            format!(",\"\\X{}e waa; done", "cur$[l$((fe".repeat(n)),
         ]
     };
     for n in [MAX_PAREN_NESTING, MAX_PAREN_NESTING + 1, 20, 64, 5000] {
