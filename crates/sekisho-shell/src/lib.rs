@@ -629,9 +629,32 @@ fn keyword_depth(text: &str) -> usize {
     nesting.max
 }
 
+/// Whether `text` has a redirection whose file-descriptor number (ten digits or more right
+/// before `<` or `>`, as in `99999999999>x`) may not fit brush's `i32`: brush unwraps that
+/// parse and panics, which `catch_unwind` contains but which prints a panic to stderr.
+fn oversized_fd(text: &str) -> bool {
+    let mut digits = 0usize;
+    for b in text.bytes() {
+        if b.is_ascii_digit() {
+            digits += 1;
+            continue;
+        }
+        if digits >= 10 && (b == b'<' || b == b'>') {
+            return true;
+        }
+        digits = 0;
+    }
+    false
+}
+
 fn parse_at(text: &str, depth: usize) -> Result<Script, ShellError> {
     if depth > MAX_SUBSTITUTION_DEPTH {
         return Err(ShellError::TooDeep(MAX_SUBSTITUTION_DEPTH));
+    }
+    if oversized_fd(text) {
+        return Err(ShellError::Syntax(
+            "a redirection's file descriptor number is out of range".to_string(),
+        ));
     }
     let mut parser = brush_parser::Parser::new(std::io::Cursor::new(text.as_bytes()), &options());
     let prog = parser

@@ -366,3 +366,20 @@ fn unclosed_parentheses_never_reach_brush() {
         }
     }
 }
+
+/// brush unwraps the parse of a redirection's file-descriptor number and panicked on one
+/// that overflows (found by the fuzzer): such bodies are a syntax error, never a panic.
+#[test]
+fn oversized_file_descriptors_are_a_syntax_error() {
+    for body in [
+        "444444444444444444<",
+        "echo hi 99999999999>x",
+        "echo \"$(cat 12345678901<in)\"",
+    ] {
+        assert!(matches!(parse(body), Err(ShellError::Syntax(_))), "{body}");
+        assert!(!parse_or_fallback(body).commands.is_empty(), "{body}");
+    }
+    // ordinary descriptor numbers still parse
+    let s = parse("cmd 2>/dev/null 3<in").expect("redirections parse");
+    assert_eq!(s.commands.len(), 1);
+}
