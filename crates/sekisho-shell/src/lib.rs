@@ -37,10 +37,10 @@ pub const MAX_NESTING: usize = 64;
 /// The deepest nesting of parentheses and square brackets (`(`, `$(`, `((`, `[`, `$[`, `[[`)
 /// handed to brush. brush's parsers backtrack over an unclosed one at every level: twice the
 /// work per level for a body, three times per `$(` inside a double-quoted word (a 40-byte
-/// `RUN "$($($(…` took minutes), likewise for `$[`. Eight levels bound that to a few
-/// milliseconds per word; no line of the 41,000 of the shared Dockerfile corpus nests them
-/// deeper than four.
-pub const MAX_PAREN_NESTING: usize = 8;
+/// `RUN "$($($(…` took minutes), more for mixes with `$[`. Five levels bound that to a
+/// millisecond or so per body; no line of the 41,000 of the shared Dockerfile corpus nests
+/// them deeper than four.
+pub const MAX_PAREN_NESTING: usize = 5;
 
 /// The deepest nesting of command substitutions [`parse`] follows.
 pub const MAX_SUBSTITUTION_DEPTH: usize = 8;
