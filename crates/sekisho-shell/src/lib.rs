@@ -13,9 +13,9 @@
 //! [`parse`] fails on bodies brush rejects (PowerShell, cmd) and on nesting deeper than
 //! [`MAX_NESTING`] brackets, [`MAX_PAREN_NESTING`] parentheses and square brackets or
 //! [`MAX_SUBSTITUTION_DEPTH`] substitutions (the recursive descent parser would otherwise
-//! overflow the stack, and its backtracking over unclosed ones is exponential); [`parse_or_fallback`] then uses a
-//! quote-aware splitter ([`fallback`]) so callers still see commands. Nothing here panics on
-//! any input: brush is also wrapped in `catch_unwind`.
+//! overflow the stack, and its backtracking over unclosed ones is exponential);
+//! [`parse_or_fallback`] then uses a quote-aware splitter ([`fallback`]) so callers still see
+//! commands. Nothing here panics on any input: brush is also wrapped in `catch_unwind`.
 //!
 //! Positions: [`Word::span`] is the exact byte range in the parsed body for words outside
 //! substitutions; [`Word::pos`] and [`ContextWord`] lines and columns are 1-based and exact at
@@ -434,7 +434,7 @@ fn nesting_limit_exceeded(text: &str) -> Option<usize> {
     let mut word_start = true;
     for (i, &b) in bytes.iter().enumerate() {
         let class = BYTE_CLASSES[usize::from(b)];
-        parens += usize::from(b == b'(' || b == b'[');
+        parens += usize::from(class & PAREN != 0);
         brackets += usize::from(class & BRACKET != 0);
         operators += usize::from(class & OPERATOR != 0);
         if word_start && class & KEYWORD_START != 0 && bytes.get(i + 1) == Some(&second_byte(b)) {
@@ -452,6 +452,8 @@ fn nesting_limit_exceeded(text: &str) -> Option<usize> {
 
 /// `(`, `{`, `[`: counted by [`bracket_depth`].
 const BRACKET: u8 = 1;
+/// `(`, `[`: counted by [`paren_depth`].
+const PAREN: u8 = 16;
 /// `!`, `&`, `|`: the operators [`keyword_depth`] counts inside `[[ … ]]`.
 const OPERATOR: u8 = 2;
 /// The bytes that end a word in [`keyword_depth`]; a keyword starts right after one.
@@ -468,6 +470,9 @@ static BYTE_CLASSES: [u8; 256] = {
         let mut class = 0;
         if matches!(b, b'(' | b'{' | b'[') {
             class |= BRACKET;
+        }
+        if matches!(b, b'(' | b'[') {
+            class |= PAREN;
         }
         if matches!(b, b'!' | b'&' | b'|') {
             class |= OPERATOR;
