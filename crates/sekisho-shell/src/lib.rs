@@ -31,6 +31,8 @@ use brush_parser::ast;
 use brush_parser::word::{WordPiece, WordPieceWithSource};
 use brush_parser::ParserOptions;
 
+mod plain;
+
 /// The deepest bracket nesting (`(`, `{`, `[`) [`parse`] accepts.
 pub const MAX_NESTING: usize = 64;
 
@@ -1127,13 +1129,26 @@ pub fn unquote_word(raw: &str) -> String {
     }
 }
 
+/// brush's pieces of word `raw` (quoted parts, expansions, substitutions), read without
+/// brush for the common shapes (see [`plain`]); `None` when brush rejects the word or it
+/// nests beyond the limits ([`MAX_NESTING`], [`MAX_PAREN_NESTING`]).
+pub fn word_pieces(raw: &str) -> Option<Vec<WordPieceWithSource>> {
+    if let Some(pieces) = plain::pieces(raw) {
+        return Some(pieces);
+    }
+    if too_deep(raw) {
+        return None;
+    }
+    brush_parser::word::parse(raw, &options()).ok()
+}
+
 /// [`unquote_word`] and [`simplify_word`] of `raw` from one parse; `None` when both are
 /// `raw` itself (a word without quoting or expansions).
 fn word_forms(raw: &str) -> Option<(String, String)> {
     if !raw.contains(['$', '\'', '"', '\\', '`', '~']) {
         return None;
     }
-    if let Some(forms) = plain_word_forms(raw) {
+    if let Some(forms) = plain::word_forms(raw) {
         return Some(forms);
     }
     if too_deep(raw) {
@@ -1152,68 +1167,6 @@ fn word_forms(raw: &str) -> Option<(String, String)> {
             (plain.clone(), plain)
         }
     })
-}
-
-/// [`word_forms`] without brush for the common shapes: literal text, `'…'`, `"…"` and
-/// `$NAME` / `${NAME}` (also inside double quotes). `None` for anything else (backslashes,
-/// backquotes, `~`, other expansions), which brush parses. Brush's word parser is the costly
-/// part of a lint (a cached, cloned parse per word); this gives its answer for most words.
-fn plain_word_forms(raw: &str) -> Option<(String, String)> {
-    let bytes = raw.as_bytes();
-    let (mut text, mut simple) = (String::new(), String::new());
-    let mut i = 0;
-    let mut in_double = false;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' | b'`' | b'~' => return None,
-            b'\'' if !in_double => {
-                let end = i + 1 + raw[i + 1..].find('\'')?;
-                text.push_str(&raw[i + 1..end]);
-                simple.push_str(&raw[i + 1..end]);
-                i = end + 1;
-            }
-            b'"' => {
-                in_double = !in_double;
-                i += 1;
-            }
-            b'$' => {
-                let len = variable_len(&bytes[i + 1..])?;
-                text.push_str(&raw[i..i + 1 + len]);
-                simple.push_str("${VAR}");
-                i += 1 + len;
-            }
-            _ => {
-                // this byte (a `'` inside double quotes is literal) and up to the next byte
-                // that matters (all ASCII, so a char boundary)
-                let end = bytes[i + 1..]
-                    .iter()
-                    .position(|b| matches!(b, b'\\' | b'`' | b'~' | b'\'' | b'"' | b'$'))
-                    .map_or(bytes.len(), |n| i + 1 + n);
-                text.push_str(&raw[i..end]);
-                simple.push_str(&raw[i..end]);
-                i = end;
-            }
-        }
-    }
-    (!in_double).then_some((text, simple))
-}
-
-/// The length of `NAME` or `{NAME}` at the start of `rest` (what follows a `$`), NAME being
-/// a shell variable name; `None` for any other expansion.
-fn variable_len(rest: &[u8]) -> Option<usize> {
-    let name = |s: &[u8]| {
-        let n = s
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
-            .count();
-        (n > 0 && !s[0].is_ascii_digit()).then_some(n)
-    };
-    if rest.first() == Some(&b'{') {
-        let n = name(&rest[1..])?;
-        (rest.get(1 + n) == Some(&b'}')).then_some(n + 2)
-    } else {
-        name(rest)
-    }
 }
 
 fn unquote_pieces(raw: &str, pieces: &[WordPieceWithSource], out: &mut String) {

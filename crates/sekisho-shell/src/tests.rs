@@ -229,27 +229,31 @@ fn long_flat_bodies_parse() {
     assert_eq!(s.pipelines[0].elements.len(), 5001);
 }
 
-/// The brush-free path for common words gives brush's answer, on hand-picked words and on
-/// every word of random strings over the characters that matter.
+/// The brush-free readings of common words ([`plain`]) give brush's answer, on hand-picked
+/// words and on every word of random strings over the characters that matter: the same
+/// pieces (compared in their `Debug` form: brush derives `PartialEq` only for its own
+/// tests) and so the same unquoted and simplified forms.
 #[test]
-fn plain_word_forms_agree_with_brush() {
-    let brush = |raw: &str| -> (String, String) {
-        match brush_parser::word::parse(raw, &options()) {
-            Ok(pieces) => {
-                let (mut text, mut simple) = (String::new(), String::new());
-                unquote_pieces(raw, &pieces, &mut text);
-                simplify_pieces(&pieces, &mut simple);
-                (text, simple)
-            }
-            Err(_) => (unquote(raw), unquote(raw)),
-        }
-    };
+fn plain_words_agree_with_brush() {
     let mut checked = 0;
     let mut check = |raw: &str| {
-        if let Some(fast) = plain_word_forms(raw) {
-            assert_eq!(fast, brush(raw), "{raw:?}");
-            checked += 1;
-        }
+        let fast_pieces = plain::pieces(raw);
+        let fast_forms = plain::word_forms(raw);
+        assert_eq!(fast_pieces.is_some(), fast_forms.is_some(), "{raw:?}");
+        let (Some(fast_pieces), Some(fast_forms)) = (fast_pieces, fast_forms) else {
+            return;
+        };
+        let pieces = brush_parser::word::parse(raw, &options()).expect("brush reads it");
+        assert_eq!(format!("{fast_pieces:?}"), format!("{pieces:?}"), "{raw:?}");
+        let (mut text, mut simple) = (String::new(), String::new());
+        unquote_pieces(raw, &pieces, &mut text);
+        simplify_pieces(&pieces, &mut simple);
+        assert_eq!(fast_forms, (text, simple), "{raw:?}");
+        assert_eq!(
+            word_pieces(raw).map(|p| format!("{p:?}")),
+            Some(format!("{pieces:?}"))
+        );
+        checked += 1;
     };
     for w in [
         "plain",
@@ -269,12 +273,14 @@ fn plain_word_forms_agree_with_brush() {
         "${A}${B}",
         "\"'$X'\"",
         "a\"b'c\"d'",
+        "*.txt",
+        "$A[1]",
     ] {
         check(w);
     }
     // Random words: a fixed linear congruential sequence over an alphabet of quotes,
-    // dollars, braces, names, digits and separators.
-    let alphabet: Vec<char> = "ab_1$${}'\"-=/.:é ".chars().collect();
+    // dollars, braces, brackets, names, digits, globs and separators.
+    let alphabet: Vec<char> = "ab_1$${}[]*'\"-=/.:é ".chars().collect();
     let mut state: u64 = 0x5eed;
     for _ in 0..20_000 {
         state = state

@@ -22,7 +22,6 @@ use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use sekisho_shell::brush_parser;
 use sekisho_shell::brush_parser::word::{WordPiece, WordPieceWithSource};
 
 use crate::parser::{expand, Args, Dockerfile, Instruction};
@@ -69,8 +68,7 @@ impl Scope {
         if !raw.contains('$') {
             return Resolved::Literal;
         }
-        let opts = brush_parser::ParserOptions::default();
-        let Ok(pieces) = brush_parser::word::parse(raw, &opts) else {
+        let Some(pieces) = sekisho_shell::word_pieces(raw) else {
             return Resolved::Unknown;
         };
         let mut st = ResolveState::default();

@@ -9,7 +9,6 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use sekisho_shell::brush_parser;
 use sekisho_shell::brush_parser::word::{WordPiece, WordPieceWithSource};
 
 use super::{Check, Item, Loc, RuleInfo, Sink};
@@ -237,8 +236,7 @@ fn scan_word(raw: &str) -> Option<WordScan> {
     if !raw.contains(['$', '\'', '"', '`', '*']) {
         return None;
     }
-    let opts = brush_parser::ParserOptions::default();
-    let pieces = brush_parser::word::parse(raw, &opts).ok()?;
+    let pieces = sekisho_shell::word_pieces(raw)?;
     let mut ws = WordScan {
         bare_params: vec![],
         bare_subst: false,
