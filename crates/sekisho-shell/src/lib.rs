@@ -430,34 +430,68 @@ fn nesting_limit_exceeded(text: &str) -> Option<usize> {
         return None;
     }
     // One pass of table lookups bounds both depths from above: the exact walks run only
-    // when a bound exceeds the limit (rare: a long body with many brackets or words).
+    // when a bound exceeds the limit (rare: a long body with many brackets or words). The
+    // three bracket and operator counts add up in fields of one integer ([`COUNTS`]), read
+    // out before a field could overflow.
     let bytes = text.as_bytes();
-    let (mut parens, mut brackets, mut operators, mut keywords) = (0usize, 0usize, 0, 0);
+    let (mut parens, mut brackets, mut operators, mut keywords) = (0u64, 0u64, 0u64, 0usize);
     let mut word_start = true;
-    for (i, &b) in bytes.iter().enumerate() {
-        let class = BYTE_CLASSES[usize::from(b)];
-        parens += usize::from(class & PAREN != 0);
-        brackets += usize::from(class & BRACKET != 0);
-        operators += usize::from(class & OPERATOR != 0);
-        if word_start && class & KEYWORD_START != 0 && bytes.get(i + 1) == Some(&second_byte(b)) {
-            keywords += 1;
+    for start in (0..bytes.len()).step_by(COUNT_FIELD_MAX) {
+        let mut counts = 0u64;
+        for i in start..bytes.len().min(start + COUNT_FIELD_MAX) {
+            let b = bytes[i];
+            counts += COUNTS[usize::from(b)];
+            let class = BYTE_CLASSES[usize::from(b)];
+            if word_start && class & KEYWORD_START != 0 && bytes.get(i + 1) == Some(&second_byte(b))
+            {
+                keywords += 1;
+            }
+            word_start = class & DELIMITER != 0;
         }
-        word_start = class & DELIMITER != 0;
+        parens += counts & COUNT_FIELD_MASK;
+        brackets += (counts >> COUNT_FIELD_BITS) & COUNT_FIELD_MASK;
+        operators += counts >> (2 * COUNT_FIELD_BITS);
     }
+    let (parens, brackets) = (parens as usize, brackets as usize);
+    let keywords = keywords + operators as usize;
     if parens > MAX_PAREN_NESTING && paren_depth(text) > MAX_PAREN_NESTING {
         return Some(MAX_PAREN_NESTING);
     }
     ((brackets > MAX_NESTING && bracket_depth(text) > MAX_NESTING)
-        || (keywords + operators > MAX_NESTING && keyword_depth(text) > MAX_NESTING))
+        || (keywords > MAX_NESTING && keyword_depth(text) > MAX_NESTING))
         .then_some(MAX_NESTING)
 }
 
-/// `(`, `{`, `[`: counted by [`bracket_depth`].
-const BRACKET: u8 = 1;
-/// `(`, `[`: counted by [`paren_depth`].
-const PAREN: u8 = 16;
-/// `!`, `&`, `|`: the operators [`keyword_depth`] counts inside `[[ … ]]`.
-const OPERATOR: u8 = 2;
+/// The width of each count in [`COUNTS`].
+const COUNT_FIELD_BITS: u32 = 21;
+/// One count of [`COUNTS`].
+const COUNT_FIELD_MASK: u64 = (1 << COUNT_FIELD_BITS) - 1;
+/// The most bytes counted before the fields are read out (each adds at most 1 to a field).
+const COUNT_FIELD_MAX: usize = (1 << COUNT_FIELD_BITS) - 1;
+
+/// What each byte adds to the counts of [`nesting_limit_exceeded`], one field each: the
+/// parentheses and square brackets [`paren_depth`] walks (`(`, `[`), the brackets
+/// [`bracket_depth`] walks (`(`, `{`, `[`) and the operators [`keyword_depth`] counts
+/// inside `[[ … ]]` (`!`, `&`, `|`).
+static COUNTS: [u64; 256] = {
+    let mut counts = [0u64; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        if matches!(b, b'(' | b'[') {
+            counts[i] += 1;
+        }
+        if matches!(b, b'(' | b'{' | b'[') {
+            counts[i] += 1 << COUNT_FIELD_BITS;
+        }
+        if matches!(b, b'!' | b'&' | b'|') {
+            counts[i] += 1 << (2 * COUNT_FIELD_BITS);
+        }
+        i += 1;
+    }
+    counts
+};
+
 /// The bytes that end a word in [`keyword_depth`]; a keyword starts right after one.
 const DELIMITER: u8 = 4;
 /// The first bytes of the compound-command keywords ([`second_byte`] gives their second).
@@ -470,15 +504,6 @@ static BYTE_CLASSES: [u8; 256] = {
     while i < 256 {
         let b = i as u8;
         let mut class = 0;
-        if matches!(b, b'(' | b'{' | b'[') {
-            class |= BRACKET;
-        }
-        if matches!(b, b'(' | b'[') {
-            class |= PAREN;
-        }
-        if matches!(b, b'!' | b'&' | b'|') {
-            class |= OPERATOR;
-        }
         if ends_word(b) {
             class |= DELIMITER;
         }

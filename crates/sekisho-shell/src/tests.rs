@@ -341,6 +341,20 @@ fn nesting_guard_counts_never_undercount() {
     );
 }
 
+/// Texts longer than one round of the guard's packed counts ([`COUNT_FIELD_MAX`] bytes) are
+/// counted across the rounds: nesting at the very end is still found, and a long flat text
+/// full of brackets and operators is not taken for a deep one.
+#[test]
+fn nesting_guard_reads_long_texts() {
+    let flat = "(a) && [b] || { c; } ! ".repeat(2 * COUNT_FIELD_MAX / 20);
+    assert!(flat.len() > 2 * COUNT_FIELD_MAX);
+    assert_eq!(nesting_limit_exceeded(&flat), None);
+    let deep = format!("{flat}{}x{}", "(".repeat(6), ")".repeat(6));
+    assert_eq!(nesting_limit_exceeded(&deep), Some(MAX_PAREN_NESTING));
+    let deep = format!("{flat}{}x{}", "{ ".repeat(65), "} ".repeat(65));
+    assert_eq!(nesting_limit_exceeded(&deep), Some(MAX_NESTING));
+}
+
 /// Unclosed parentheses and `$[` made brush backtrack exponentially (twice the work per level
 /// in a body, three times per `$(` in a double-quoted word: 16 levels took 15 s, 40 for
 /// ever). Past [`MAX_PAREN_NESTING`] nothing reaches brush (were it reached, this test would not end
