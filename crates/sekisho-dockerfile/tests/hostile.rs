@@ -67,3 +67,22 @@ fn unclosed_parentheses_do_not_hang_the_linter() {
     // the bodies are still linted from the fallback split: the unpinned, unconfirmed install
     assert!(findings.iter().any(|f| f.code == "DL3008"), "{findings:?}");
 }
+
+/// Words that make brush's word parser backtrack (nested `${NAME[`, `$(` closed by `]` or by
+/// a quoted `)`): a 60-byte line took over a minute. Past `MAX_WORD_OPENERS` such a word is
+/// read as written; the body is still linted. Were the word parser reached, this test would
+/// not end.
+#[test]
+fn nested_words_do_not_hang_the_linter() {
+    let mut text = String::from("FROM alpine:3.20\n");
+    for unit in ["${_[", "${_[)", "$(]", "$(')'", "${_:-"] {
+        for n in [8, 30] {
+            text.push_str(&format!(
+                "RUN apt-get install -y curl \"{}`'\"`\"^`~44'\"`\n",
+                unit.repeat(n)
+            ));
+        }
+    }
+    let findings = lint(&text);
+    assert!(findings.iter().any(|f| f.code == "DL3008"), "{findings:?}");
+}

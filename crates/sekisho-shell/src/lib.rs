@@ -422,6 +422,73 @@ fn too_deep(text: &str) -> bool {
     nesting_limit_exceeded(text).is_some()
 }
 
+/// The most nesting openers a word handed to brush's word parser may have ([`word_openers`]).
+/// That parser backtracks over every nesting level, closed or not: three times the work per
+/// `$(` in double quotes, twice per `${NAME:-`, about twenty times per `${NAME[` (each of two
+/// dozen expansion forms parses the index again). Six keep a word within about a
+/// millisecond; the words of the shared Dockerfile corpus that brush reads have at most six.
+pub const MAX_WORD_OPENERS: usize = 6;
+
+/// [`too_deep`] for a single word, and whether it has more than [`MAX_WORD_OPENERS`]
+/// openers: a word past either is not handed to brush's word parser.
+fn word_too_deep(word: &str) -> bool {
+    too_deep(word) || word_openers(word) > MAX_WORD_OPENERS
+}
+
+/// How deep brush's word parser might nest in `word`, from above: the openers `(`, `[`,
+/// backquote and `${` (an array index `${NAME[` counts three), except those that close
+/// before any other special byte (a leaf, such as `${HOME}` or `$(nproc)`, holds nothing
+/// to nest). Counted, not matched with closers: a closer of another kind, or a quoted one,
+/// closes nothing for brush (`"$(]$(]…"` and `$(')'…` nest as deep as `$($(…`), so a
+/// depth walk could be led to undercount. Stops counting past the limit.
+fn word_openers(word: &str) -> usize {
+    let bytes = word.as_bytes();
+    let special = |b: &u8| {
+        matches!(
+            b,
+            b'$' | b'`' | b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'\'' | b'"' | b'\\'
+        )
+    };
+    let mut count = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let close = match b {
+            b'(' => b')',
+            b'[' => b']',
+            b'`' => b'`',
+            b'{' if i > 0 && bytes[i - 1] == b'$' => b'}',
+            _ => continue,
+        };
+        if bytes[i + 1..].iter().find(|b| special(b)) == Some(&close) {
+            continue;
+        }
+        count += if b == b'[' && is_expansion_index(&bytes[..i]) {
+            3
+        } else {
+            1
+        };
+        if count > MAX_WORD_OPENERS {
+            break;
+        }
+    }
+    count
+}
+
+/// Whether `before` ends with `${NAME` (or `${!NAME`, `${#NAME`): a `[` after it opens the
+/// array index of a parameter expansion.
+fn is_expansion_index(before: &[u8]) -> bool {
+    let name = before
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+        .count();
+    let rest = &before[..before.len() - name];
+    let rest = rest
+        .strip_suffix(b"!")
+        .or_else(|| rest.strip_suffix(b"#"))
+        .unwrap_or(rest);
+    name > 0 && rest.ends_with(b"${")
+}
+
 /// The limit [`too_deep`] finds exceeded, if any.
 fn nesting_limit_exceeded(text: &str) -> Option<usize> {
     // Every level takes at least one byte of its own, so text this short cannot go deeper
@@ -1113,7 +1180,7 @@ impl Walker<'_> {
 pub fn substitutions(raw: &str) -> Vec<String> {
     let mut out = Vec::new();
     // A substitution starts with `$(` or a backquote; most words have neither.
-    if !raw.contains("$(") && !raw.contains('`') || too_deep(raw) {
+    if !raw.contains("$(") && !raw.contains('`') || word_too_deep(raw) {
         return out;
     }
     if let Ok(pieces) = brush_parser::word::parse(raw, &options()) {
@@ -1141,7 +1208,7 @@ pub fn unquote_word(raw: &str) -> String {
     if !raw.contains(['$', '\'', '"', '\\', '`']) {
         return raw.to_string();
     }
-    if too_deep(raw) {
+    if word_too_deep(raw) {
         return unquote(raw);
     }
     match brush_parser::word::parse(raw, &options()) {
@@ -1161,7 +1228,7 @@ pub fn word_pieces(raw: &str) -> Option<Vec<WordPieceWithSource>> {
     if let Some(pieces) = plain::pieces(raw) {
         return Some(pieces);
     }
-    if too_deep(raw) {
+    if word_too_deep(raw) {
         return None;
     }
     brush_parser::word::parse(raw, &options()).ok()
@@ -1176,7 +1243,7 @@ fn word_forms(raw: &str) -> Option<(String, String)> {
     if let Some(forms) = plain::word_forms(raw) {
         return Some(forms);
     }
-    if too_deep(raw) {
+    if word_too_deep(raw) {
         let plain = unquote(raw);
         return Some((plain.clone(), plain));
     }
@@ -1221,7 +1288,7 @@ pub fn simplify_word(word: &str) -> String {
     if !word.contains(['$', '\'', '"', '\\', '`', '~']) {
         return word.to_string();
     }
-    if too_deep(word) {
+    if word_too_deep(word) {
         return unquote(word);
     }
     match brush_parser::word::parse(word, &options()) {

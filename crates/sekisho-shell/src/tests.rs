@@ -387,6 +387,44 @@ fn unclosed_parentheses_never_reach_brush() {
     }
 }
 
+/// brush's word parser backtracks over every nesting level of a word (found by the
+/// `word_pieces` fuzz target: a 54-byte word took 0.6 s, `"${_[` seven times for ever), and
+/// closers of another kind or in quotes close nothing for it, so a depth walk could be
+/// misled: `word_openers` counts instead. Past [`MAX_WORD_OPENERS`] no word helper reaches
+/// brush (were it reached, this test would not end); leaves like `${HOME}` do not count.
+#[test]
+fn nested_words_never_reach_brush() {
+    let trailer = "`'\"`\"^`~44'\"`";
+    for unit in [
+        "${_[", "${_[)", "${_[}", "$(]", "$(')'", "${_:-", "${_:-')'", "$(}",
+    ] {
+        for n in [8, 20, 64] {
+            for word in [
+                format!("\"{}{trailer}", unit.repeat(n)),
+                format!("{}x", unit.repeat(n)),
+            ] {
+                assert!(word_openers(&word) > MAX_WORD_OPENERS, "{word}");
+                assert!(word_pieces(&word).is_none(), "{word}");
+                let _ = simplify_word(&word);
+                let _ = unquote_word(&word);
+                assert!(substitutions(&word).is_empty(), "{word}");
+                let _ = parse_or_fallback(&format!("echo {word}"));
+            }
+        }
+    }
+    // leaves, however many, and a few real nested words are read as before
+    let flat = "\"${A}-${B:-x}/$(nproc)/${C}/${D}/${E}/${F}/${G}/`id -u`\"";
+    // (a backquote may open or close: the closing one, followed by `"`, counts)
+    assert_eq!(word_openers(flat), 1);
+    assert_eq!(substitutions(flat), ["nproc", "id -u"]);
+    let nested = "$(if [ \"$(dpkg --print-architecture)\" = amd64 ]; then echo a; fi)";
+    assert_eq!(word_openers(nested), 2);
+    assert_eq!(simplify_word(nested), "${VAR}");
+    // nested array indexes weigh most (brush re-reads an index in each expansion form)
+    assert_eq!(word_openers("${A[$i]}"), 4);
+    assert!(word_openers("${A[${B[${C[0]}]}]}") > MAX_WORD_OPENERS);
+}
+
 /// brush unwraps the parse of a redirection's file-descriptor number and panicked on one
 /// that overflows (found by the fuzzer): such bodies are a syntax error, never a panic.
 #[test]
