@@ -1180,10 +1180,10 @@ impl Walker<'_> {
 pub fn substitutions(raw: &str) -> Vec<String> {
     let mut out = Vec::new();
     // A substitution starts with `$(` or a backquote; most words have neither.
-    if !raw.contains("$(") && !raw.contains('`') || word_too_deep(raw) {
+    if !raw.contains("$(") && !raw.contains('`') {
         return out;
     }
-    if let Ok(pieces) = brush_parser::word::parse(raw, &options()) {
+    if let Some(pieces) = brush_word(raw) {
         collect_substitutions(&pieces, &mut out);
     }
     out
@@ -1208,16 +1208,13 @@ pub fn unquote_word(raw: &str) -> String {
     if !raw.contains(['$', '\'', '"', '\\', '`']) {
         return raw.to_string();
     }
-    if word_too_deep(raw) {
-        return unquote(raw);
-    }
-    match brush_parser::word::parse(raw, &options()) {
-        Ok(pieces) => {
+    match brush_word(raw) {
+        Some(pieces) => {
             let mut s = String::new();
             unquote_pieces(raw, &pieces, &mut s);
             s
         }
-        Err(_) => unquote(raw),
+        None => unquote(raw),
     }
 }
 
@@ -1225,13 +1222,28 @@ pub fn unquote_word(raw: &str) -> String {
 /// brush for the common shapes (see [`plain`]); `None` when brush rejects the word or it
 /// nests beyond the limits ([`MAX_NESTING`], [`MAX_PAREN_NESTING`]).
 pub fn word_pieces(raw: &str) -> Option<Vec<WordPieceWithSource>> {
-    if let Some(pieces) = plain::pieces(raw) {
-        return Some(pieces);
-    }
-    if word_too_deep(raw) {
+    plain::pieces(raw).or_else(|| brush_word(raw))
+}
+
+/// brush's word parser on `raw`, guarded: `None` for a word past the nesting limits
+/// ([`word_too_deep`]), one brush rejects, and one it would panic on (a `~+N` directory-stack
+/// index too large for its integer, found by the fuzzer; any other panic is contained).
+fn brush_word(raw: &str) -> Option<Vec<WordPieceWithSource>> {
+    if word_too_deep(raw) || oversized_tilde_index(raw) {
         return None;
     }
-    brush_parser::word::parse(raw, &options()).ok()
+    std::panic::catch_unwind(|| brush_parser::word::parse(raw, &options()))
+        .ok()?
+        .ok()
+}
+
+/// Whether `raw` has a tilde with a directory-stack index of ten digits or more (`~+N`,
+/// `~-N`, `~N`): brush unwraps its parse into an integer, which overflows.
+fn oversized_tilde_index(raw: &str) -> bool {
+    raw.match_indices('~').any(|(i, _)| {
+        let rest = raw[i + 1..].trim_start_matches(['+', '-']);
+        rest.bytes().take_while(u8::is_ascii_digit).count() >= 10
+    })
 }
 
 /// [`unquote_word`] and [`simplify_word`] of `raw` from one parse; `None` when both are
@@ -1243,18 +1255,14 @@ fn word_forms(raw: &str) -> Option<(String, String)> {
     if let Some(forms) = plain::word_forms(raw) {
         return Some(forms);
     }
-    if word_too_deep(raw) {
-        let plain = unquote(raw);
-        return Some((plain.clone(), plain));
-    }
-    Some(match brush_parser::word::parse(raw, &options()) {
-        Ok(pieces) => {
+    Some(match brush_word(raw) {
+        Some(pieces) => {
             let (mut text, mut simple) = (String::new(), String::new());
             unquote_pieces(raw, &pieces, &mut text);
             simplify_pieces(&pieces, &mut simple);
             (text, simple)
         }
-        Err(_) => {
+        None => {
             let plain = unquote(raw);
             (plain.clone(), plain)
         }
@@ -1288,16 +1296,13 @@ pub fn simplify_word(word: &str) -> String {
     if !word.contains(['$', '\'', '"', '\\', '`', '~']) {
         return word.to_string();
     }
-    if word_too_deep(word) {
-        return unquote(word);
-    }
-    match brush_parser::word::parse(word, &options()) {
-        Ok(pieces) => {
+    match brush_word(word) {
+        Some(pieces) => {
             let mut s = String::new();
             simplify_pieces(&pieces, &mut s);
             s
         }
-        Err(_) => unquote(word),
+        None => unquote(word),
     }
 }
 

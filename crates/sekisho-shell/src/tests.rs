@@ -437,6 +437,20 @@ fn oversized_file_descriptors_are_a_syntax_error() {
         assert!(matches!(parse(body), Err(ShellError::Syntax(_))), "{body}");
         assert!(!parse_or_fallback(body).commands.is_empty(), "{body}");
     }
+    // nor does a tilde's directory-stack index that overflows (a panic in brush's word parser)
+    for word in [
+        "~+999999999999999999999999",
+        "a:~-99999999999",
+        "~12345678901",
+    ] {
+        assert!(word_pieces(word).is_none(), "{word}");
+        assert_eq!(simplify_word(word), word);
+        assert_eq!(unquote_word(word), word);
+        assert!(!parse_or_fallback(&format!("echo {word}"))
+            .commands
+            .is_empty());
+    }
+    assert!(word_pieces("~+12").is_some());
     // ordinary descriptor numbers still parse
     let s = parse("cmd 2>/dev/null 3<in").expect("redirections parse");
     assert_eq!(s.commands.len(), 1);
