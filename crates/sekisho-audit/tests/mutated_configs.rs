@@ -220,13 +220,22 @@ fn deep_and_long_inputs_are_bounded() {
 fn unclosed_parentheses_in_history_are_bounded() {
     // A few dozen unclosed `(` / `$(` made the shell parser backtrack exponentially; the
     // parenthesis limit splits such a script without it (this test would not end otherwise).
+    // Words whose nesting brush's word parser backtracks over (closers of the wrong kind or
+    // in quotes) and a tilde index it panicked on are read without it.
     let scripts = [
         format!("echo \"{}e", "$(".repeat(40)),
         format!("{}e", "(".repeat(40)),
+        format!("curl -o x \"{}e\" | sh", "$(]".repeat(30)),
+        format!(
+            "echo \"{}`'\"`\" ~+99999999999999999999",
+            "${_[)".repeat(10)
+        ),
     ];
     dump_history(&[
         &format!("RUN /bin/sh -c {} # buildkit", scripts[0]),
         &format!("/bin/sh -c #(nop) CMD {}", scripts[1]),
+        &format!("RUN /bin/sh -c {} # buildkit", scripts[2]),
+        &format!("/bin/sh -c {}", scripts[3]),
     ]);
     for script in &scripts {
         let s = shell::parse_script(script);
