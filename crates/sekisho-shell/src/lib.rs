@@ -1176,7 +1176,7 @@ impl Walker<'_> {
 }
 
 /// The command substitutions in a shell word (`$(…)` and backquotes, also inside double
-/// quotes), as the text they run; none for a word nested beyond the limits ([`MAX_NESTING`], [`MAX_PAREN_NESTING`]).
+/// quotes), as the text they run; none for a word past the limits of [`word_pieces`].
 pub fn substitutions(raw: &str) -> Vec<String> {
     let mut out = Vec::new();
     // A substitution starts with `$(` or a backquote; most words have neither.
@@ -1202,8 +1202,7 @@ fn collect_substitutions(pieces: &[WordPieceWithSource], out: &mut Vec<String>) 
 }
 
 /// A word with its quoting removed and expansions kept as written (`"a $x"` → `a $x`,
-/// `'b'\&c` → `b&c`). A word nested beyond the limits ([`MAX_NESTING`],
-/// [`MAX_PAREN_NESTING`]) is only unquoted.
+/// `'b'\&c` → `b&c`). A word past the limits of [`word_pieces`] is only unquoted.
 pub fn unquote_word(raw: &str) -> String {
     if !raw.contains(['$', '\'', '"', '\\', '`']) {
         return raw.to_string();
@@ -1220,7 +1219,7 @@ pub fn unquote_word(raw: &str) -> String {
 
 /// brush's pieces of word `raw` (quoted parts, expansions, substitutions), read without
 /// brush for the common shapes (see [`plain`]); `None` when brush rejects the word or it
-/// nests beyond the limits ([`MAX_NESTING`], [`MAX_PAREN_NESTING`]).
+/// nests beyond the limits ([`MAX_NESTING`], [`MAX_PAREN_NESTING`], [`MAX_WORD_OPENERS`]).
 pub fn word_pieces(raw: &str) -> Option<Vec<WordPieceWithSource>> {
     plain::pieces(raw).or_else(|| brush_word(raw))
 }
@@ -1290,7 +1289,7 @@ fn unquote_pieces(raw: &str, pieces: &[WordPieceWithSource], out: &mut String) {
 }
 
 /// ShellCheck's `oversimplify`: quotes removed, every expansion (`$x`, `$(…)`, `$((…))`)
-/// replaced by `${VAR}`, `~…` by `~`. A word nested beyond the limits (or one
+/// replaced by `${VAR}`, `~…` by `~`. A word past the limits of [`word_pieces`] (or one
 /// brush rejects) is only unquoted.
 pub fn simplify_word(word: &str) -> String {
     if !word.contains(['$', '\'', '"', '\\', '`', '~']) {
