@@ -62,10 +62,9 @@ pub fn apply(src: &str, edits: &[Edit]) -> String {
 pub fn edits(src: &str, df: &Dockerfile) -> Vec<Edit> {
     let mut out = Vec::new();
     for i in &df.instructions {
-        if i.span.end > src.len() || i.span.start > i.span.end {
+        let Some(text) = src.get(i.span.start..i.span.end) else {
             continue;
-        }
-        let text = &src[i.span.start..i.span.end];
+        };
         match &i.args {
             Args::Maintainer(m) => {
                 let v = parser::unquote(m.trim())
@@ -307,5 +306,26 @@ mod tests {
     fn untouched_without_findings() {
         let src = "FROM a:1\r\nCOPY . /x\r\n";
         assert_eq!(fix(src), src);
+    }
+
+    #[test]
+    fn byte_order_mark_is_kept_and_edits_land_on_their_bytes() {
+        // The first line's span once counted from before the mark: a comment there made
+        // `--fix` slice inside the mark and panic (found by the parse_and_lint fuzz target),
+        // and a MAINTAINER there was replaced three bytes short.
+        let src = "\u{feff}# a comment\nFROM alpine:3.20\nMAINTAINER x\n";
+        assert_eq!(
+            fix(src),
+            "\u{feff}# a comment\nFROM alpine:3.20\nLABEL maintainer=\"x\"\n"
+        );
+        let src = "\u{feff}MAINTAINER x\nFROM alpine:3.20\nADD a /a\n";
+        assert_eq!(
+            fix(src),
+            "\u{feff}LABEL maintainer=\"x\"\nFROM alpine:3.20\nCOPY a /a\n"
+        );
+        let df = parser::parse(src).unwrap();
+        assert_eq!(&src[df.instructions[0].span.start..][..10], "MAINTAINER");
+        // A file that is only the mark.
+        assert_eq!(fix("\u{feff}"), "\u{feff}");
     }
 }

@@ -88,3 +88,27 @@ fn nested_words_do_not_hang_the_linter() {
     let findings = lint(&text);
     assert!(findings.iter().any(|f| f.code == "DL3008"), "{findings:?}");
 }
+
+/// A UTF-8 byte order mark before the first line (BuildKit ignores it): `--fix` sliced inside
+/// the mark and panicked when the first line was a comment (found by the parse_and_lint fuzz
+/// target), and shifted its edits by the mark's three bytes otherwise. Each shape of first
+/// line is fixed in place, the mark kept.
+#[test]
+fn byte_order_mark_keeps_fixes_on_their_bytes() {
+    for first in [
+        "#",
+        "# syntax=docker/dockerfile:1",
+        "MAINTAINER x",
+        "ADD a /a",
+        "",
+    ] {
+        let text = format!("\u{feff}{first}\nFROM alpine:3.20\nMAINTAINER y\nADD b /b\n");
+        hostile_dump::bytes("dockerfile", ".Dockerfile", text.as_bytes());
+        let fixed = sekisho_dockerfile::fix::fix(&text);
+        let want =
+            format!("\u{feff}{first}\nFROM alpine:3.20\nLABEL maintainer=\"y\"\nCOPY b /b\n")
+                .replace("MAINTAINER x", "LABEL maintainer=\"x\"")
+                .replace("ADD a /a", "COPY a /a");
+        assert_eq!(fixed, want);
+    }
+}

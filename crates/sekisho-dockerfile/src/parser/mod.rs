@@ -288,8 +288,11 @@ pub fn parse(src: &str) -> Result<Dockerfile, ParseError> {
     let bom = src.len() - src_nobom.len();
     let mut lines = split_lines(src);
     if bom > 0 {
+        // BuildKit ignores a UTF-8 byte order mark; the first line starts after it, so spans
+        // (and `--fix` edits) stay byte offsets into `src`.
         if let Some(first) = lines.first_mut() {
             first.text = &first.text[bom.min(first.text.len())..];
+            first.start += bom;
         }
     }
     let directives = parse_directives(&lines);
